@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// liblever.so: the engine plus its C entry points, with the Swift runtime linked in statically
+// (release builds) and only the `lever_*` symbols of include/lever.h exported.
+let sharedLibraryLinkerFlags: [LinkerSetting] = [
+    .unsafeFlags(["-static-stdlib", "-Xlinker", "--version-script=Sources/LeverEngine/exports.map",
+                  "-Xlinker", "-soname=liblever.so.1"],
+                 .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "Lever",
+    products: [
+        .library(name: "lever", type: .dynamic, targets: ["LeverEngine"]),
+        .executable(name: "lever-cli", targets: ["LeverCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The public header's types, cblas and json-c, plus a few hidden C helpers.
+        .target(
+            name: "CLever",
+            linkerSettings: [.linkedLibrary("openblas"), .linkedLibrary("json-c"), .linkedLibrary("m")]
+        ),
+        .target(
+            name: "LeverEngine",
+            dependencies: ["CLever"],
+            exclude: ["exports.map"],
+            linkerSettings: sharedLibraryLinkerFlags
+        ),
+        .executableTarget(
+            name: "LeverCLI",
+            dependencies: ["LeverEngine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "LeverEngineTests", dependencies: ["LeverEngine", "CLever"]),
+    ]
+)

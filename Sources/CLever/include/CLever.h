@@ -1,0 +1,8 @@
+// The C module Swift imports: the public ABI, OpenBLAS's cblas, json-c, and hidden helpers.
+#ifndef CLEVER_H
+#define CLEVER_H
+#include "../../../include/lever.h"
+#include <cblas.h>
+#include <json-c/json.h>
+#include "clever_helpers.h"
+#endif

@@ -1,0 +1,184 @@
+import ArgumentParser
+import LeverEngine
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+struct Lever: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lever",
+        abstract: "Extreme classification with LEVER: train, predict and evaluate from a JSON run config.",
+        version: LeverModel.version,
+        subcommands: [Train.self, Predict.self, Eval.self, DataCommand.self, ConfigCommand.self]
+    )
+}
+
+/// Runs engine work, turning a LeverError into a message on stderr and a non-zero exit.
+func runEngine(_ body: () throws(LeverError) -> Void) throws {
+    do {
+        try body()
+    } catch {
+        var err = StandardError()
+        print("lever: error: \(error.message)", to: &err)
+        throw ExitCode(error.status.rawValue)
+    }
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ s: String) { writeStderr(s) }
+}
+
+/// Writes straight to file descriptor 2 (unbuffered, no shared FILE state).
+func writeStderr(_ s: String) {
+    var bytes = Array(s.utf8)
+    var done = 0
+    while done < bytes.count {
+        let n = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress! + done, $0.count - done) }
+        if n <= 0 { return }
+        done += n
+    }
+}
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train from a JSON run config, predict and evaluate its test split, write model, predictions and report.")
+
+    @Option(name: .long, help: "The run config (JSON). Relative paths in it resolve against its folder.")
+    var config: String
+
+    @Flag(name: .long, help: "Print no progress.")
+    var quiet = false
+
+    func run() throws {
+        try runEngine { () throws(LeverError) in
+            let cfg = try RunConfig.load(path: config)
+            let outcome = try Run.execute(cfg, progress: ProgressRenderer.make(quiet: quiet))
+            print(outcome.summary, terminator: "")
+        }
+    }
+}
+
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Score new texts (one per line) with a saved model.")
+
+    @Option(name: .long, help: "A model file written by `lever train`.")
+    var model: String
+    @Option(name: .long, help: "Input texts, one per line.")
+    var input: String
+    @Option(name: .long, help: "How many labels to write per text.")
+    var k: Int = 5
+    @Option(name: .long, help: "Where to write the predictions (XC sparse format, best first).")
+    var out: String
+    @Option(name: .long, help: "Worker threads (0 = all cores).")
+    var threads: Int = 0
+    @Flag(name: .long, help: "Print no progress.")
+    var quiet = false
+
+    func validate() throws {
+        guard k >= 1 else { throw ValidationError("--k must be at least 1") }
+        guard threads >= 0 else { throw ValidationError("--threads must be >= 0") }
+    }
+
+    func run() throws {
+        try runEngine { () throws(LeverError) in
+            let m = try LeverModel.load(from: model)
+            let texts = try XCDataset.readTexts(input)
+            let t0 = Clock.now()
+            let preds = try m.predict(texts, k: k, threads: threads == 0 ? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) : threads,
+                                      progress: ProgressRenderer.make(quiet: quiet))
+            let secs = Clock.now() - t0
+            try PredictionFile.write(out, numLabels: m.numLabels, rows: preds)
+            print("predicted \(texts.count) texts in \(NumberFormat.fixed(secs, 2)) s; wrote \(out)")
+        }
+    }
+}
+
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate a prediction file against a dataset's test split: P@k, nDCG@k, PSP@k, PSnDCG@k, coverage@k, recall@k.")
+
+    @Option(name: .long, help: "The dataset folder (trn_X_Y.txt, tst_X.txt, tst_X_Y.txt, Y.txt, optional tst_filter_labels.txt).")
+    var data: String
+    @Option(name: .long, help: "Predictions in XC sparse format, one row per test row.")
+    var pred: String
+    @Option(name: .long, parsing: .upToNextOption, help: "Cut-offs, e.g. --k 1 3 5.")
+    var k: [Int] = [1, 3, 5]
+    @Option(name: .long, help: "Write the metrics as JSON here.")
+    var json: String?
+    @Option(name: .long, help: "Propensity parameter A.")
+    var propensityA: Double = 0.55
+    @Option(name: .long, help: "Propensity parameter B.")
+    var propensityB: Double = 1.5
+    @Option(name: .long, help: "Head band: labels with at least this many training rows.")
+    var headMinCount: Int = 51
+    @Option(name: .long, help: "Tail band: labels with at most this many training rows.")
+    var tailMaxCount: Int = 5
+    @Flag(name: .long, help: "Ignore tst_filter_labels.txt.")
+    var noFilter = false
+
+    func run() throws {
+        try runEngine { () throws(LeverError) in
+            let config = EvaluationConfig(ks: k, propensityA: propensityA, propensityB: propensityB,
+                                          headMinCount: headMinCount, tailMaxCount: tailMaxCount)
+            var paths = DatasetPaths(dir: data)
+            if noFilter { paths.testFilter = nil }
+            let result = try EvaluationRun.evaluateFile(paths: paths, predictions: pred, config: config)
+            print(MetricsReport.table(result, title: "\(pred)"), terminator: "")
+            if let json { try ReportFile.write(json, MetricsReport.json(result)) }
+        }
+    }
+}
+
+struct DataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "data", abstract: "Build datasets from public sources.",
+                                                    subcommands: [WordNet.self])
+
+    struct WordNet: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "wordnet",
+            abstract: "Build the WordNet taxonomy-completion dataset (noun synsets -> ancestors within 3 hops).")
+
+        @Option(name: .long, help: "Output folder.")
+        var out: String
+        @Flag(name: .long, help: "Append each synset's gloss to its input text.")
+        var gloss = false
+        @Option(name: .long, help: "Seed of the train/test split.")
+        var seed: UInt64 = 1
+        @Option(name: .long, help: "Folder holding WordNet's data.noun.")
+        var wordnetDir = "/usr/share/wordnet"
+
+        func run() throws {
+            try runEngine { () throws(LeverError) in
+                var o = WordNetDataset.Options()
+                o.gloss = gloss
+                o.seed = seed
+                o.wordnetDir = wordnetDir
+                let t0 = Clock.now()
+                let stats = try WordNetDataset.build(options: o, outDir: out)
+                print(stats.description)
+                print("wrote \(out) in \(NumberFormat.fixed(Clock.now() - t0, 1)) s")
+            }
+        }
+    }
+}
+
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "config", abstract: "Show or check run configs.")
+
+    @Flag(name: .long, help: "Print the default config (every key, with its default).")
+    var defaults = false
+    @Option(name: .long, help: "Check a config file and print it merged with the defaults.")
+    var check: String?
+
+    func validate() throws {
+        if defaults == (check != nil) { throw ValidationError("give exactly one of --defaults or --check FILE") }
+    }
+
+    func run() throws {
+        try runEngine { () throws(LeverError) in
+            if defaults { print(RunConfig.defaults.serialized()) }
+            if let check { print(try RunConfig.load(path: check).document.serialized()) }
+        }
+    }
+}

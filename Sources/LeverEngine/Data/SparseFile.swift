@@ -1,0 +1,98 @@
+/// Reads and writes the Extreme Classification Repository's sparse text format: a header line
+/// "ROWS COLUMNS", then one line per row of space-separated `index:value` pairs (possibly empty).
+enum SparseFile {
+    enum ValueRule {
+        /// Label files: values must be finite and >= 0.
+        case nonNegative
+        /// Prediction files: any finite score.
+        case anyFinite
+    }
+
+    /// Streams `path` into a CSR matrix. Every error names the file and line.
+    /// - Parameters:
+    ///   - expectedRows: when set, the header's row count must equal it (e.g. the text file's lines).
+    ///   - expectedCols: when set, the header's column count must equal it (e.g. the lines of Y.txt).
+    ///   - rowsSource: a short description of where `expectedRows` came from, for messages.
+    static func read(_ path: String, expectedRows: Int? = nil, rowsSource: String = "", expectedCols: Int? = nil,
+                     colsSource: String = "", values: ValueRule = .nonNegative) throws(LeverError) -> SparseMatrix {
+        guard FileIO.exists(path) else { throw .io("\(path): file not found") }
+        let reader = try LineReader(path: path)
+        guard let header = try reader.next({ (b) throws(LeverError) -> (Int, Int) in
+            var i = 0
+            skipSpaces(b, &i)
+            guard let r = NumberParsing.parseInt(b, &i) else { throw .data("\(path):1: bad header, expected \"ROWS COLUMNS\"") }
+            skipSpaces(b, &i)
+            guard let c = NumberParsing.parseInt(b, &i) else { throw .data("\(path):1: bad header, expected \"ROWS COLUMNS\"") }
+            skipSpaces(b, &i)
+            if i != b.count { throw .data("\(path):1: bad header, unexpected text after \"ROWS COLUMNS\"") }
+            return (r, c)
+        }) else { throw .data("\(path): empty file, expected a header line \"ROWS COLUMNS\"") }
+        let (rows, cols) = header
+        if let e = expectedRows, e != rows {
+            throw .data("\(path):1: header says \(rows) rows but \(rowsSource) has \(e)")
+        }
+        if let e = expectedCols, e != cols {
+            throw .data("\(path):1: header says \(cols) columns but \(colsSource) has \(e)")
+        }
+        guard cols <= Int(Int32.max) else { throw .data("\(path):1: \(cols) columns is more than this build supports") }
+        var m = SparseMatrix(cols: cols)
+        m.indptr.reserveCapacity(rows + 1)
+        var seen = Set<Int32>()
+        while try reader.next({ (b) throws(LeverError) -> Bool in
+            let line = reader.lineNumber
+            if m.rows >= rows { throw .data("\(path):\(line): more rows than the header's \(rows)") }
+            var i = 0
+            seen.removeAll(keepingCapacity: true)
+            while true {
+                skipSpaces(b, &i)
+                if i >= b.count { break }
+                let pairStart = i
+                guard let c = NumberParsing.parseInt(b, &i), i < b.count, b[i] == 58 else {
+                    throw .data("\(path):\(line): malformed pair \"\(token(b, pairStart))\", expected index:value")
+                }
+                i += 1
+                guard let v = NumberParsing.parseDouble(b, &i), i == b.count || b[i] == 32 || b[i] == 9 else {
+                    throw .data("\(path):\(line): malformed or non-finite value in \"\(token(b, pairStart))\"")
+                }
+                if c >= cols { throw .data("\(path):\(line): index \(c) out of range (the header says \(cols) columns)") }
+                if values == .nonNegative && v < 0 { throw .data("\(path):\(line): negative value in \"\(token(b, pairStart))\"") }
+                let ci = Int32(c)
+                if !seen.insert(ci).inserted { throw .data("\(path):\(line): index \(c) appears twice in the row") }
+                m.indices.append(ci)
+                m.values.append(Float(v))
+            }
+            m.indptr.append(m.indices.count)
+            m.rows += 1
+            return true
+        }) == true {}
+        if m.rows != rows { throw .data("\(path):\(reader.lineNumber): the header says \(rows) rows but the file has \(m.rows)") }
+        return m
+    }
+
+    /// Writes ranked rows (each already sorted best first) atomically.
+    static func write(_ path: String, cols: Int, rows: [[(Int32, Float)]]) throws(LeverError) {
+        try FileIO.writeAtomically(path) { (sink) throws(LeverError) in
+            try sink.write("\(rows.count) \(cols)\n")
+            for row in rows {
+                var line = ""
+                for (j, (c, v)) in row.enumerated() {
+                    if j > 0 { line += " " }
+                    line += "\(c):\(NumberFormat.score(v))"
+                }
+                line += "\n"
+                try sink.write(line)
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func skipSpaces(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int) {
+        while i < b.count && (b[i] == 32 || b[i] == 9) { i += 1 }
+    }
+
+    private static func token(_ b: UnsafeBufferPointer<UInt8>, _ from: Int) -> String {
+        var j = from
+        while j < b.count && b[j] != 32 && b[j] != 9 && j - from < 40 { j += 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: b[from..<j]), as: UTF8.self)
+    }
+}

@@ -1,0 +1,71 @@
+/// A compressed sparse row matrix of Float values with Int32 column indices.
+public struct SparseMatrix: Sendable, Equatable {
+    public var rows: Int
+    public var cols: Int
+    /// Row r's entries are `indices[indptr[r]..<indptr[r+1]]`.
+    public var indptr: [Int]
+    public var indices: [Int32]
+    public var values: [Float]
+
+    public init(rows: Int, cols: Int, indptr: [Int], indices: [Int32], values: [Float]) {
+        self.rows = rows
+        self.cols = cols
+        self.indptr = indptr
+        self.indices = indices
+        self.values = values
+    }
+
+    public init(cols: Int) {
+        self.init(rows: 0, cols: cols, indptr: [0], indices: [], values: [])
+    }
+
+    public var nnz: Int { indices.count }
+
+    public func rowRange(_ r: Int) -> Range<Int> { indptr[r]..<indptr[r + 1] }
+
+    /// Appends a row; `entries` must have in-range, distinct column indices.
+    public mutating func appendRow<S: Sequence>(_ entries: S) where S.Element == (Int32, Float) {
+        for (c, v) in entries {
+            indices.append(c)
+            values.append(v)
+        }
+        indptr.append(indices.count)
+        rows += 1
+    }
+
+    /// Appends all rows of `other` (same column count).
+    public mutating func appendRows(of other: SparseMatrix) {
+        let base = indices.count
+        indices.append(contentsOf: other.indices)
+        values.append(contentsOf: other.values)
+        for r in 1...max(other.rows, 1) where r <= other.rows { indptr.append(base + other.indptr[r]) }
+        rows += other.rows
+    }
+
+    /// The transpose, also in CSR form (that is, this matrix in CSC form).
+    public func transposed() -> SparseMatrix {
+        var counts = [Int](repeating: 0, count: cols + 1)
+        for c in indices { counts[Int(c) + 1] += 1 }
+        for i in 0..<cols { counts[i + 1] += counts[i] }
+        var next = counts
+        var tIndices = [Int32](repeating: 0, count: nnz)
+        var tValues = [Float](repeating: 0, count: nnz)
+        for r in 0..<rows {
+            for j in rowRange(r) {
+                let c = Int(indices[j])
+                let slot = next[c]
+                next[c] += 1
+                tIndices[slot] = Int32(r)
+                tValues[slot] = values[j]
+            }
+        }
+        return SparseMatrix(rows: cols, cols: rows, indptr: counts, indices: tIndices, values: tValues)
+    }
+
+    /// Number of non-zeros in each column.
+    public func columnCounts() -> [Int] {
+        var counts = [Int](repeating: 0, count: cols)
+        for c in indices { counts[Int(c)] += 1 }
+        return counts
+    }
+}

@@ -1,0 +1,37 @@
+/// Settings of evaluation (config section `evaluation`).
+public struct EvaluationConfig: Sendable, Equatable {
+    /// The cut-offs k to report.
+    public var ks: [Int]
+    /// Jain et al. propensity parameters A and B.
+    public var propensityA: Double
+    public var propensityB: Double
+    /// Frequency bands by training-row count: head >= headMinCount, tail <= tailMaxCount, torso between.
+    public var headMinCount: Int
+    public var tailMaxCount: Int
+
+    public init(ks: [Int] = [1, 3, 5], propensityA: Double = 0.55, propensityB: Double = 1.5,
+                headMinCount: Int = 51, tailMaxCount: Int = 5) {
+        self.ks = ks
+        self.propensityA = propensityA
+        self.propensityB = propensityB
+        self.headMinCount = headMinCount
+        self.tailMaxCount = tailMaxCount
+    }
+
+    init(_ r: ConfigReader) throws(LeverError) {
+        ks = try r.intArray("evaluation.k", in: 1...100_000)
+        if ks.isEmpty { throw .config("\(r.source): \"evaluation.k\" must list at least one k") }
+        propensityA = try r.double("evaluation.propensity_a", in: 0.0001...100)
+        propensityB = try r.double("evaluation.propensity_b", in: 0...1_000_000)
+        headMinCount = try r.int("evaluation.head_min_count", in: 1...Int(Int32.max))
+        tailMaxCount = try r.int("evaluation.tail_max_count", in: 0...Int(Int32.max))
+        try validate(source: r.source)
+    }
+
+    public func validate(source: String) throws(LeverError) {
+        if ks.isEmpty || ks.contains(where: { $0 < 1 }) { throw .invalidArgument("\(source): every k must be >= 1") }
+        if tailMaxCount >= headMinCount {
+            throw .config("\(source): \"evaluation.tail_max_count\" (\(tailMaxCount)) must be below \"evaluation.head_min_count\" (\(headMinCount))")
+        }
+    }
+}

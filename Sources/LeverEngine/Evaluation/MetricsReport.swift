@@ -1,0 +1,67 @@
+/// Renders evaluation results as a plain-text table and as JSON.
+public enum MetricsReport {
+    public static func table(_ result: EvaluationResult, title: String = "") -> String {
+        let m = result.overall
+        var lines: [String] = []
+        if !title.isEmpty { lines.append(title) }
+        var header = pad("metric (%)", 12)
+        for k in m.ks { header += pad("@\(k)", 9, right: true) }
+        lines.append(header)
+        for name in MetricTable.names {
+            var line = pad(name, 12)
+            for v in m.values[name] ?? [] { line += pad(NumberFormat.fixed(v, 2), 9, right: true) }
+            lines.append(line)
+        }
+        lines.append("(\(m.rows) test rows, \(m.labels) labels with a test positive)")
+        lines.append("")
+        let kMax = m.ks.max()!
+        var bandHeader = pad("band", 7) + pad("train rows", 12) + pad("labels", 8, right: true) + pad("rows", 8, right: true)
+        for k in m.ks { bandHeader += pad("P@\(k)", 8, right: true) }
+        for k in m.ks { bandHeader += pad("PSP@\(k)", 9, right: true) }
+        bandHeader += pad("cov@\(kMax)", 9, right: true) + pad("rec@\(kMax)", 9, right: true)
+        lines.append(bandHeader)
+        for b in result.bands {
+            var line = pad(b.name, 7) + pad(b.range, 12) + pad("\(b.numLabels)", 8, right: true) + pad("\(b.metrics.rows)", 8, right: true)
+            for v in b.metrics.values["P"] ?? [] { line += pad(NumberFormat.fixed(v, 2), 8, right: true) }
+            for v in b.metrics.values["PSP"] ?? [] { line += pad(NumberFormat.fixed(v, 2), 9, right: true) }
+            line += pad(NumberFormat.fixed(b.metrics.value("coverage", k: kMax) ?? 0, 2), 9, right: true)
+            line += pad(NumberFormat.fixed(b.metrics.value("recall", k: kMax) ?? 0, 2), 9, right: true)
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public static func json(_ result: EvaluationResult) -> JSONValue {
+        var o = JSONObject()
+        o["overall"] = json(result.overall)
+        var bands = JSONObject()
+        for b in result.bands {
+            var bo = JSONObject()
+            bo["train_rows"] = .string(b.range)
+            bo["labels"] = .int(Int64(b.numLabels))
+            bo["metrics"] = json(b.metrics)
+            bands[b.name] = .object(bo)
+        }
+        o["bands"] = .object(bands)
+        return .object(o)
+    }
+
+    static func json(_ m: MetricTable) -> JSONValue {
+        var o = JSONObject()
+        o["rows"] = .int(Int64(m.rows))
+        o["labels_with_test_positive"] = .int(Int64(m.labels))
+        for name in MetricTable.names {
+            var per = JSONObject()
+            for (i, k) in m.ks.enumerated() { per["\(k)"] = .double(m.values[name]![i]) }
+            o[name] = .object(per)
+        }
+        return .object(o)
+    }
+
+    static func pad(_ s: String, _ width: Int, right: Bool = false) -> String {
+        let n = s.count
+        if n >= width { return right ? " " + s : s + " " }
+        let fill = String(repeating: " ", count: width - n)
+        return right ? fill + s : s + fill
+    }
+}

@@ -1,0 +1,17 @@
+/// Settings of the TF-IDF k-nearest-neighbour baseline (config section `knn`).
+public struct KNNConfig: Sendable, Equatable {
+    /// How many training rows vote for a query's labels.
+    public var neighbours: Int
+    /// A neighbour's vote is similarity^power.
+    public var power: Float
+
+    public init(neighbours: Int = 50, power: Float = 1) {
+        self.neighbours = neighbours
+        self.power = power
+    }
+
+    init(_ r: ConfigReader) throws(LeverError) {
+        neighbours = try r.int("knn.neighbours", in: 1...10_000)
+        power = Float(try r.double("knn.power", in: 0...100))
+    }
+}

@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// TF-IDF cosine k-nearest-neighbours over the training rows. A query's label score is the sum of
+/// similarity^power over its `neighbours` most similar training rows that carry the label.
+/// Similarities come from a sparse inverted index (features -> training rows).
+public struct KNNIndex: Sendable {
+    public let config: KNNConfig
+    /// Features x training rows: the training TF-IDF matrix in column form.
+    public let postings: SparseMatrix
+    /// Training rows x labels.
+    public let trainLabels: SparseMatrix
+
+    public init(config: KNNConfig, postings: SparseMatrix, trainLabels: SparseMatrix) {
+        self.config = config
+        self.postings = postings
+        self.trainLabels = trainLabels
+    }
+
+    public init(config: KNNConfig, trainFeatures: SparseMatrix, trainLabels: SparseMatrix) {
+        self.init(config: config, postings: trainFeatures.transposed(), trainLabels: trainLabels)
+    }
+
+    public var numLabels: Int { trainLabels.cols }
+
+    /// Top-k labels for each query row, best first. Labels in `exclude`'s row (same row count as
+    /// `queries`) are skipped.
+    public func predict(_ queries: SparseMatrix, k: Int, exclude: SparseMatrix? = nil, threads: Int,
+                        progress: Progress = .silent) throws(LeverError) -> [[(Int32, Float)]] {
+        try progress.begin("knn-predict", "\(queries.rows) queries")
+        var results: [[(Int32, Float)]] = []
+        results.reserveCapacity(queries.rows)
+        let batch = 2048
+        var done = 0
+        while done < queries.rows {
+            let start = done, end = min(queries.rows, done + batch)
+            let parts = Parallel.mapChunks(end - start, threads: threads) { range in
+                var scratch = Scratch(trainRows: postings.cols, labels: numLabels)
+                return range.map { i in predictOne(queries, row: start + i, k: k, exclude: exclude, scratch: &scratch) }
+            }
+            for p in parts { results.append(contentsOf: p) }
+            done = end
+            try progress.update(done, of: queries.rows, unit: "queries")
+        }
+        try progress.end()
+        return results
+    }
+
+    struct Scratch {
+        var similarity: [Float]
+        var touchedRows: [Int32] = []
+        var labelScore: [Float]
+        var touchedLabels: [Int32] = []
+        init(trainRows: Int, labels: Int) {
+            similarity = [Float](repeating: 0, count: trainRows)
+            labelScore = [Float](repeating: 0, count: labels)
+        }
+    }
+
+    func predictOne(_ q: SparseMatrix, row: Int, k: Int, exclude: SparseMatrix?, scratch s: inout Scratch) -> [(Int32, Float)] {
+        // 1. Similarities to every training row sharing a feature with the query.
+        s.similarity.withUnsafeMutableBufferPointer { sim in
+            postings.indices.withUnsafeBufferPointer { pIdx in
+                postings.values.withUnsafeBufferPointer { pVal in
+                    for j in q.rowRange(row) {
+                        let f = Int(q.indices[j])
+                        let w = q.values[j]
+                        guard f < postings.rows else { continue }
+                        for p in postings.indptr[f]..<postings.indptr[f + 1] {
+                            let r = Int(pIdx[p])
+                            if sim[r] == 0 { s.touchedRows.append(Int32(r)) }
+                            sim[r] += w * pVal[p]
+                        }
+                    }
+                }
+            }
+        }
+        // 2. The nearest training rows.
+        var nearest = TopK(config.neighbours)
+        for r in s.touchedRows {
+            let v = s.similarity[Int(r)]
+            if v > 0 && nearest.admits(v) { nearest.push(r, v) }
+            s.similarity[Int(r)] = 0
+        }
+        s.touchedRows.removeAll(keepingCapacity: true)
+        // 3. Their labels vote.
+        for (r, sim) in nearest.heap.map({ ($0.index, $0.score) }) {
+            let vote = config.power == 1 ? sim : powf(sim, config.power)
+            for j in trainLabels.rowRange(Int(r)) {
+                let l = Int(trainLabels.indices[j])
+                if s.labelScore[l] == 0 { s.touchedLabels.append(Int32(l)) }
+                s.labelScore[l] += vote
+            }
+        }
+        if let exclude {
+            for j in exclude.rowRange(row) { s.labelScore[Int(exclude.indices[j])] = 0 }
+        }
+        var best = TopK(k)
+        for l in s.touchedLabels {
+            let v = s.labelScore[Int(l)]
+            if v > 0 { best.push(l, v) }
+            s.labelScore[Int(l)] = 0
+        }
+        s.touchedLabels.removeAll(keepingCapacity: true)
+        return best.sorted()
+    }
+}

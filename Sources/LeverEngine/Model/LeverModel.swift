@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a model scores with, by method.
+public enum Scorer: Sendable {
+    case knn(KNNIndex)
+}
+
+/// A trained model: the featuriser, the label texts, the scorer, and the config it was trained
+/// with. Immutable, so any number of threads may predict with one instance.
+public final class LeverModel: @unchecked Sendable {
+    public static let version = "0.1.0"
+
+    public let config: JSONValue
+    public let labelTexts: [String]
+    public let featurizer: TfidfFeaturizer
+    public let scorer: Scorer
+    /// The label texts as NUL-terminated C strings, for the C API (lives as long as the model).
+    let labelCStrings: UnsafeMutableBufferPointer<CChar>
+    let labelCOffsets: [Int]
+
+    public init(config: JSONValue, labelTexts: [String], featurizer: TfidfFeaturizer, scorer: Scorer) {
+        self.config = config
+        self.labelTexts = labelTexts
+        self.featurizer = featurizer
+        self.scorer = scorer
+        var offsets: [Int] = []
+        var total = 0
+        for t in labelTexts { offsets.append(total); total += t.utf8.count + 1 }
+        let buf = UnsafeMutableBufferPointer<CChar>.allocate(capacity: max(total, 1))
+        var i = 0
+        for t in labelTexts {
+            for b in t.utf8 { buf[i] = CChar(bitPattern: b); i += 1 }
+            buf[i] = 0
+            i += 1
+        }
+        labelCStrings = buf
+        labelCOffsets = offsets
+    }
+
+    deinit { labelCStrings.deallocate() }
+
+    public var numLabels: Int { labelTexts.count }
+
+    public var method: String {
+        switch scorer {
+        case .knn: return "knn"
+        }
+    }
+
+    func labelCString(_ l: Int) -> UnsafePointer<CChar> {
+        UnsafePointer(labelCStrings.baseAddress! + labelCOffsets[l])
+    }
+
+    /// Top-k labels for each text, best first.
+    public func predict(_ texts: [String], k: Int, threads: Int = 1, exclude: SparseMatrix? = nil,
+                        progress: Progress = .silent) throws(LeverError) -> [[(Int32, Float)]] {
+        guard k >= 1 else { throw .invalidArgument("k must be at least 1") }
+        let features = try featurizer.transform(texts, threads: threads, progress: progress)
+        switch scorer {
+        case .knn(let index):
+            return try index.predict(features, k: k, exclude: exclude, threads: threads, progress: progress)
+        }
+    }
+}

@@ -1,0 +1,128 @@
+/// Saving and loading a LeverModel through the ModelFile container. Each part of the model is one
+/// section; loading validates every structure so a damaged file cannot make prediction index out
+/// of bounds.
+extension LeverModel {
+    public func save(to path: String) throws(LeverError) {
+        var sections = ModelFile.Sections()
+        var meta = JSONObject()
+        meta["lever_version"] = .string(LeverModel.version)
+        meta["method"] = .string(method)
+        meta["num_labels"] = .int(Int64(numLabels))
+        meta["feature_dimension"] = .int(Int64(featurizer.dimension))
+        sections.add("META", Array(JSONValue.object(meta).serialized(pretty: false).utf8))
+        sections.add("CONFIG", Array(config.serialized().utf8))
+        var labels = ByteWriter()
+        labels.u64(UInt64(labelTexts.count))
+        for t in labelTexts { labels.string(t) }
+        sections.add("LABELS", labels.bytes)
+        sections.add("FEATURES", featurizer.encoded())
+        switch scorer {
+        case .knn(let index): sections.add("KNN", index.encoded())
+        }
+        let bytes = ModelFile.encode(sections)
+        try FileIO.writeAtomically(path) { (sink) throws(LeverError) in
+            try typed { try bytes.withUnsafeBytes { (raw) throws in try sink.write(bytes: raw) } }
+        }
+    }
+
+    public static func load(from path: String) throws(LeverError) -> LeverModel {
+        guard FileIO.exists(path) else { throw .io("\(path): file not found") }
+        if FileIO.isDirectory(path) { throw .io("\(path): is a folder, not a model file") }
+        let bytes = try FileIO.readAll(path)
+        let sections = try ModelFile.decode(bytes, path: path)
+        func section(_ tag: String) throws(LeverError) -> [UInt8] {
+            guard let s = sections[tag] else { throw LeverError.corrupt("\(path): missing section \(tag)") }
+            return s
+        }
+        let metaBytes = try section("META")
+        guard let metaText = String(validating: metaBytes, as: UTF8.self) else { throw LeverError.corrupt("\(path): META is not UTF-8") }
+        let meta: JSONValue
+        do throws(LeverError) { meta = try JSONValue.parse(metaText, source: "\(path) META") } catch { throw LeverError.corrupt(error.message) }
+        guard case .string(let method)? = meta["method"] else { throw LeverError.corrupt("\(path): META has no method") }
+        let configBytes = try section("CONFIG")
+        guard let configText = String(validating: configBytes, as: UTF8.self) else { throw LeverError.corrupt("\(path): CONFIG is not UTF-8") }
+        let config: JSONValue
+        do throws(LeverError) { config = try JSONValue.parse(configText, source: "\(path) CONFIG") } catch { throw LeverError.corrupt(error.message) }
+
+        let labelTexts = try typed { try section("LABELS").withUnsafeBytes { (raw) throws -> [String] in
+            var r = ByteReader(raw, section: "LABELS")
+            let n = try r.count(max: raw.count)
+            var out: [String] = []
+            out.reserveCapacity(n)
+            for _ in 0..<n { out.append(try r.string()) }
+            return out
+        } }
+        for (i, t) in labelTexts.enumerated() where t.utf8.contains(0) {
+            throw LeverError.corrupt("\(path): label \(i) text contains a NUL byte")
+        }
+        let featurizer = try typed { try section("FEATURES").withUnsafeBytes { (raw) throws -> TfidfFeaturizer in
+            var r = ByteReader(raw, section: "FEATURES")
+            return try TfidfFeaturizer.decode(&r)
+        } }
+        let scorer: Scorer
+        switch method {
+        case "knn":
+            let index = try typed { try section("KNN").withUnsafeBytes { (raw) throws -> KNNIndex in
+                var r = ByteReader(raw, section: "KNN")
+                return try KNNIndex.decode(&r)
+            } }
+            guard index.numLabels == labelTexts.count else {
+                throw LeverError.corrupt("\(path): the KNN section has \(index.numLabels) labels but LABELS has \(labelTexts.count)")
+            }
+            guard index.postings.rows <= featurizer.dimension else { throw LeverError.corrupt("\(path): KNN feature count exceeds the featuriser's") }
+            scorer = .knn(index)
+        default:
+            throw LeverError(.version, "\(path): model method \"\(method)\" is not supported by this library version")
+        }
+        return LeverModel(config: config, labelTexts: labelTexts, featurizer: featurizer, scorer: scorer)
+    }
+}
+
+extension TfidfFeaturizer {
+    func encoded() -> [UInt8] {
+        var w = ByteWriter()
+        w.u32(UInt32(config.hashBits))
+        w.u32(UInt32(config.wordNgramMax))
+        w.u32(UInt32(config.charNgramMin))
+        w.u32(UInt32(config.charNgramMax))
+        w.f32(config.charWeight)
+        w.u8(config.sublinearTf ? 1 : 0)
+        w.array(idf)
+        return w.bytes
+    }
+
+    static func decode(_ r: inout ByteReader) throws(LeverError) -> TfidfFeaturizer {
+        let bits = Int(try r.u32()), wmax = Int(try r.u32()), cmin = Int(try r.u32()), cmax = Int(try r.u32())
+        let cw = try r.f32()
+        let sub = try r.u8()
+        guard (8...26).contains(bits), (1...3).contains(wmax), (0...8).contains(cmin), (0...8).contains(cmax), cmin <= cmax,
+              (cmin == 0) == (cmax == 0), cw.isFinite, cw >= 0, sub <= 1 else {
+            throw LeverError.corrupt("model section FEATURES: invalid featuriser settings")
+        }
+        let idf = try r.floatArray()
+        guard idf.count == 1 << bits else { throw LeverError.corrupt("model section FEATURES: IDF table has \(idf.count) entries, expected \(1 << bits)") }
+        let config = FeatureConfig(hashBits: bits, wordNgramMax: wmax, charNgramMin: cmin, charNgramMax: cmax, charWeight: cw, sublinearTf: sub == 1)
+        return TfidfFeaturizer(config: config, idf: idf)
+    }
+}
+
+extension KNNIndex {
+    func encoded() -> [UInt8] {
+        var w = ByteWriter()
+        w.u32(UInt32(config.neighbours))
+        w.f32(config.power)
+        w.matrix(postings)
+        w.matrix(trainLabels)
+        return w.bytes
+    }
+
+    static func decode(_ r: inout ByteReader) throws(LeverError) -> KNNIndex {
+        let neighbours = Int(try r.u32())
+        let power = try r.f32()
+        guard (1...10_000).contains(neighbours), power.isFinite, power >= 0 else { throw LeverError.corrupt("model section KNN: invalid settings") }
+        let postings = try r.matrix()
+        let labels = try r.matrix()
+        guard postings.cols == labels.rows else { throw LeverError.corrupt("model section KNN: postings and label rows disagree") }
+        return KNNIndex(config: KNNConfig(neighbours: neighbours, power: power), postings: postings, trainLabels: labels)
+    }
+}

@@ -1,0 +1,146 @@
+/// Explicit little-endian encoding of scalars and arrays for the model file. Arrays are padded to
+/// 64-byte boundaries (relative to the start of their section, which is itself 64-byte aligned in
+/// the file) so they can be memory-mapped in place.
+struct ByteWriter {
+    private(set) var bytes: [UInt8] = []
+    static let alignment = 64
+
+    mutating func u8(_ v: UInt8) { bytes.append(v) }
+    mutating func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    mutating func i64(_ v: Int) { u64(UInt64(bitPattern: Int64(v))) }
+    mutating func f32(_ v: Float) { u32(v.bitPattern) }
+    mutating func f64(_ v: Double) { u64(v.bitPattern) }
+
+    mutating func string(_ s: String) {
+        let utf8 = Array(s.utf8)
+        u64(UInt64(utf8.count))
+        bytes.append(contentsOf: utf8)
+    }
+
+    mutating func align() {
+        while bytes.count % ByteWriter.alignment != 0 { bytes.append(0) }
+    }
+
+    /// A length-prefixed, aligned array of fixed-width little-endian elements.
+    mutating func array<T: FixedWidthInteger>(_ a: [T]) {
+        u64(UInt64(a.count))
+        align()
+        #if _endian(little)
+        a.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        #else
+        for v in a { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+        #endif
+    }
+
+    mutating func array(_ a: [Float]) {
+        u64(UInt64(a.count))
+        align()
+        #if _endian(little)
+        a.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        #else
+        for v in a { u32(v.bitPattern) }
+        #endif
+    }
+
+    /// Stores a CSR matrix.
+    mutating func matrix(_ m: SparseMatrix) {
+        i64(m.rows)
+        i64(m.cols)
+        array(m.indptr.map { Int64($0) })
+        array(m.indices)
+        array(m.values)
+    }
+}
+
+/// Bounds-checked reading of what ByteWriter wrote. Every failure is `LeverError(.corrupt)` naming
+/// the section.
+struct ByteReader {
+    let bytes: UnsafeRawBufferPointer
+    let section: String
+    private(set) var offset = 0
+
+    init(_ bytes: UnsafeRawBufferPointer, section: String) {
+        self.bytes = bytes
+        self.section = section
+    }
+
+    var atEnd: Bool { offset == bytes.count }
+
+    private func fail(_ what: String) -> LeverError {
+        LeverError(.corrupt, "model section \(section): \(what) at byte \(offset)")
+    }
+
+    private mutating func take(_ n: Int) throws(LeverError) -> UnsafeRawBufferPointer {
+        guard n >= 0, n <= bytes.count - offset else { throw fail("truncated (wanted \(n) bytes)") }
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + n)])
+        offset += n
+        return slice
+    }
+
+    private mutating func scalar<T: FixedWidthInteger>(_: T.Type) throws(LeverError) -> T {
+        let raw = try take(MemoryLayout<T>.size)
+        var v = T.zero
+        withUnsafeMutableBytes(of: &v) { $0.copyMemory(from: raw) }
+        return T(littleEndian: v)
+    }
+
+    mutating func u8() throws(LeverError) -> UInt8 { try scalar(UInt8.self) }
+    mutating func u16() throws(LeverError) -> UInt16 { try scalar(UInt16.self) }
+    mutating func u32() throws(LeverError) -> UInt32 { try scalar(UInt32.self) }
+    mutating func u64() throws(LeverError) -> UInt64 { try scalar(UInt64.self) }
+    mutating func f32() throws(LeverError) -> Float { Float(bitPattern: try u32()) }
+    mutating func f64() throws(LeverError) -> Double { Double(bitPattern: try u64()) }
+
+    /// A non-negative count or size, at most `limit`.
+    mutating func count(max limit: Int = Int(Int32.max) * 64) throws(LeverError) -> Int {
+        let v = try u64()
+        guard v <= UInt64(limit) else { throw fail("implausible size \(v)") }
+        return Int(v)
+    }
+
+    mutating func string() throws(LeverError) -> String {
+        let n = try count(max: bytes.count)
+        let raw = try take(n)
+        guard let s = String(validating: raw.bindMemory(to: UInt8.self), as: UTF8.self) else { throw fail("invalid UTF-8") }
+        return s
+    }
+
+    mutating func align() throws(LeverError) {
+        let pad = (ByteWriter.alignment - offset % ByteWriter.alignment) % ByteWriter.alignment
+        _ = try take(pad)
+    }
+
+    mutating func array<T: FixedWidthInteger>(_: T.Type) throws(LeverError) -> [T] {
+        let n = try count(max: bytes.count)
+        try align()
+        let raw = try take(n * MemoryLayout<T>.size)
+        return [T](unsafeUninitializedCapacity: n) { buf, initialized in
+            UnsafeMutableRawBufferPointer(buf).copyMemory(from: raw)
+            #if !_endian(little)
+            for i in 0..<n { buf[i] = T(littleEndian: buf[i]) }
+            #endif
+            initialized = n
+        }
+    }
+
+    mutating func floatArray() throws(LeverError) -> [Float] {
+        try array(UInt32.self).map { Float(bitPattern: $0) }
+    }
+
+    /// Reads a CSR matrix and checks its structure, so later indexing cannot go out of bounds.
+    mutating func matrix() throws(LeverError) -> SparseMatrix {
+        let rows = try count(max: Int(Int32.max))
+        let cols = try count(max: Int(Int32.max))
+        let indptr = try array(Int64.self).map { Int($0) }
+        let indices = try array(Int32.self)
+        let values = try floatArray()
+        guard indptr.count == rows + 1, indptr.first == 0, indptr.last == indices.count, values.count == indices.count else {
+            throw fail("inconsistent sparse matrix shape")
+        }
+        for r in 0..<rows where indptr[r] > indptr[r + 1] { throw fail("decreasing row pointer at row \(r)") }
+        for c in indices where c < 0 || Int(c) >= cols { throw fail("column index \(c) out of range \(cols)") }
+        return SparseMatrix(rows: rows, cols: cols, indptr: indptr, indices: indices, values: values)
+    }
+}

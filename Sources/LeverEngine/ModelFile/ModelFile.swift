@@ -1,0 +1,125 @@
+/// The single-file container for models (described in docs/model-format.md).
+///
+/// Layout, all integers little-endian:
+///   0   magic "LEVERMDL"
+///   8   u16 format major, u16 format minor
+///   12  u32 byte-order mark 0x01020304
+///   16  u32 header length (through the header checksum)
+///   20  u32 section count
+///   24  u64 file length
+///   32  section table: per section tag[8], u64 offset, u64 length, u32 crc32, u32 flags (0)
+///   ..  u32 crc32 of the header bytes before it
+/// Sections follow, each starting on a 64-byte boundary.
+enum ModelFile {
+    static let magic: [UInt8] = Array("LEVERMDL".utf8)
+    static let formatMajor: UInt16 = 1
+    static let formatMinor: UInt16 = 0
+    static let byteOrderMark: UInt32 = 0x0102_0304
+    static let fixedHeader = 32
+    static let entrySize = 32
+
+    /// Section payloads by tag (at most 8 ASCII characters).
+    struct Sections {
+        private(set) var order: [String] = []
+        private var payloads: [String: [UInt8]] = [:]
+
+        mutating func add(_ tag: String, _ bytes: [UInt8]) {
+            assert(tag.utf8.count <= 8 && payloads[tag] == nil, "bad or duplicate section tag")
+            order.append(tag)
+            payloads[tag] = bytes
+        }
+
+        subscript(tag: String) -> [UInt8]? { payloads[tag] }
+    }
+
+    static func encode(_ sections: Sections) -> [UInt8] {
+        var w = ByteWriter()
+        let headerLength = fixedHeader + entrySize * sections.order.count + 4
+        var offsets: [Int] = []
+        var cursor = headerLength
+        for tag in sections.order {
+            cursor = (cursor + 63) / 64 * 64
+            offsets.append(cursor)
+            cursor += sections[tag]!.count
+        }
+        let fileLength = cursor
+        magic.forEach { w.u8($0) }
+        w.u16(formatMajor)
+        w.u16(formatMinor)
+        w.u32(byteOrderMark)
+        w.u32(UInt32(headerLength))
+        w.u32(UInt32(sections.order.count))
+        w.u64(UInt64(fileLength))
+        for (i, tag) in sections.order.enumerated() {
+            var t = Array(tag.utf8)
+            while t.count < 8 { t.append(32) }
+            t.forEach { w.u8($0) }
+            w.u64(UInt64(offsets[i]))
+            w.u64(UInt64(sections[tag]!.count))
+            w.u32(CRC32.checksum(sections[tag]!))
+            w.u32(0)
+        }
+        w.u32(CRC32.checksum(w.bytes))
+        var out = w.bytes
+        out.reserveCapacity(fileLength)
+        for (i, tag) in sections.order.enumerated() {
+            out.append(contentsOf: [UInt8](repeating: 0, count: offsets[i] - out.count))
+            out.append(contentsOf: sections[tag]!)
+        }
+        return out
+    }
+
+    /// Parses and verifies a model file's bytes; `path` is for messages.
+    static func decode(_ bytes: [UInt8], path: String) throws(LeverError) -> Sections {
+        guard bytes.count >= 8, Array(bytes[0..<8]) == magic else {
+            throw LeverError(.notAModel, "\(path): not a Lever model file (no LEVERMDL magic)")
+        }
+        return try typed { try bytes.withUnsafeBytes { (raw) throws -> Sections in
+            guard raw.count >= fixedHeader else { throw LeverError.corrupt("\(path): truncated header (\(raw.count) bytes)") }
+            var r = ByteReader(raw, section: "header")
+            _ = try r.u64()
+            let major = try r.u16(), minor = try r.u16()
+            guard major == formatMajor else {
+                throw LeverError(.version, "\(path): model format \(major).\(minor) is not supported by this library (it reads format \(formatMajor).x)")
+            }
+            guard try r.u32() == byteOrderMark else { throw LeverError.corrupt("\(path): bad byte-order mark") }
+            let headerLength = Int(try r.u32())
+            let count = Int(try r.u32())
+            let fileLength = try r.u64()
+            guard count <= 4096, headerLength == fixedHeader + entrySize * count + 4, headerLength <= raw.count else {
+                throw LeverError.corrupt("\(path): truncated or malformed header")
+            }
+            let stored = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: headerLength - 4, as: UInt32.self))
+            guard CRC32.checksum(UnsafeRawBufferPointer(rebasing: raw[0..<(headerLength - 4)])) == stored else {
+                throw LeverError.corrupt("\(path): header checksum mismatch")
+            }
+            guard fileLength == UInt64(raw.count) else {
+                throw LeverError.corrupt("\(path): file is \(raw.count) bytes but its header says \(fileLength) (truncated or padded)")
+            }
+            var sections = Sections()
+            for _ in 0..<count {
+                var tagBytes: [UInt8] = []
+                for _ in 0..<8 { tagBytes.append(try r.u8()) }
+                let tag = String(decoding: tagBytes, as: UTF8.self).trimmingTrailingSpaces()
+                let offset = try r.u64(), length = try r.u64(), crc = try r.u32()
+                _ = try r.u32()
+                guard offset <= fileLength, length <= fileLength - offset else {
+                    throw LeverError.corrupt("\(path): section \(tag) lies outside the file")
+                }
+                let body = UnsafeRawBufferPointer(rebasing: raw[Int(offset)..<Int(offset + length)])
+                guard CRC32.checksum(body) == crc else { throw LeverError.corrupt("\(path): section \(tag) checksum mismatch") }
+                if sections[tag] != nil { throw LeverError.corrupt("\(path): section \(tag) appears twice") }
+                sections.add(tag, Array(body))
+            }
+            return sections
+        } }
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,73 @@
+/// The main job behind `lever train --config`: load the dataset, train, predict the test split,
+/// evaluate, and write the model, predictions and a JSON report.
+public enum Run {
+    public struct Outcome {
+        public var model: LeverModel
+        public var evaluation: EvaluationResult
+        public var report: JSONValue
+        /// The metrics table and timings as printed text.
+        public var summary: String
+    }
+
+    public static func execute(_ config: RunConfig, progress: Progress = .silent) throws(LeverError) -> Outcome {
+        let threads = Parallel.resolveThreads(config.threads)
+        var t0 = Clock.now()
+        try progress.begin("load-data", config.paths.trainTexts)
+        let data = try XCDataset.load(config.paths)
+        try progress.end()
+        let loadSeconds = Clock.now() - t0
+        var (model, timings) = try Trainer.train(config, labelTexts: data.labelTexts, train: data.train, progress: progress)
+        timings.insert(("load-data", loadSeconds), at: 0)
+        let trainSeconds = timings.dropFirst().reduce(0) { $0 + $1.seconds }
+
+        t0 = Clock.now()
+        let predictions = try model.predict(data.test.texts, k: config.output.topK, threads: threads,
+                                            exclude: data.test.filter, progress: progress)
+        let predictSeconds = Clock.now() - t0
+        timings.append(("predict", predictSeconds))
+
+        let evaluation = try Evaluator.evaluate(predictions: predictions, truth: data.test.labels, filter: data.test.filter,
+                                                trainLabels: data.train.labels, config: config.evaluation)
+        var report = JSONObject()
+        report["lever_version"] = .string(LeverModel.version)
+        report["method"] = .string(config.method)
+        report["dataset"] = datasetStats(data, config: config.evaluation)
+        report["threads"] = .int(Int64(threads))
+        var stages = JSONObject()
+        for (s, secs) in timings { stages[s] = .double(secs) }
+        report["seconds"] = .object(stages)
+        report["train_seconds"] = .double(trainSeconds)
+        report["predict_ms_per_query"] = .double(data.test.texts.isEmpty ? 0 : 1000 * predictSeconds / Double(data.test.texts.count))
+        report["metrics"] = MetricsReport.json(evaluation)
+        report["config"] = config.document
+        let reportJSON = JSONValue.object(report)
+
+        t0 = Clock.now()
+        if !config.output.predictions.isEmpty {
+            try PredictionFile.write(config.output.predictions, numLabels: data.numLabels, rows: predictions)
+        }
+        if !config.output.model.isEmpty { try model.save(to: config.output.model) }
+        if !config.output.report.isEmpty { try ReportFile.write(config.output.report, reportJSON) }
+
+        var summary = MetricsReport.table(evaluation, title: "\(config.method) on \(config.paths.testTexts)")
+        summary += "\ntrain \(NumberFormat.fixed(trainSeconds, 2)) s, predict \(NumberFormat.fixed(predictSeconds, 2)) s ("
+        summary += "\(NumberFormat.fixed(data.test.texts.isEmpty ? 0 : 1000 * predictSeconds / Double(data.test.texts.count), 3)) ms/query, \(threads) threads)\n"
+        for (label, path) in [("model", config.output.model), ("predictions", config.output.predictions), ("report", config.output.report)] where !path.isEmpty {
+            summary += "\(label): \(path)\n"
+        }
+        return Outcome(model: model, evaluation: evaluation, report: reportJSON, summary: summary)
+    }
+
+    static func datasetStats(_ d: XCDataset, config: EvaluationConfig) -> JSONValue {
+        let counts = d.train.labels.columnCounts()
+        var o = JSONObject()
+        o["train_rows"] = .int(Int64(d.train.texts.count))
+        o["test_rows"] = .int(Int64(d.test.texts.count))
+        o["labels"] = .int(Int64(d.numLabels))
+        o["tail_labels"] = .int(Int64(counts.filter { $0 <= config.tailMaxCount }.count))
+        o["head_labels"] = .int(Int64(counts.filter { $0 >= config.headMinCount }.count))
+        o["train_label_pairs"] = .int(Int64(d.train.labels.nnz))
+        o["test_label_pairs"] = .int(Int64(d.test.labels.nnz))
+        return .object(o)
+    }
+}

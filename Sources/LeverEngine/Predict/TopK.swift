@@ -1,0 +1,52 @@
+/// Keeps the k best (index, score) pairs seen so far: higher score first, lower index first among
+/// equal scores, so results do not depend on the order candidates arrive in.
+struct TopK {
+    let k: Int
+    private(set) var heap: [(index: Int32, score: Float)] = []
+
+    init(_ k: Int) {
+        self.k = k
+        heap.reserveCapacity(k)
+    }
+
+    /// True when `a` ranks below `b`.
+    @inline(__always) private static func worse(_ a: (index: Int32, score: Float), _ b: (index: Int32, score: Float)) -> Bool {
+        a.score < b.score || (a.score == b.score && a.index > b.index)
+    }
+
+    /// Would a candidate with this score enter the list? A cheap pre-check for hot loops.
+    @inline(__always) func admits(_ score: Float) -> Bool {
+        heap.count < k || score >= heap[0].score
+    }
+
+    mutating func push(_ index: Int32, _ score: Float) {
+        let item = (index: index, score: score)
+        if heap.count < k {
+            heap.append(item)
+            var c = heap.count - 1
+            while c > 0 {
+                let p = (c - 1) / 2
+                if TopK.worse(heap[c], heap[p]) { heap.swapAt(c, p); c = p } else { break }
+            }
+        } else if k > 0 && TopK.worse(heap[0], item) {
+            heap[0] = item
+            var p = 0
+            while true {
+                let l = 2 * p + 1, r = l + 1
+                var m = p
+                if l < heap.count && TopK.worse(heap[l], heap[m]) { m = l }
+                if r < heap.count && TopK.worse(heap[r], heap[m]) { m = r }
+                if m == p { break }
+                heap.swapAt(p, m)
+                p = m
+            }
+        }
+    }
+
+    /// The kept pairs, best first.
+    func sorted() -> [(Int32, Float)] {
+        heap.sorted { TopK.worse($1, $0) }.map { ($0.index, $0.score) }
+    }
+
+    mutating func reset() { heap.removeAll(keepingCapacity: true) }
+}

@@ -1,0 +1,40 @@
+/// The engine's one error type. Its status maps one-to-one onto `lever_status` in include/lever.h;
+/// its message names the argument, file, line or config key at fault.
+public enum LeverStatus: Int32, Sendable {
+    case invalidArgument = 1
+    case io = 2
+    case data = 3
+    case config = 4
+    case notAModel = 5
+    case version = 6
+    case corrupt = 7
+    case cancelled = 8
+    case noMemory = 9
+    case `internal` = 10
+}
+
+public struct LeverError: Error, CustomStringConvertible, Sendable {
+    public let status: LeverStatus
+    public let message: String
+
+    public init(_ status: LeverStatus, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    static func invalidArgument(_ m: String) -> LeverError { LeverError(.invalidArgument, m) }
+    static func io(_ m: String) -> LeverError { LeverError(.io, m) }
+    static func data(_ m: String) -> LeverError { LeverError(.data, m) }
+    static func config(_ m: String) -> LeverError { LeverError(.config, m) }
+    static func corrupt(_ m: String) -> LeverError { LeverError(.corrupt, m) }
+}
+
+/// Runs a rethrowing standard-library call whose closure throws LeverError and keeps the error's
+/// type (the library's `rethrows` would widen it to `any Error`).
+func typed<R>(_ body: () throws -> R) throws(LeverError) -> R {
+    do { return try body() } catch let e as LeverError { throw e } catch {
+        throw LeverError(.internal, "unexpected error: \(error)")
+    }
+}
