@@ -27,8 +27,8 @@ public struct RunConfig: Sendable {
             ("sublinear_tf", .bool(true)),
         ]))),
         ("knn", .object(JSONObject([
-            ("neighbours", .int(50)),
-            ("power", .double(1.0)),
+            ("neighbours", .int(25)),
+            ("power", .double(2.0)),
         ]))),
         ("evaluation", .object(JSONObject([
             ("k", .array([.int(1), .int(3), .int(5)])),

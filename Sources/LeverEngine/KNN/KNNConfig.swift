@@ -5,7 +5,7 @@ public struct KNNConfig: Sendable, Equatable {
     /// A neighbour's vote is similarity^power.
     public var power: Float
 
-    public init(neighbours: Int = 50, power: Float = 1) {
+    public init(neighbours: Int = 25, power: Float = 2) {
         self.neighbours = neighbours
         self.power = power
     }

@@ -97,6 +97,7 @@ enum ModelFile {
                 throw LeverError.corrupt("\(path): file is \(raw.count) bytes but its header says \(fileLength) (truncated or padded)")
             }
             var sections = Sections()
+            var covered: [(Int, Int)] = []
             for _ in 0..<count {
                 var tagBytes: [UInt8] = []
                 for _ in 0..<8 { tagBytes.append(try r.u8()) }
@@ -110,7 +111,17 @@ enum ModelFile {
                 guard CRC32.checksum(body) == crc else { throw LeverError.corrupt("\(path): section \(tag) checksum mismatch") }
                 if sections[tag] != nil { throw LeverError.corrupt("\(path): section \(tag) appears twice") }
                 sections.add(tag, Array(body))
+                covered.append((Int(offset), Int(offset + length)))
             }
+            // Alignment padding is not covered by a checksum, so it must be zero.
+            var cursor = headerLength
+            for (start, end) in covered.sorted(by: { $0.0 < $1.0 }) {
+                if start > cursor, raw[cursor..<start].contains(where: { $0 != 0 }) {
+                    throw LeverError.corrupt("\(path): non-zero padding before byte \(start)")
+                }
+                cursor = max(cursor, end)
+            }
+            if cursor < raw.count { throw LeverError.corrupt("\(path): \(raw.count - cursor) stray bytes after the last section") }
             return sections
         } }
     }

@@ -119,8 +119,24 @@ enum Path {
         return String(path[..<slash])
     }
 
+    /// `base/name` (or `name` when absolute), lexically normalised: "a/./b/../c" becomes "a/c".
     static func join(_ base: String, _ name: String) -> String {
-        if name.hasPrefix("/") || base.isEmpty || base == "." { return name }
-        return base.hasSuffix("/") ? base + name : base + "/" + name
+        if name.isEmpty { return base }
+        let joined = name.hasPrefix("/") || base.isEmpty ? name : base + "/" + name
+        return normalize(joined)
+    }
+
+    static func normalize(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+            if part == "..", absolute, parts.isEmpty { continue }
+            parts.append(part)
+        }
+        let body = parts.joined(separator: "/")
+        if absolute { return "/" + body }
+        return body.isEmpty ? "." : body
     }
 }

@@ -1,0 +1,109 @@
+import XCTest
+@testable import LeverEngine
+
+final class ModelTests: XCTestCase {
+    func trainTiny(_ d: TempDir, extra: String = "") throws -> LeverModel {
+        writeTinyDataset(d)
+        let cfg = try RunConfig.parse(#"{"data": {"dir": "\#(d.path)"}, "knn": {"neighbours": 2}, "features": {"hash_bits": 12}\#(extra)}"#)
+        return try Trainer.train(cfg).0
+    }
+
+    func testKNNPredictsNearestRowsLabels() throws {
+        let d = TempDir()
+        let m = try trainTiny(d)
+        let p = try m.predict(["small cat", "a big dog"], k: 3)
+        XCTAssertEqual(p[0].first?.0, 0)
+        XCTAssertEqual(p[1].first?.0, 1)
+        XCTAssertEqual(try m.predict(["zzzz qqqq"], k: 3)[0].count, 0)  // nothing shared: no labels
+    }
+
+    func testSaveLoadPredictIsBitIdentical() throws {
+        let d = TempDir()
+        let m = try trainTiny(d)
+        let path = d.path + "/m.lever"
+        try m.save(to: path)
+        let loaded = try LeverModel.load(from: path)
+        XCTAssertEqual(loaded.labelTexts, m.labelTexts)
+        XCTAssertEqual(loaded.config, m.config)
+        let texts = ["small cat", "big dog and bird", "cat"]
+        let a = try m.predict(texts, k: 3), b = try loaded.predict(texts, k: 3)
+        XCTAssertEqual(a.map { $0.map { $0.0 } }, b.map { $0.map { $0.0 } })
+        XCTAssertEqual(a.map { $0.map { $0.1.bitPattern } }, b.map { $0.map { $0.1.bitPattern } })
+    }
+
+    func testDamagedModelFilesGetTheirOwnStatus() throws {
+        let d = TempDir()
+        let m = try trainTiny(d)
+        let path = d.path + "/m.lever"
+        try m.save(to: path)
+        let good = d.read("m.lever")
+        var flipped = good
+        flipped[good.count - 10] ^= 0x40
+        assertLeverError(.corrupt, ["checksum"]) { try LeverModel.load(from: d.write("flip.lever", bytes: flipped)) }
+        assertLeverError(.corrupt, ["truncated"]) { try LeverModel.load(from: d.write("trunc.lever", bytes: Array(good.prefix(good.count - 100)))) }
+        assertLeverError(.corrupt, []) { try LeverModel.load(from: d.write("short.lever", bytes: Array(good.prefix(20)))) }
+        var version = good
+        version[8] = 9
+        assertLeverError(.version, ["format 9.0"]) { try LeverModel.load(from: d.write("v.lever", bytes: version)) }
+        assertLeverError(.notAModel, ["not a Lever model"]) { try LeverModel.load(from: d.write("x.lever", "hello world, not a model")) }
+        assertLeverError(.io, ["not found"]) { try LeverModel.load(from: d.path + "/missing.lever") }
+        assertLeverError(.io, ["folder"]) { try LeverModel.load(from: d.path) }
+    }
+
+    func testEveryTruncationAndByteFlipFailsCleanly() throws {
+        let d = TempDir()
+        let m = try trainTiny(d)
+        try m.save(to: d.path + "/m.lever")
+        let good = d.read("m.lever")
+        for cut in stride(from: 0, to: good.count, by: max(1, good.count / 97)) {
+            XCTAssertThrowsError(try ModelFile.decode(Array(good.prefix(cut)), path: "cut"))
+        }
+        for i in stride(from: 0, to: good.count, by: max(1, good.count / 211)) {
+            var b = good
+            b[i] ^= 0xFF
+            XCTAssertThrowsError(try LeverModel.load(from: d.write("f.lever", bytes: b)), "flip at \(i)")
+        }
+    }
+
+    func testFailedSaveLeavesExistingFileIntact() throws {
+        let d = TempDir()
+        let target = d.write("keep.txt", "precious")
+        XCTAssertThrowsError(try FileIO.writeAtomically(target) { (sink) throws(LeverError) in
+            try sink.write("half written")
+            throw LeverError(.io, "simulated failure")
+        })
+        XCTAssertEqual(String(decoding: d.read("keep.txt"), as: UTF8.self), "precious")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: target + ".tmp-\(getpid())"))
+    }
+
+    func testTopKOrderIsIndependentOfArrivalOrder() {
+        var a = TopK(3), b = TopK(3)
+        let items: [(Int32, Float)] = [(5, 0.5), (1, 0.5), (9, 0.9), (2, 0.1), (7, 0.5)]
+        for (i, s) in items { a.push(i, s) }
+        for (i, s) in items.reversed() { b.push(i, s) }
+        XCTAssertEqual(a.sorted().map { $0.0 }, [9, 1, 5])
+        XCTAssertEqual(b.sorted().map { $0.0 }, [9, 1, 5])
+    }
+
+    func testTokenizerIsUnicodeAware() {
+        let t = Tokenizer.tokens("Straße ÉCOLE, naïve-café 42x")
+        let s = t.map { String(String.UnicodeScalarView($0.compactMap(Unicode.Scalar.init))) }
+        XCTAssertEqual(s, ["straße", "école", "naïve", "café", "42x"])
+    }
+
+    func testFeaturesAreDeterministicAndNormalised() throws {
+        let f = try TfidfFeaturizer.fit(["a b c", "b c d"], config: FeatureConfig(hashBits: 12), threads: 2)
+        let m1 = try f.transform(["b c a", "d"], threads: 1)
+        let m2 = try f.transform(["b c a", "d"], threads: 2)
+        XCTAssertEqual(m1, m2)
+        let norm = m1.rowRange(0).map { m1.values[$0] * m1.values[$0] }.reduce(0, +)
+        XCTAssertEqual(norm, 1, accuracy: 1e-5)
+    }
+
+    func testCancellationStopsTraining() throws {
+        let d = TempDir()
+        writeTinyDataset(d)
+        let cfg = try RunConfig.parse(#"{"data": {"dir": "\#(d.path)"}}"#)
+        assertLeverError(.cancelled, ["cancelled"]) { try Trainer.train(cfg, progress: Progress { _, _, _ in false }) }
+    }
+}
