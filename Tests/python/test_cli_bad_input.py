@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import run_lever
+from lever_cli import run_lever
 
 
 def expect_failure(*args, fragments):

@@ -8,7 +8,7 @@ import pytest
 import scipy.sparse as sp
 from napkinxc import metrics as nxc
 
-from conftest import run_lever
+from lever_cli import run_lever
 
 KS = [1, 3, 5, 10]
 A, B = 0.55, 1.5
