@@ -5,7 +5,7 @@ final class ModelTests: XCTestCase {
     func trainTiny(_ d: TempDir, extra: String = "") throws -> LeverModel {
         writeTinyDataset(d)
         let cfg = try RunConfig.parse(#"{"data": {"dir": "\#(d.path)"}, "knn": {"neighbours": 2}, "features": {"hash_bits": 12}\#(extra)}"#)
-        return try Trainer.train(cfg).0
+        return try Trainer.train(cfg).model
     }
 
     func testKNNPredictsNearestRowsLabels() throws {

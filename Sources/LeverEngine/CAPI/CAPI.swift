@@ -45,8 +45,8 @@ private func train(_ config: () throws(LeverError) -> RunConfig, _ fn: lever_pro
     guarded { () throws(LeverError) in
         guard let out else { throw .invalidArgument("out is NULL") }
         let cfg = try config()
-        let (model, _) = try Trainer.train(cfg, progress: progress(fn, userData))
-        out.pointee = HandleRegistry.shared.register(model)
+        let trained = try Trainer.train(cfg, progress: progress(fn, userData))
+        out.pointee = HandleRegistry.shared.register(trained.model)
     }
 }
 

@@ -4,7 +4,7 @@
 /// merged onto it, and a key the defaults do not have, or a value of another JSON type, is rejected
 /// with the key's path. `lever config --defaults` prints it.
 public struct RunConfig: Sendable {
-    public static let methods = ["knn"]
+    public static let methods = ["knn", "teacher"]
 
     public static let defaults: JSONValue = .object(JSONObject([
         ("data", .object(JSONObject([
@@ -30,6 +30,7 @@ public struct RunConfig: Sendable {
             ("neighbours", .int(25)),
             ("power", .double(2.0)),
         ]))),
+        ("teacher", TeacherConfig.defaultsJSON),
         ("evaluation", .object(JSONObject([
             ("k", .array([.int(1), .int(3), .int(5)])),
             ("propensity_a", .double(0.55)),
@@ -53,6 +54,7 @@ public struct RunConfig: Sendable {
     public var method: String
     public var features: FeatureConfig
     public var knn: KNNConfig
+    public var teacher: TeacherConfig
     public var evaluation: EvaluationConfig
     public var output: OutputConfig
     public var threads: Int
@@ -134,6 +136,7 @@ public struct RunConfig: Sendable {
         }
         features = try FeatureConfig(r)
         knn = try KNNConfig(r)
+        teacher = try TeacherConfig(r)
         evaluation = try EvaluationConfig(r)
         let outDir = Path.join(baseDir, try r.string("output.dir"))
         func outPath(_ key: String) throws(LeverError) -> String {
@@ -191,6 +194,15 @@ struct ConfigReader {
             throw .config("\(source): \"\(path)\" is \(d); expected a number in \(range.lowerBound)...\(range.upperBound)")
         }
         return d
+    }
+
+    /// A string that must be one of an enum's raw values.
+    func choice<E: RawRepresentable & CaseIterable>(_ path: String, _: E.Type) throws(LeverError) -> E where E.RawValue == String {
+        let s = try string(path)
+        guard let v = E(rawValue: s) else {
+            throw .config("\(source): \"\(path)\" is \"\(s)\"; expected one of \(E.allCases.map { $0.rawValue }.joined(separator: ", "))")
+        }
+        return v
     }
 
     func bool(_ path: String) throws(LeverError) -> Bool {

@@ -5,6 +5,7 @@ import Glibc
 /// What a model scores with, by method.
 public enum Scorer: Sendable {
     case knn(KNNIndex)
+    case teacher(TeacherScorer)
 }
 
 /// A trained model: the featuriser, the label texts, the scorer, and the config it was trained
@@ -46,6 +47,7 @@ public final class LeverModel: @unchecked Sendable {
     public var method: String {
         switch scorer {
         case .knn: return "knn"
+        case .teacher: return "teacher"
         }
     }
 
@@ -61,6 +63,8 @@ public final class LeverModel: @unchecked Sendable {
         switch scorer {
         case .knn(let index):
             return try index.predict(features, k: k, exclude: exclude, threads: threads, progress: progress)
+        case .teacher(let teacher):
+            return try teacher.predict(features, k: k, exclude: exclude, threads: threads, progress: progress)
         }
     }
 }

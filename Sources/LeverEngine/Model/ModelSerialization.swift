@@ -18,6 +18,7 @@ extension LeverModel {
         sections.add("FEATURES", featurizer.encoded())
         switch scorer {
         case .knn(let index): sections.add("KNN", index.encoded())
+        case .teacher(let teacher): sections.add("TEACHER", teacher.encoded())
         }
         let bytes = ModelFile.encode(sections)
         try FileIO.writeAtomically(path) { (sink) throws(LeverError) in
@@ -71,6 +72,18 @@ extension LeverModel {
             }
             guard index.postings.rows <= featurizer.dimension else { throw LeverError.corrupt("\(path): KNN feature count exceeds the featuriser's") }
             scorer = .knn(index)
+        case "teacher":
+            let teacher = try typed { try section("TEACHER").withUnsafeBytes { (raw) throws -> TeacherScorer in
+                var r = ByteReader(raw, section: "TEACHER")
+                return try TeacherScorer.decode(&r)
+            } }
+            guard teacher.numLabels == labelTexts.count else {
+                throw LeverError.corrupt("\(path): the TEACHER section has \(teacher.numLabels) labels but LABELS has \(labelTexts.count)")
+            }
+            guard teacher.encoder.vocabulary.rowOf.count == featurizer.dimension else {
+                throw LeverError.corrupt("\(path): the teacher's vocabulary does not match the featuriser")
+            }
+            scorer = .teacher(teacher)
         default:
             throw LeverError(.version, "\(path): model method \"\(method)\" is not supported by this library version")
         }
@@ -124,5 +137,44 @@ extension KNNIndex {
         let labels = try r.matrix()
         guard postings.cols == labels.rows else { throw LeverError.corrupt("model section KNN: postings and label rows disagree") }
         return KNNIndex(config: KNNConfig(neighbours: neighbours, power: power), postings: postings, trainLabels: labels)
+    }
+}
+
+extension SparseEncoder {
+    func encode(into w: inout ByteWriter) {
+        w.u32(UInt32(dim))
+        w.array(vocabulary.rowOf)
+        w.array(table)
+    }
+
+    static func decode(_ r: inout ByteReader) throws(LeverError) -> SparseEncoder {
+        let dim = Int(try r.u32())
+        let rowOf = try r.array(Int32.self)
+        let table = try r.floatArray()
+        guard (1...4096).contains(dim) else { throw .corrupt("model section \(r.section): invalid encoder dimension \(dim)") }
+        let vocabulary = FeatureVocabulary(rowOf: rowOf)
+        if rowOf.contains(where: { $0 < -1 }) { throw .corrupt("model section \(r.section): invalid vocabulary entry") }
+        guard table.count == vocabulary.size * dim else {
+            throw .corrupt("model section \(r.section): encoder table has \(table.count) values, expected \(vocabulary.size) x \(dim)")
+        }
+        return SparseEncoder(dim: dim, vocabulary: vocabulary, table: table)
+    }
+}
+
+extension TeacherScorer {
+    func encoded() -> [UInt8] {
+        var w = ByteWriter()
+        encoder.encode(into: &w)
+        w.u64(UInt64(numLabels))
+        w.array(labelEmbeddings)
+        return w.bytes
+    }
+
+    static func decode(_ r: inout ByteReader) throws(LeverError) -> TeacherScorer {
+        let encoder = try SparseEncoder.decode(&r)
+        let numLabels = try r.count(max: Int(Int32.max))
+        let emb = try r.floatArray()
+        guard emb.count == numLabels * encoder.dim else { throw .corrupt("model section TEACHER: label embeddings have the wrong size") }
+        return TeacherScorer(encoder: encoder, labelEmbeddings: emb, numLabels: numLabels)
     }
 }

@@ -16,7 +16,9 @@ public enum Run {
         let data = try XCDataset.load(config.paths)
         try progress.end()
         let loadSeconds = Clock.now() - t0
-        var (model, timings) = try Trainer.train(config, labelTexts: data.labelTexts, train: data.train, progress: progress)
+        let trained = try Trainer.train(config, labelTexts: data.labelTexts, train: data.train, progress: progress)
+        let model = trained.model
+        var timings = trained.timings
         timings.insert(("load-data", loadSeconds), at: 0)
         let trainSeconds = timings.dropFirst().reduce(0) { $0 + $1.seconds }
 
@@ -39,6 +41,7 @@ public enum Run {
         report["train_seconds"] = .double(trainSeconds)
         report["predict_ms_per_query"] = .double(data.test.texts.isEmpty ? 0 : 1000 * predictSeconds / Double(data.test.texts.count))
         report["metrics"] = MetricsReport.json(evaluation)
+        report["training"] = .object(trained.details)
         report["config"] = config.document
         let reportJSON = JSONValue.object(report)
 

@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Adam with lazy per-row state for an embedding table: only rows that received a gradient in a
+/// step are updated (the "sparse"/"lazy" Adam variant), so a step costs time proportional to the
+/// features in the batch, not the table.
+struct SparseAdam {
+    let dim: Int
+    var learningRate: Float
+    let beta1: Float = 0.9
+    let beta2: Float = 0.999
+    let epsilon: Float = 1e-8
+    private var m: [Float]
+    private var v: [Float]
+    private var step = 0
+
+    init(rows: Int, dim: Int, learningRate: Float) {
+        self.dim = dim
+        self.learningRate = learningRate
+        m = [Float](repeating: 0, count: rows * dim)
+        v = [Float](repeating: 0, count: rows * dim)
+    }
+
+    /// Applies one step: `grads` holds one dim-vector per entry of `touched` (distinct rows).
+    mutating func apply(table: inout [Float], touched: [Int32], grads: UnsafePointer<Float>, threads: Int) {
+        step += 1
+        let d = dim
+        let lr = learningRate * (1 - powf(beta2, Float(step))).squareRoot() / (1 - powf(beta1, Float(step)))
+        let (b1, b2, eps) = (beta1, beta2, epsilon)
+        table.withUnsafeMutableBufferPointer { tb in
+            m.withUnsafeMutableBufferPointer { mb in
+                v.withUnsafeMutableBufferPointer { vb in
+                    let t = SendablePointer(tb.baseAddress!), mp = SendablePointer(mb.baseAddress!), vp = SendablePointer(vb.baseAddress!)
+                    let g = SendableConstPointer(grads)
+                    Parallel.forEachChunk(touched.count, threads: threads) { _, range in
+                        for i in range {
+                            let row = Int(touched[i]) * d
+                            let gi = g.pointer + i * d
+                            for c in 0..<d {
+                                let gc = gi[c]
+                                let mc = b1 * mp.pointer[row + c] + (1 - b1) * gc
+                                let vc = b2 * vp.pointer[row + c] + (1 - b2) * gc * gc
+                                mp.pointer[row + c] = mc
+                                vp.pointer[row + c] = vc
+                                t.pointer[row + c] -= lr * mc / (vc.squareRoot() + eps)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

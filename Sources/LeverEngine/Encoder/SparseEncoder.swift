@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The CPU text encoder: a learned embedding table over the TF-IDF features. A text's vector is
+/// the TF-IDF-weighted sum of its features' rows, L2-normalised. Shared by inputs and label texts.
+struct SparseEncoder: Sendable {
+    let dim: Int
+    let vocabulary: FeatureVocabulary
+    /// rows x dim, row-major.
+    var table: [Float]
+
+    var rows: Int { vocabulary.size }
+
+    /// A random table: each row N(0, 1/dim)-like (uniform with that variance), from the seed.
+    static func random(dim: Int, vocabulary: FeatureVocabulary, seed: UInt64) -> SparseEncoder {
+        var rng = SeededRandom(seed: seed)
+        let scale = (3.0 / Float(dim)).squareRoot()
+        var table = [Float](repeating: 0, count: vocabulary.size * dim)
+        for i in 0..<table.count { table[i] = (2 * rng.unitFloat() - 1) * scale }
+        return SparseEncoder(dim: dim, vocabulary: vocabulary, table: table)
+    }
+
+    /// Encodes rows `rows` of the remapped feature matrix into `out` (rows.count x dim), and their
+    /// pre-normalisation norms into `norms` when given. Rows without features encode to zero.
+    func encode(_ x: SparseMatrix, rows: [Int], into out: UnsafeMutablePointer<Float>, norms: UnsafeMutablePointer<Float>? = nil,
+                threads: Int) {
+        let d = dim
+        table.withUnsafeBufferPointer { tb in
+            let t = SendableConstPointer(tb.baseAddress!)
+            let o = SendablePointer(out)
+            let nr = norms.map { SendablePointer($0) }
+            Parallel.forEachChunk(rows.count, threads: threads) { _, range in
+                for i in range {
+                    let dst = o.pointer + i * d
+                    dst.initialize(repeating: 0, count: d)
+                    let r = rows[i]
+                    for j in x.rowRange(r) {
+                        let w = x.values[j]
+                        let src = t.pointer + Int(x.indices[j]) * d
+                        for c in 0..<d { dst[c] += w * src[c] }
+                    }
+                    var n: Float = 0
+                    for c in 0..<d { n += dst[c] * dst[c] }
+                    n = n.squareRoot()
+                    nr?.pointer[i] = n
+                    if n > 0 {
+                        let inv = 1 / n
+                        for c in 0..<d { dst[c] *= inv }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Encodes every row of `x` (n x dim, normalised).
+    func encodeAll(_ x: SparseMatrix, threads: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: x.rows * dim)
+        out.withUnsafeMutableBufferPointer { encode(x, rows: Array(0..<x.rows), into: $0.baseAddress!, threads: threads) }
+        return out
+    }
+}

@@ -1,0 +1,28 @@
+/// The trained teacher as a scorer: the encoder plus the embeddings of every label text.
+/// A query's score for a label is the cosine of their embeddings.
+public struct TeacherScorer: Sendable {
+    let encoder: SparseEncoder
+    /// numLabels x dim, row-major, unit rows.
+    let labelEmbeddings: [Float]
+    public let numLabels: Int
+
+    init(encoder: SparseEncoder, labelEmbeddings: [Float], numLabels: Int) {
+        self.encoder = encoder
+        self.labelEmbeddings = labelEmbeddings
+        self.numLabels = numLabels
+    }
+
+    public var dim: Int { encoder.dim }
+
+    /// Embeds featurised texts (raw featuriser output).
+    func embed(_ features: SparseMatrix, threads: Int) -> [Float] {
+        encoder.encodeAll(encoder.vocabulary.remap(features), threads: threads)
+    }
+
+    func predict(_ features: SparseMatrix, k: Int, exclude: SparseMatrix?, threads: Int,
+                 progress: Progress) throws(LeverError) -> [[(Int32, Float)]] {
+        let q = embed(features, threads: threads)
+        return try DenseScorer.topK(queries: q, count: features.rows, labels: labelEmbeddings, numLabels: numLabels,
+                                    dim: encoder.dim, k: k, exclude: exclude, threads: threads, progress: progress, stage: "teacher-predict")
+    }
+}

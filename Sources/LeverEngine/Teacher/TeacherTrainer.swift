@@ -1,0 +1,257 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Trains the Siamese teacher: one encoder for inputs and label texts, a triplet margin loss over
+/// in-batch negatives with online hard-negative mining, label-side batches, and (after a warm-up)
+/// batches built from balanced clusters of the current label embeddings (NGAME-style).
+struct TeacherTrainer {
+    let config: TeacherConfig
+    /// Training rows and label texts, featurised and re-indexed to encoder rows.
+    let inputs: SparseMatrix
+    let labelTexts: SparseMatrix
+    /// Training rows x labels, each row's labels sorted (for the positive mask).
+    let rowLabels: SparseMatrix
+    /// Labels x training rows.
+    let labelRows: SparseMatrix
+    let threads: Int
+    let seed: UInt64
+
+    struct EpochStats {
+        var loss: Double = 0
+        var violating: Double = 0
+        var pairs = 0
+    }
+
+    /// The (label, row) pairs of one epoch, in batch order.
+    func epochPairs(epoch: Int, encoder: SparseEncoder, clusters: [[Int]]?, rng: inout SeededRandom) -> [(label: Int, row: Int)] {
+        var pairs: [(Int, Int)] = []
+        switch config.sides {
+        case .label:
+            var order: [Int]
+            if let clusters {
+                var cs = clusters
+                rng.shuffle(&cs)
+                order = cs.flatMap { $0 }
+            } else {
+                order = (0..<labelRows.rows).filter { labelRows.indptr[$0 + 1] > labelRows.indptr[$0] }
+                rng.shuffle(&order)
+            }
+            for l in order {
+                let range = labelRows.rowRange(l)
+                if range.isEmpty { continue }
+                pairs.append((l, Int(labelRows.indices[range.lowerBound + rng.index(range.count)])))
+            }
+        case .row:
+            var order: [Int]
+            if let clusters {
+                var cs = clusters
+                rng.shuffle(&cs)
+                order = cs.flatMap { $0 }
+            } else {
+                order = (0..<rowLabels.rows).filter { rowLabels.indptr[$0 + 1] > rowLabels.indptr[$0] }
+                rng.shuffle(&order)
+            }
+            for r in order {
+                let range = rowLabels.rowRange(r)
+                if range.isEmpty { continue }
+                pairs.append((Int(rowLabels.indices[range.lowerBound + rng.index(range.count)]), r))
+            }
+        }
+        return pairs
+    }
+
+    /// Cluster size in force at `epoch`.
+    func clusterSize(epoch: Int) -> Int {
+        let doublings = max(0, epoch - config.warmupEpochs) / config.clusterGrowthEpochs
+        var size = config.clusterSize
+        for _ in 0..<doublings where size < config.clusterSizeMax { size *= 2 }
+        return min(size, config.clusterSizeMax)
+    }
+
+    func train(encoder initial: SparseEncoder, progress: Progress) throws(LeverError) -> (SparseEncoder, [JSONValue]) {
+        var encoder = initial
+        var adam = SparseAdam(rows: encoder.rows, dim: encoder.dim, learningRate: config.learningRate)
+        var rng = SeededRandom(seed: seed &+ 0x7EAC)
+        var clusters: [[Int]]? = nil
+        var history: [JSONValue] = []
+        let d = encoder.dim
+        let b = config.batchSize
+        var workspace = BatchWorkspace(batch: b, dim: d, tableRows: encoder.rows)
+        try progress.begin("teacher", "\(config.epochs) epochs, \(config.sides.rawValue)-side \(config.batching.rawValue) batches")
+        let start = Clock.now()
+        for epoch in 0..<config.epochs {
+            if config.batching == .cluster && epoch >= config.warmupEpochs
+                && (epoch - config.warmupEpochs) % config.clusterRefresh == 0 {
+                clusters = makeClusters(encoder: encoder, size: clusterSize(epoch: epoch), rng: &rng)
+            }
+            let pairs = epochPairs(epoch: epoch, encoder: encoder, clusters: clusters, rng: &rng)
+            var stats = EpochStats()
+            var i = 0
+            while i < pairs.count {
+                let batch = Array(pairs[i..<min(pairs.count, i + b)])
+                i += b
+                if batch.count < 2 { continue }
+                step(batch, encoder: &encoder, adam: &adam, ws: &workspace, stats: &stats, rng: &rng)
+            }
+            let meanLoss = stats.pairs > 0 ? stats.loss / Double(stats.pairs) : 0
+            let violating = stats.pairs > 0 ? stats.violating / Double(stats.pairs) : 0
+            var e = JSONObject()
+            e["epoch"] = .int(Int64(epoch + 1))
+            e["loss"] = .double(meanLoss)
+            e["violating_share"] = .double(violating)
+            e["cluster_size"] = .int(Int64(clusters == nil ? 0 : clusterSize(epoch: epoch)))
+            e["seconds"] = .double(Clock.now() - start)
+            history.append(.object(e))
+            try progress.update(epoch + 1, of: config.epochs, unit: "epochs",
+                                extra: "loss \(NumberFormat.fixed(meanLoss, 4)), violating \(NumberFormat.fixed(100 * violating, 1))%, \(pairs.count) pairs/epoch")
+        }
+        try progress.end()
+        return (encoder, history)
+    }
+
+    /// Balanced clusters of the items an epoch iterates (labels or rows) by their current embedding.
+    func makeClusters(encoder: SparseEncoder, size: Int, rng: inout SeededRandom) -> [[Int]] {
+        let source = config.sides == .label ? labelTexts : inputs
+        let itemsWithPairs = config.sides == .label
+            ? (0..<labelRows.rows).filter { labelRows.indptr[$0 + 1] > labelRows.indptr[$0] }
+            : (0..<rowLabels.rows).filter { rowLabels.indptr[$0 + 1] > rowLabels.indptr[$0] }
+        let emb = encoder.encodeAll(source, threads: threads)
+        return BalancedClustering.clusters(points: emb, dim: encoder.dim, items: itemsWithPairs, maxSize: size, rng: &rng)
+    }
+
+    /// Buffers reused across batches.
+    struct BatchWorkspace {
+        var z: [Float], x: [Float], zNorm: [Float], xNorm: [Float], s: [Float], g: [Float], dz: [Float], dx: [Float]
+        var slotOf: [Int32]
+        var touched: [Int32] = []
+        var grads: [Float] = []
+        init(batch: Int, dim: Int, tableRows: Int) {
+            z = [Float](repeating: 0, count: batch * dim)
+            x = z; dz = z; dx = z
+            zNorm = [Float](repeating: 0, count: batch)
+            xNorm = zNorm
+            s = [Float](repeating: 0, count: batch * batch)
+            g = s
+            slotOf = [Int32](repeating: -1, count: tableRows)
+        }
+    }
+
+    /// True when training row `row` carries `label`.
+    @inline(__always) func isPositive(row: Int, label: Int) -> Bool {
+        var lo = rowLabels.indptr[row], hi = rowLabels.indptr[row + 1]
+        let l = Int32(label)
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let v = rowLabels.indices[mid]
+            if v == l { return true }
+            if v < l { lo = mid + 1 } else { hi = mid }
+        }
+        return false
+    }
+
+    func step(_ batch: [(label: Int, row: Int)], encoder: inout SparseEncoder, adam: inout SparseAdam,
+              ws: inout BatchWorkspace, stats: inout EpochStats, rng: inout SeededRandom) {
+        let n = batch.count, d = encoder.dim
+        let labels = batch.map { $0.label }, rows = batch.map { $0.row }
+        ws.z.withUnsafeMutableBufferPointer { z in ws.zNorm.withUnsafeMutableBufferPointer { zn in
+            encoder.encode(labelTexts, rows: labels, into: z.baseAddress!, norms: zn.baseAddress!, threads: threads)
+        } }
+        ws.x.withUnsafeMutableBufferPointer { x in ws.xNorm.withUnsafeMutableBufferPointer { xn in
+            encoder.encode(inputs, rows: rows, into: x.baseAddress!, norms: xn.baseAddress!, threads: threads)
+        } }
+        // S[j][m] = cos(label j, input m).
+        ws.z.withUnsafeBufferPointer { z in ws.x.withUnsafeBufferPointer { x in ws.s.withUnsafeMutableBufferPointer { s in
+            BLAS.gemm(z.baseAddress!, x.baseAddress!, transB: true, s.baseAddress!, m: n, n: n, k: d)
+        } } }
+        for i in 0..<(n * n) { ws.g[i] = 0 }
+        let k = min(config.hardNegatives, n - 1)
+        let margin = config.margin
+        var violations = 0.0, loss = 0.0, triplets = 0
+        var candidates = TopK(k)
+        // Label -> input direction (row j of S), then input -> label (column m).
+        for direction in 0..<(config.symmetric ? 2 : 1) {
+            for a in 0..<n {
+                candidates.reset()
+                let pos = ws.s[a * n + a]
+                var pool: [Int32] = []
+                for o in 0..<n where o != a {
+                    let (j, m) = direction == 0 ? (a, o) : (o, a)
+                    if rows[m] == rows[j] || isPositive(row: rows[m], label: labels[j]) { continue }
+                    if config.mining == .hard { candidates.push(Int32(o), ws.s[j * n + m]) } else { pool.append(Int32(o)) }
+                }
+                var chosen: [Int32]
+                if config.mining == .hard {
+                    chosen = candidates.heap.map { $0.index }
+                } else {
+                    chosen = []
+                    for _ in 0..<min(k, pool.count) {
+                        let pick = rng.index(pool.count)
+                        chosen.append(pool[pick])
+                        pool.swapAt(pick, pool.count - 1)
+                        pool.removeLast()
+                    }
+                }
+                for o in chosen {
+                    let (j, m) = direction == 0 ? (a, Int(o)) : (Int(o), a)
+                    let v = ws.s[j * n + m] - pos + margin
+                    triplets += 1
+                    if v > 0 {
+                        loss += Double(v)
+                        violations += 1
+                        ws.g[j * n + m] += 1
+                        ws.g[a * n + a] -= 1
+                    }
+                }
+            }
+        }
+        stats.loss += loss / Double(max(1, k))
+        stats.violating += violations / Double(max(1, k * (config.symmetric ? 2 : 1)))
+        stats.pairs += n
+        if violations == 0 { return }
+        let scale = 1 / Float(max(1, triplets))
+        for i in 0..<(n * n) { ws.g[i] *= scale }
+        // dZ = G X, dX = G^T Z.
+        ws.g.withUnsafeBufferPointer { g in ws.x.withUnsafeBufferPointer { x in ws.dz.withUnsafeMutableBufferPointer { dz in
+            BLAS.gemm(g.baseAddress!, x.baseAddress!, dz.baseAddress!, m: n, n: d, k: n)
+        } } }
+        ws.g.withUnsafeBufferPointer { g in ws.z.withUnsafeBufferPointer { z in ws.dx.withUnsafeMutableBufferPointer { dx in
+            BLAS.gemm(g.baseAddress!, transA: true, z.baseAddress!, dx.baseAddress!, m: n, n: d, k: n)
+        } } }
+        // Through the L2 normalisation, then scattered onto the feature rows (fixed order: deterministic).
+        ws.touched.removeAll(keepingCapacity: true)
+        ws.grads.removeAll(keepingCapacity: true)
+        accumulate(labelTexts, items: labels, e: ws.z, de: ws.dz, norms: ws.zNorm, d: d, ws: &ws)
+        accumulate(inputs, items: rows, e: ws.x, de: ws.dx, norms: ws.xNorm, d: d, ws: &ws)
+        ws.grads.withUnsafeBufferPointer { g in
+            adam.apply(table: &encoder.table, touched: ws.touched, grads: g.baseAddress!, threads: threads)
+        }
+        for r in ws.touched { ws.slotOf[Int(r)] = -1 }
+    }
+
+    /// Adds each item's gradient, taken back through the normalisation, to its features' rows.
+    func accumulate(_ feats: SparseMatrix, items: [Int], e: [Float], de: [Float], norms: [Float], d: Int, ws: inout BatchWorkspace) {
+        var dh = [Float](repeating: 0, count: d)
+        for (i, item) in items.enumerated() {
+            let norm = norms[i]
+            guard norm > 0 else { continue }
+            var dot: Float = 0
+            for c in 0..<d { dot += e[i * d + c] * de[i * d + c] }
+            let inv = 1 / norm
+            for c in 0..<d { dh[c] = (de[i * d + c] - e[i * d + c] * dot) * inv }
+            for j in feats.rowRange(item) {
+                let row = Int(feats.indices[j])
+                let w = feats.values[j]
+                var slot = Int(ws.slotOf[row])
+                if slot < 0 {
+                    slot = ws.touched.count
+                    ws.slotOf[row] = Int32(slot)
+                    ws.touched.append(Int32(row))
+                    ws.grads.append(contentsOf: repeatElement(0, count: d))
+                }
+                let base = slot * d
+                for c in 0..<d { ws.grads[base + c] += w * dh[c] }
+            }
+        }
+    }
+}
