@@ -10,7 +10,7 @@ struct Lever: ParsableCommand {
         commandName: "lever",
         abstract: "Extreme classification with LEVER: train, predict and evaluate from a JSON run config.",
         version: LeverModel.version,
-        subcommands: [Train.self, Predict.self, Eval.self, DataCommand.self, ConfigCommand.self]
+        subcommands: [Train.self, Predict.self, Eval.self, DataCommand.self, ConfigCommand.self, Bench.self]
     )
 }
 
@@ -182,3 +182,5 @@ struct ConfigCommand: ParsableCommand {
         }
     }
 }
+
+func sysconfCores() -> Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }

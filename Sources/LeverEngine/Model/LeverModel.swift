@@ -68,3 +68,38 @@ public final class LeverModel: @unchecked Sendable {
         }
     }
 }
+
+extension LeverModel {
+    /// The embedding dimension of models that have an encoder (nil for kNN).
+    public var embeddingDimension: Int? {
+        if case .teacher(let t) = scorer { return t.dim }
+        return nil
+    }
+
+    /// Encoder embeddings of texts (count x dimension, unit rows), for models with an encoder.
+    public func embed(_ texts: [String], threads: Int = 1) throws(LeverError) -> [Float] {
+        guard case .teacher(let t) = scorer else { throw .invalidArgument("method \"\(method)\" has no text encoder") }
+        return t.embed(try featurizer.transform(texts, threads: threads), threads: threads)
+    }
+
+    /// Brute-force top-k over all labels for query embeddings from `embed` (one GEMM per block).
+    public func rankEmbeddings(_ queries: [Float], count: Int, k: Int, threads: Int = 1) throws(LeverError) -> [[(Int32, Float)]] {
+        guard case .teacher(let t) = scorer else { throw .invalidArgument("method \"\(method)\" has no text encoder") }
+        guard queries.count == count * t.dim else { throw .invalidArgument("queries must hold count x \(t.dim) floats") }
+        return try DenseScorer.topK(queries: queries, count: count, labels: t.labelEmbeddings, numLabels: t.numLabels, dim: t.dim,
+                                    k: k, exclude: nil, threads: threads, progress: .silent, stage: "rank")
+    }
+}
+
+/// Machine measurements that benchmarks report beside the engine's own figures.
+public enum Measurements {
+    /// Single-precision GEMM rate of this machine through OpenBLAS, in GFLOP/s.
+    public static func sgemmGflops(size: Int = 1024) -> Double { BLAS.measureGemmRate(n: size) }
+
+    /// Peak resident memory of this process so far, in MiB.
+    public static func peakResidentMiB() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+}

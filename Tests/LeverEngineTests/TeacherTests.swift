@@ -1,0 +1,95 @@
+import XCTest
+@testable import LeverEngine
+
+final class TeacherTests: XCTestCase {
+    /// A small dataset where label texts share words with their rows, so a teacher can learn it.
+    func writeAnimals(_ d: TempDir) {
+        d.write("Y.txt", "feline cat\ncanine dog\nbird avian\nfish aquatic\n")
+        var rows: [String] = [], labels: [String] = []
+        let words = [["cat", "kitten", "tabby"], ["dog", "puppy", "hound"], ["bird", "sparrow", "robin"], ["fish", "trout", "salmon"]]
+        for i in 0..<40 {
+            let l = i % 4
+            rows.append("\(words[l][i % 3]) number \(i) \(words[l][(i + 1) % 3])")
+            labels.append("\(l):1")
+        }
+        d.write("trn_X.txt", rows.joined(separator: "\n") + "\n")
+        d.write("trn_X_Y.txt", "40 4\n" + labels.joined(separator: "\n") + "\n")
+        d.write("tst_X.txt", "a tabby kitten\na young puppy\n")
+        d.write("tst_X_Y.txt", "2 4\n0:1\n1:1\n")
+    }
+
+    func config(_ d: TempDir, _ extra: String = "") throws -> RunConfig {
+        try RunConfig.parse(#"""
+        {"data": {"dir": "\#(d.path)"}, "method": "teacher", "threads": 2, "seed": 3,
+         "features": {"hash_bits": 12},
+         "teacher": {"dim": 16, "epochs": 30, "batch_size": 8, "hard_negatives": 3, "warmup_epochs": 5,
+                     "cluster_size": 2, "cluster_size_max": 4, "min_df": 1, "learning_rate": 0.05\#(extra)}}
+        """#)
+    }
+
+    func teacher(_ m: LeverModel) -> TeacherScorer {
+        guard case .teacher(let t) = m.scorer else { fatalError("not a teacher model") }
+        return t
+    }
+
+    func testSameSeedAndThreadsGiveIdenticalEmbeddings() throws {
+        let d = TempDir()
+        writeAnimals(d)
+        let a = teacher(try Trainer.train(try config(d)).model)
+        let b = teacher(try Trainer.train(try config(d)).model)
+        XCTAssertEqual(a.encoder.table.map { $0.bitPattern }, b.encoder.table.map { $0.bitPattern })
+        XCTAssertEqual(a.labelEmbeddings.map { $0.bitPattern }, b.labelEmbeddings.map { $0.bitPattern })
+        var other = try config(d)
+        other.seed = 4
+        let c = teacher(try Trainer.train(other).model)
+        XCTAssertNotEqual(a.encoder.table, c.encoder.table)
+    }
+
+    func testTeacherLearnsTheTinyTask() throws {
+        let d = TempDir()
+        writeAnimals(d)
+        let m = try Trainer.train(try config(d)).model
+        let p = try m.predict(["a tabby kitten", "a young puppy", "robin and sparrow"], k: 1)
+        XCTAssertEqual(p.map { $0.first?.0 }, [0, 1, 2])
+        for row in p { XCTAssertLessThanOrEqual(row[0].1, 1.0001) }  // cosines
+    }
+
+    func testEveryAblationTrains() throws {
+        let d = TempDir()
+        writeAnimals(d)
+        for extra in [#", "sides": "row""#, #", "batching": "random""#, #", "mining": "random""#, #", "symmetric": false"#] {
+            let m = try Trainer.train(try config(d, extra)).model
+            XCTAssertEqual(try m.predict(["a tabby kitten"], k: 2)[0].count, 2, extra)
+        }
+    }
+
+    func testTeacherModelRoundTrips() throws {
+        let d = TempDir()
+        writeAnimals(d)
+        let m = try Trainer.train(try config(d)).model
+        try m.save(to: d.path + "/t.lever")
+        let loaded = try LeverModel.load(from: d.path + "/t.lever")
+        let texts = ["a tabby kitten", "trout", ""]
+        let a = try m.predict(texts, k: 4), b = try loaded.predict(texts, k: 4)
+        XCTAssertEqual(a.map { $0.map { $0.0 } }, b.map { $0.map { $0.0 } })
+        XCTAssertEqual(a.map { $0.map { $0.1.bitPattern } }, b.map { $0.map { $0.1.bitPattern } })
+    }
+
+    func testBalancedClustersRespectTheSizeBound() {
+        var rng = SeededRandom(seed: 1)
+        let n = 100, dim = 4
+        var points = [Float](repeating: 0, count: n * dim)
+        for i in 0..<points.count { points[i] = rng.unitFloat() - 0.5 }
+        let clusters = BalancedClustering.clusters(points: points, dim: dim, items: Array(0..<n), maxSize: 8, rng: &rng)
+        XCTAssertEqual(clusters.flatMap { $0 }.sorted(), Array(0..<n))
+        XCTAssertTrue(clusters.allSatisfy { $0.count <= 8 && $0.count >= 4 }, "\(clusters.map { $0.count })")
+    }
+
+    func testClusterSizeSchedule() throws {
+        var c = TeacherConfig()
+        c.warmupEpochs = 2; c.clusterSize = 8; c.clusterSizeMax = 32; c.clusterGrowthEpochs = 3
+        let t = TeacherTrainer(config: c, inputs: SparseMatrix(cols: 1), labelTexts: SparseMatrix(cols: 1), rowLabels: SparseMatrix(cols: 1),
+                               labelRows: SparseMatrix(cols: 1), threads: 1, seed: 1)
+        XCTAssertEqual([2, 4, 5, 8, 11, 50].map { t.clusterSize(epoch: $0) }, [8, 8, 16, 32, 32, 32])
+    }
+}
