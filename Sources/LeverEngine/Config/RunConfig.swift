@@ -4,7 +4,7 @@
 /// merged onto it, and a key the defaults do not have, or a value of another JSON type, is rejected
 /// with the key's path. `lever config --defaults` prints it.
 public struct RunConfig: Sendable {
-    public static let methods = ["knn", "teacher"]
+    public static let methods = ["knn", "teacher", "ova", "lever"]
 
     public static let defaults: JSONValue = .object(JSONObject([
         ("data", .object(JSONObject([
@@ -31,6 +31,8 @@ public struct RunConfig: Sendable {
             ("power", .double(2.0)),
         ]))),
         ("teacher", TeacherConfig.defaultsJSON),
+        ("student", StudentConfig.defaultsJSON),
+        ("distillation", DistillationConfig.defaultsJSON),
         ("evaluation", .object(JSONObject([
             ("k", .array([.int(1), .int(3), .int(5)])),
             ("propensity_a", .double(0.55)),
@@ -43,8 +45,10 @@ public struct RunConfig: Sendable {
             ("model", .string("model.lever")),
             ("predictions", .string("tst_predictions.txt")),
             ("report", .string("report.json")),
+            ("chart", .string("psp_by_band.svg")),
             ("top_k", .int(100)),
         ]))),
+        ("compare", .bool(false)),
         ("threads", .int(0)),
         ("seed", .int(1)),
     ]))
@@ -55,6 +59,10 @@ public struct RunConfig: Sendable {
     public var features: FeatureConfig
     public var knn: KNNConfig
     public var teacher: TeacherConfig
+    public var student: StudentConfig
+    public var distillation: DistillationConfig
+    /// With method "lever": also train the student without distillation and report all three.
+    public var compare: Bool
     public var evaluation: EvaluationConfig
     public var output: OutputConfig
     public var threads: Int
@@ -65,6 +73,8 @@ public struct RunConfig: Sendable {
         public var model: String
         public var predictions: String
         public var report: String
+        /// SVG chart of PSP by band for the compared models (with "compare": true).
+        public var chart: String
         public var topK: Int
     }
 
@@ -137,6 +147,10 @@ public struct RunConfig: Sendable {
         features = try FeatureConfig(r)
         knn = try KNNConfig(r)
         teacher = try TeacherConfig(r)
+        if !teacher.load.isEmpty { teacher.load = Path.join(baseDir, teacher.load) }
+        student = try StudentConfig(r)
+        distillation = try DistillationConfig(r)
+        compare = try r.bool("compare")
         evaluation = try EvaluationConfig(r)
         let outDir = Path.join(baseDir, try r.string("output.dir"))
         func outPath(_ key: String) throws(LeverError) -> String {
@@ -144,7 +158,7 @@ public struct RunConfig: Sendable {
             return name.isEmpty ? "" : Path.join(outDir, name)
         }
         output = OutputConfig(model: try outPath("output.model"), predictions: try outPath("output.predictions"),
-                              report: try outPath("output.report"), topK: try r.int("output.top_k", in: 1...100_000))
+                              report: try outPath("output.report"), chart: try outPath("output.chart"), topK: try r.int("output.top_k", in: 1...100_000))
         if let maxK = evaluation.ks.max(), maxK > output.topK {
             throw .config("\(source): \"evaluation.k\" asks for k = \(maxK) but \"output.top_k\" is \(output.topK)")
         }

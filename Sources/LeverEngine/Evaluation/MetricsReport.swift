@@ -31,6 +31,27 @@ public enum MetricsReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// One line per model: P@k, PSP@k, coverage@max k overall, then PSP@max k per band.
+    public static func comparison(_ models: [(name: String, result: EvaluationResult)]) -> String {
+        guard let first = models.first else { return "" }
+        let ks = first.result.overall.ks, kMax = ks.max()!
+        var header = pad("model", 24)
+        for k in ks { header += pad("P@\(k)", 8, right: true) }
+        for k in ks { header += pad("PSP@\(k)", 9, right: true) }
+        header += pad("cov@\(kMax)", 9, right: true)
+        for b in first.result.bands { header += pad("\(b.name) PSP@\(kMax)", 15, right: true) }
+        var lines = [header]
+        for (name, r) in models {
+            var line = pad(name, 24)
+            for k in ks { line += pad(NumberFormat.fixed(r.overall.value("P", k: k) ?? 0, 2), 8, right: true) }
+            for k in ks { line += pad(NumberFormat.fixed(r.overall.value("PSP", k: k) ?? 0, 2), 9, right: true) }
+            line += pad(NumberFormat.fixed(r.overall.value("coverage", k: kMax) ?? 0, 2), 9, right: true)
+            for b in r.bands { line += pad(NumberFormat.fixed(b.metrics.value("PSP", k: kMax) ?? 0, 2), 15, right: true) }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     public static func json(_ result: EvaluationResult) -> JSONValue {
         var o = JSONObject()
         o["overall"] = json(result.overall)

@@ -6,6 +6,7 @@ import Glibc
 public enum Scorer: Sendable {
     case knn(KNNIndex)
     case teacher(TeacherScorer)
+    case student(StudentScorer)
 }
 
 /// A trained model: the featuriser, the label texts, the scorer, and the config it was trained
@@ -48,6 +49,7 @@ public final class LeverModel: @unchecked Sendable {
         switch scorer {
         case .knn: return "knn"
         case .teacher: return "teacher"
+        case .student: return "lever"
         }
     }
 
@@ -65,26 +67,36 @@ public final class LeverModel: @unchecked Sendable {
             return try index.predict(features, k: k, exclude: exclude, threads: threads, progress: progress)
         case .teacher(let teacher):
             return try teacher.predict(features, k: k, exclude: exclude, threads: threads, progress: progress)
+        case .student(let student):
+            return try student.predict(features, k: k, exclude: exclude, threads: threads, progress: progress)
         }
     }
 }
 
 extension LeverModel {
+    /// The teacher of encoder-based models.
+    var encoderScorer: TeacherScorer? {
+        switch scorer {
+        case .knn: return nil
+        case .teacher(let t): return t
+        case .student(let s): return s.teacher
+        }
+    }
+
     /// The embedding dimension of models that have an encoder (nil for kNN).
     public var embeddingDimension: Int? {
-        if case .teacher(let t) = scorer { return t.dim }
-        return nil
+        return encoderScorer?.dim
     }
 
     /// Encoder embeddings of texts (count x dimension, unit rows), for models with an encoder.
     public func embed(_ texts: [String], threads: Int = 1) throws(LeverError) -> [Float] {
-        guard case .teacher(let t) = scorer else { throw .invalidArgument("method \"\(method)\" has no text encoder") }
+        guard let t = encoderScorer else { throw .invalidArgument("method \"\(method)\" has no text encoder") }
         return t.embed(try featurizer.transform(texts, threads: threads), threads: threads)
     }
 
     /// Brute-force top-k over all labels for query embeddings from `embed` (one GEMM per block).
     public func rankEmbeddings(_ queries: [Float], count: Int, k: Int, threads: Int = 1) throws(LeverError) -> [[(Int32, Float)]] {
-        guard case .teacher(let t) = scorer else { throw .invalidArgument("method \"\(method)\" has no text encoder") }
+        guard let t = encoderScorer else { throw .invalidArgument("method \"\(method)\" has no text encoder") }
         guard queries.count == count * t.dim else { throw .invalidArgument("queries must hold count x \(t.dim) floats") }
         return try DenseScorer.topK(queries: queries, count: count, labels: t.labelEmbeddings, numLabels: t.numLabels, dim: t.dim,
                                     k: k, exclude: nil, threads: threads, progress: .silent, stage: "rank")

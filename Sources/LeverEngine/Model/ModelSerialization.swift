@@ -19,6 +19,9 @@ extension LeverModel {
         switch scorer {
         case .knn(let index): sections.add("KNN", index.encoded())
         case .teacher(let teacher): sections.add("TEACHER", teacher.encoded())
+        case .student(let student):
+            sections.add("TEACHER", student.teacher.encoded())
+            sections.add("STUDENT", student.encoded())
         }
         let bytes = ModelFile.encode(sections)
         try FileIO.writeAtomically(path) { (sink) throws(LeverError) in
@@ -72,7 +75,7 @@ extension LeverModel {
             }
             guard index.postings.rows <= featurizer.dimension else { throw LeverError.corrupt("\(path): KNN feature count exceeds the featuriser's") }
             scorer = .knn(index)
-        case "teacher":
+        case "teacher", "lever":
             let teacher = try typed { try section("TEACHER").withUnsafeBytes { (raw) throws -> TeacherScorer in
                 var r = ByteReader(raw, section: "TEACHER")
                 return try TeacherScorer.decode(&r)
@@ -83,7 +86,14 @@ extension LeverModel {
             guard teacher.encoder.vocabulary.rowOf.count == featurizer.dimension else {
                 throw LeverError.corrupt("\(path): the teacher's vocabulary does not match the featuriser")
             }
-            scorer = .teacher(teacher)
+            if method == "teacher" {
+                scorer = .teacher(teacher)
+            } else {
+                scorer = .student(try typed { try section("STUDENT").withUnsafeBytes { (raw) throws -> StudentScorer in
+                    var r = ByteReader(raw, section: "STUDENT")
+                    return try StudentScorer.decode(&r, teacher: teacher)
+                } })
+            }
         default:
             throw LeverError(.version, "\(path): model method \"\(method)\" is not supported by this library version")
         }
@@ -176,5 +186,32 @@ extension TeacherScorer {
         let emb = try r.floatArray()
         guard emb.count == numLabels * encoder.dim else { throw .corrupt("model section TEACHER: label embeddings have the wrong size") }
         return TeacherScorer(encoder: encoder, labelEmbeddings: emb, numLabels: numLabels)
+    }
+}
+
+extension StudentScorer {
+    func encoded() -> [UInt8] {
+        var w = ByteWriter()
+        w.u64(UInt64(predictShortlist))
+        w.f32(fusion)
+        w.u8(encoder == nil ? 0 : 1)
+        encoder?.encode(into: &w)
+        w.array(weights)
+        return w.bytes
+    }
+
+    static func decode(_ r: inout ByteReader, teacher: TeacherScorer) throws(LeverError) -> StudentScorer {
+        let shortlist = try r.count(max: 1_000_000)
+        let fusion = try r.f32()
+        let own = try r.u8()
+        guard fusion.isFinite, (0...1).contains(fusion), own <= 1 else { throw .corrupt("model section STUDENT: invalid settings") }
+        let encoder = own == 1 ? try SparseEncoder.decode(&r) : nil
+        if let encoder, encoder.dim != teacher.dim || encoder.vocabulary.rowOf.count != teacher.encoder.vocabulary.rowOf.count
+            || encoder.rows != teacher.encoder.rows {
+            throw .corrupt("model section STUDENT: encoder does not match the teacher's")
+        }
+        let weights = try r.floatArray()
+        guard weights.count == teacher.numLabels * (teacher.dim + 1) else { throw .corrupt("model section STUDENT: classifier has the wrong size") }
+        return StudentScorer(teacher: teacher, encoder: encoder, weights: weights, predictShortlist: shortlist, fusion: fusion)
     }
 }

@@ -30,6 +30,14 @@ public enum Run {
 
         let evaluation = try Evaluator.evaluate(predictions: predictions, truth: data.test.labels, filter: data.test.filter,
                                                 trainLabels: data.train.labels, config: config.evaluation)
+        // Models trained alongside for comparison (teacher, student without LEVER).
+        var compared: [(name: String, result: EvaluationResult)] = []
+        for (name, other) in trained.comparisons {
+            let p = try other.predict(data.test.texts, k: config.output.topK, threads: threads, exclude: data.test.filter, progress: progress)
+            compared.append((name, try Evaluator.evaluate(predictions: p, truth: data.test.labels, filter: data.test.filter,
+                                                          trainLabels: data.train.labels, config: config.evaluation)))
+        }
+        if !compared.isEmpty { compared.append((config.method == "lever" ? "student with LEVER" : config.method, evaluation)) }
         var report = JSONObject()
         report["lever_version"] = .string(LeverModel.version)
         report["method"] = .string(config.method)
@@ -42,6 +50,11 @@ public enum Run {
         report["predict_ms_per_query"] = .double(data.test.texts.isEmpty ? 0 : 1000 * predictSeconds / Double(data.test.texts.count))
         report["metrics"] = MetricsReport.json(evaluation)
         report["training"] = .object(trained.details)
+        if !compared.isEmpty {
+            var c = JSONObject()
+            for (name, result) in compared { c[name] = MetricsReport.json(result) }
+            report["comparison"] = .object(c)
+        }
         report["config"] = config.document
         let reportJSON = JSONValue.object(report)
 
@@ -52,10 +65,17 @@ public enum Run {
         if !config.output.model.isEmpty { try model.save(to: config.output.model) }
         if !config.output.report.isEmpty { try ReportFile.write(config.output.report, reportJSON) }
 
+        let chartK = config.evaluation.ks.contains(5) ? 5 : config.evaluation.ks.max()!
+        if !compared.isEmpty && !config.output.chart.isEmpty {
+            try FileIO.writeText(config.output.chart, BandChart.svg(title: "PSP@\(chartK) by label-frequency band (\(config.paths.testTexts))",
+                                                                   metric: "PSP", k: chartK, models: compared))
+        }
         var summary = MetricsReport.table(evaluation, title: "\(config.method) on \(config.paths.testTexts)")
+        if !compared.isEmpty { summary += "\n" + MetricsReport.comparison(compared) }
         summary += "\ntrain \(NumberFormat.fixed(trainSeconds, 2)) s, predict \(NumberFormat.fixed(predictSeconds, 2)) s ("
         summary += "\(NumberFormat.fixed(data.test.texts.isEmpty ? 0 : 1000 * predictSeconds / Double(data.test.texts.count), 3)) ms/query, \(threads) threads)\n"
-        for (label, path) in [("model", config.output.model), ("predictions", config.output.predictions), ("report", config.output.report)] where !path.isEmpty {
+        for (label, path) in [("model", config.output.model), ("predictions", config.output.predictions), ("report", config.output.report),
+                              ("chart", compared.isEmpty ? "" : config.output.chart)] where !path.isEmpty {
             summary += "\(label): \(path)\n"
         }
         return Outcome(model: model, evaluation: evaluation, report: reportJSON, summary: summary)

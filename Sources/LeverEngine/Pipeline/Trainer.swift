@@ -6,6 +6,8 @@ public enum Trainer {
         public var timings: [(stage: String, seconds: Double)]
         /// Method-specific facts for the report (e.g. the teacher's per-epoch loss).
         public var details: JSONObject
+        /// With `compare`: the other models of the run to evaluate beside `model` (name, model).
+        public var comparisons: [(name: String, model: LeverModel)] = []
     }
 
     public static func train(_ config: RunConfig, labelTexts: [String], train: XCSplit,
@@ -15,8 +17,13 @@ public enum Trainer {
         let threads = Parallel.resolveThreads(config.threads)
         var timings: [(stage: String, seconds: Double)] = []
         var details = JSONObject()
+        var comparisons: [(name: String, model: LeverModel)] = []
         var t0 = Clock.now()
-        let featurizer = try TfidfFeaturizer.fit(train.texts + labelTexts, config: config.features, threads: threads, progress: progress)
+        // A reused teacher brings its featuriser (its vocabulary is tied to it).
+        let reused = try reusedTeacher(config, numLabels: labelTexts.count)
+        let featurizer: TfidfFeaturizer
+        if let reused { featurizer = reused.featurizer }
+        else { featurizer = try TfidfFeaturizer.fit(train.texts + labelTexts, config: config.features, threads: threads, progress: progress) }
         let trainFeatures = try featurizer.transform(train.texts, threads: threads, progress: progress, stage: "features-train")
         timings.append(("features", Clock.now() - t0))
         t0 = Clock.now()
@@ -32,12 +39,57 @@ public enum Trainer {
                                                                trainLabels: train.labels, threads: threads, seed: config.seed, progress: progress)
             scorer = .teacher(teacher)
             details["teacher"] = .object(teacherDetails)
+        case "ova", "lever":
+            let labelFeatures = try featurizer.transform(labelTexts, threads: threads, progress: progress, stage: "features-labels")
+            let teacher: TeacherScorer
+            if let reused {
+                teacher = reused.teacher
+                details["teacher"] = .object(JSONObject([("loaded_from", .string(config.teacher.load))]))
+            } else {
+                let (trainedTeacher, teacherDetails) = try TeacherTraining.train(config.teacher, trainFeatures: trainFeatures, labelFeatures: labelFeatures,
+                                                                                 trainLabels: train.labels, threads: threads, seed: config.seed, progress: progress)
+                teacher = trainedTeacher
+                details["teacher"] = .object(teacherDetails)
+            }
+            timings.append(("teacher", Clock.now() - t0))
+            t0 = Clock.now()
+            let view = try TeacherView.build(teacher: teacher, inputFeatures: trainFeatures, labelFeatures: labelFeatures,
+                                             shortlist: config.student.shortlist, threads: threads, progress: progress)
+            timings.append(("teacher-view", Clock.now() - t0))
+            if config.method == "lever" && config.compare {
+                t0 = Clock.now()
+                let (ova, ovaDetails) = try StudentTraining.train(config, view: view, trainLabels: train.labels, distill: false,
+                                                                  threads: threads, progress: progress)
+                details["student_ova"] = .object(ovaDetails)
+                timings.append(("student-ova", Clock.now() - t0))
+                comparisons.append(("teacher", LeverModel(config: config.document, labelTexts: labelTexts, featurizer: featurizer, scorer: .teacher(teacher))))
+                comparisons.append(("student without LEVER", LeverModel(config: config.document, labelTexts: labelTexts, featurizer: featurizer, scorer: .student(ova))))
+            }
+            t0 = Clock.now()
+            let distill = config.method == "lever" && config.distillation.enabled
+            let (student, studentDetails) = try StudentTraining.train(config, view: view, trainLabels: train.labels, distill: distill,
+                                                                      threads: threads, progress: progress)
+            details[distill ? "student_lever" : "student_ova"] = .object(studentDetails)
+            scorer = .student(student)
         default:
             throw .config("\"method\" is \"\(config.method)\", which this build cannot train")
         }
-        timings.append((config.method, Clock.now() - t0))
+        timings.append((config.method == "ova" || config.method == "lever" ? "student" : config.method, Clock.now() - t0))
         let model = LeverModel(config: config.document, labelTexts: labelTexts, featurizer: featurizer, scorer: scorer)
-        return Result(model: model, timings: timings, details: details)
+        return Result(model: model, timings: timings, details: details, comparisons: comparisons)
+    }
+
+    /// The teacher named by `teacher.load` (for "ova"/"lever"), checked against the data.
+    static func reusedTeacher(_ config: RunConfig, numLabels: Int) throws(LeverError) -> (teacher: TeacherScorer, featurizer: TfidfFeaturizer)? {
+        guard config.method == "ova" || config.method == "lever", !config.teacher.load.isEmpty else { return nil }
+        let m = try LeverModel.load(from: config.teacher.load)
+        guard let t = m.encoderScorer else {
+            throw .config("\"teacher.load\": \(config.teacher.load) is a \(m.method) model, which has no teacher")
+        }
+        guard t.numLabels == numLabels else {
+            throw .config("\"teacher.load\": \(config.teacher.load) ranks \(t.numLabels) labels but the data has \(numLabels)")
+        }
+        return (t, m.featurizer)
     }
 
     /// Loads the training data named by the config and trains.

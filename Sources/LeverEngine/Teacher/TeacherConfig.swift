@@ -32,6 +32,9 @@ public struct TeacherConfig: Sendable, Equatable {
     public var clusterSize = 8
     public var clusterSizeMax = 64
     public var clusterGrowthEpochs = 20
+    /// For "ova"/"lever": a saved teacher (or LEVER) model to reuse instead of training one; its
+    /// featuriser is reused too. Empty: train the teacher.
+    public var load = ""
 
     public init() {}
 
@@ -52,6 +55,7 @@ public struct TeacherConfig: Sendable, Equatable {
         clusterSize = try r.int("teacher.cluster_size", in: 1...65_536)
         clusterSizeMax = try r.int("teacher.cluster_size_max", in: 1...65_536)
         clusterGrowthEpochs = try r.int("teacher.cluster_growth_epochs", in: 1...100_000)
+        load = try r.string("teacher.load")
         if clusterSizeMax < clusterSize {
             throw .config("\(r.source): \"teacher.cluster_size_max\" (\(clusterSizeMax)) must be >= \"teacher.cluster_size\" (\(clusterSize))")
         }
@@ -67,7 +71,7 @@ public struct TeacherConfig: Sendable, Equatable {
             ("sides", .string(c.sides.rawValue)), ("batching", .string(c.batching.rawValue)),
             ("warmup_epochs", .int(Int64(c.warmupEpochs))), ("cluster_refresh", .int(Int64(c.clusterRefresh))),
             ("cluster_size", .int(Int64(c.clusterSize))), ("cluster_size_max", .int(Int64(c.clusterSizeMax))),
-            ("cluster_growth_epochs", .int(Int64(c.clusterGrowthEpochs))),
+            ("cluster_growth_epochs", .int(Int64(c.clusterGrowthEpochs))), ("load", .string(c.load)),
         ]))
     }()
 }

@@ -123,9 +123,7 @@ struct TeacherTrainer {
     /// Buffers reused across batches.
     struct BatchWorkspace {
         var z: [Float], x: [Float], zNorm: [Float], xNorm: [Float], s: [Float], g: [Float], dz: [Float], dx: [Float]
-        var slotOf: [Int32]
-        var touched: [Int32] = []
-        var grads: [Float] = []
+        var gradient: GradientBuffer
         init(batch: Int, dim: Int, tableRows: Int) {
             z = [Float](repeating: 0, count: batch * dim)
             x = z; dz = z; dx = z
@@ -133,7 +131,7 @@ struct TeacherTrainer {
             xNorm = zNorm
             s = [Float](repeating: 0, count: batch * batch)
             g = s
-            slotOf = [Int32](repeating: -1, count: tableRows)
+            gradient = GradientBuffer(rows: tableRows, dim: dim)
         }
     }
 
@@ -219,39 +217,15 @@ struct TeacherTrainer {
             BLAS.gemm(g.baseAddress!, transA: true, z.baseAddress!, dx.baseAddress!, m: n, n: d, k: n)
         } } }
         // Through the L2 normalisation, then scattered onto the feature rows (fixed order: deterministic).
-        ws.touched.removeAll(keepingCapacity: true)
-        ws.grads.removeAll(keepingCapacity: true)
-        accumulate(labelTexts, items: labels, e: ws.z, de: ws.dz, norms: ws.zNorm, d: d, ws: &ws)
-        accumulate(inputs, items: rows, e: ws.x, de: ws.dx, norms: ws.xNorm, d: d, ws: &ws)
-        ws.grads.withUnsafeBufferPointer { g in
-            adam.apply(table: &encoder.table, touched: ws.touched, grads: g.baseAddress!, threads: threads)
-        }
-        for r in ws.touched { ws.slotOf[Int(r)] = -1 }
-    }
-
-    /// Adds each item's gradient, taken back through the normalisation, to its features' rows.
-    func accumulate(_ feats: SparseMatrix, items: [Int], e: [Float], de: [Float], norms: [Float], d: Int, ws: inout BatchWorkspace) {
-        var dh = [Float](repeating: 0, count: d)
-        for (i, item) in items.enumerated() {
-            let norm = norms[i]
-            guard norm > 0 else { continue }
-            var dot: Float = 0
-            for c in 0..<d { dot += e[i * d + c] * de[i * d + c] }
-            let inv = 1 / norm
-            for c in 0..<d { dh[c] = (de[i * d + c] - e[i * d + c] * dot) * inv }
-            for j in feats.rowRange(item) {
-                let row = Int(feats.indices[j])
-                let w = feats.values[j]
-                var slot = Int(ws.slotOf[row])
-                if slot < 0 {
-                    slot = ws.touched.count
-                    ws.slotOf[row] = Int32(slot)
-                    ws.touched.append(Int32(row))
-                    ws.grads.append(contentsOf: repeatElement(0, count: d))
-                }
-                let base = slot * d
-                for c in 0..<d { ws.grads[base + c] += w * dh[c] }
-            }
+        ws.gradient.reset()
+        ws.z.withUnsafeBufferPointer { z in ws.dz.withUnsafeBufferPointer { dz in ws.zNorm.withUnsafeBufferPointer { zn in
+            ws.gradient.addEncoderGradients(labelTexts, items: labels, e: z.baseAddress!, de: dz.baseAddress!, norms: zn.baseAddress!)
+        } } }
+        ws.x.withUnsafeBufferPointer { x in ws.dx.withUnsafeBufferPointer { dx in ws.xNorm.withUnsafeBufferPointer { xn in
+            ws.gradient.addEncoderGradients(inputs, items: rows, e: x.baseAddress!, de: dx.baseAddress!, norms: xn.baseAddress!)
+        } } }
+        ws.gradient.grads.withUnsafeBufferPointer { g in
+            adam.apply(table: &encoder.table, touched: ws.gradient.touched, grads: g.baseAddress!, threads: threads)
         }
     }
 }

@@ -1,0 +1,58 @@
+/// Settings of LEVER's target augmentation (config section `distillation`).
+public struct DistillationConfig: Sendable, Equatable {
+    public enum Transform: String, Sendable, CaseIterable { case linear, sigmoid }
+
+    public var enabled = true
+    /// Add each label text as a training row with target 1 on itself.
+    public var labelRows = true
+    /// On those rows, up to this many teacher-similar labels as soft targets (m - 1).
+    public var similarLabels = 3
+    public var similarThreshold: Float = 0.8
+    /// Teacher-mined inputs: tail labels (rarest first) get the teacher's nearest training inputs as
+    /// soft positives until they have this many rows (0 disables).
+    public var minedRows = 5
+    public var minedThreshold: Float = 0.8
+    /// Soft value of a teacher similarity s: s (linear) or sigmoid(a s + b).
+    public var transform = Transform.linear
+    public var sigmoidA: Float = 10
+    public var sigmoidB: Float = -7
+    /// Loss weight of teacher-derived targets relative to ground truth.
+    public var teacherWeight: Float = 1
+
+    public init() {}
+
+    init(_ r: ConfigReader) throws(LeverError) {
+        enabled = try r.bool("distillation.enabled")
+        labelRows = try r.bool("distillation.label_rows")
+        similarLabels = try r.int("distillation.similar_labels", in: 0...1000)
+        similarThreshold = Float(try r.double("distillation.similar_threshold", in: -1...1))
+        minedRows = try r.int("distillation.mined_rows", in: 0...100_000)
+        minedThreshold = Float(try r.double("distillation.mined_threshold", in: -1...1))
+        transform = try r.choice("distillation.transform", Transform.self)
+        sigmoidA = Float(try r.double("distillation.sigmoid_a", in: -1000...1000))
+        sigmoidB = Float(try r.double("distillation.sigmoid_b", in: -1000...1000))
+        teacherWeight = Float(try r.double("distillation.teacher_weight", in: 0...100))
+    }
+
+    func soft(_ s: Float) -> Float {
+        switch transform {
+        case .linear: return max(0, min(1, s))
+        case .sigmoid: return 1 / (1 + expf(-(sigmoidA * s + sigmoidB)))
+        }
+    }
+
+    static let defaultsJSON: JSONValue = {
+        let c = DistillationConfig()
+        return .object(JSONObject([
+            ("enabled", .bool(c.enabled)), ("label_rows", .bool(c.labelRows)), ("similar_labels", .int(Int64(c.similarLabels))),
+            ("similar_threshold", .double(Double(c.similarThreshold))), ("mined_rows", .int(Int64(c.minedRows))),
+            ("mined_threshold", .double(Double(c.minedThreshold))), ("transform", .string(c.transform.rawValue)),
+            ("sigmoid_a", .double(Double(c.sigmoidA))), ("sigmoid_b", .double(Double(c.sigmoidB))),
+            ("teacher_weight", .double(Double(c.teacherWeight))),
+        ]))
+    }()
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

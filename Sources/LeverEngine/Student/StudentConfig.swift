@@ -1,0 +1,47 @@
+/// Settings of the one-vs-all student (config section `student`).
+public struct StudentConfig: Sendable, Equatable {
+    public enum EncoderMode: String, Sendable, CaseIterable { case finetune, frozen }
+
+    public var epochs = 10
+    public var batchSize = 256
+    public var learningRate: Float = 0.01
+    public var encoderLearningRate: Float = 0.002
+    /// finetune: the teacher's encoder is copied and trained further; frozen: used as is.
+    public var encoder = EncoderMode.finetune
+    /// Hard negatives per training row: the teacher's top labels for the row's text.
+    public var shortlist = 32
+    /// Other batch rows whose positives also serve as negatives for a row.
+    public var inBatchRows = 4
+    /// Classifier vectors start as scale x the teacher's label embeddings, biases at -scale/2.
+    public var initScale: Float = 10
+    /// Prediction candidates: the teacher's top labels (0 = score all labels exactly).
+    public var predictShortlist = 100
+    /// Final score = (1 - fusion) x student probability + fusion x teacher cosine.
+    public var fusion: Float = 0.3
+
+    public init() {}
+
+    init(_ r: ConfigReader) throws(LeverError) {
+        epochs = try r.int("student.epochs", in: 0...100_000)
+        batchSize = try r.int("student.batch_size", in: 1...65_536)
+        learningRate = Float(try r.double("student.learning_rate", in: 1e-7...10))
+        encoderLearningRate = Float(try r.double("student.encoder_learning_rate", in: 0...10))
+        encoder = try r.choice("student.encoder", EncoderMode.self)
+        shortlist = try r.int("student.shortlist", in: 0...100_000)
+        inBatchRows = try r.int("student.in_batch_rows", in: 0...65_536)
+        initScale = Float(try r.double("student.init_scale", in: 0...1000))
+        predictShortlist = try r.int("student.predict_shortlist", in: 0...1_000_000)
+        fusion = Float(try r.double("student.fusion", in: 0...1))
+    }
+
+    static let defaultsJSON: JSONValue = {
+        let c = StudentConfig()
+        return .object(JSONObject([
+            ("epochs", .int(Int64(c.epochs))), ("batch_size", .int(Int64(c.batchSize))),
+            ("learning_rate", .double(Double(c.learningRate))), ("encoder_learning_rate", .double(Double(c.encoderLearningRate))),
+            ("encoder", .string(c.encoder.rawValue)), ("shortlist", .int(Int64(c.shortlist))),
+            ("in_batch_rows", .int(Int64(c.inBatchRows))), ("init_scale", .double(Double(c.initScale))),
+            ("predict_shortlist", .int(Int64(c.predictShortlist))), ("fusion", .double(Double(c.fusion))),
+        ]))
+    }()
+}
