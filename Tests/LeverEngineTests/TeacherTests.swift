@@ -2,22 +2,6 @@ import XCTest
 @testable import LeverEngine
 
 final class TeacherTests: XCTestCase {
-    /// A small dataset where label texts share words with their rows, so a teacher can learn it.
-    func writeAnimals(_ d: TempDir) {
-        d.write("Y.txt", "feline cat\ncanine dog\nbird avian\nfish aquatic\n")
-        var rows: [String] = [], labels: [String] = []
-        let words = [["cat", "kitten", "tabby"], ["dog", "puppy", "hound"], ["bird", "sparrow", "robin"], ["fish", "trout", "salmon"]]
-        for i in 0..<40 {
-            let l = i % 4
-            rows.append("\(words[l][i % 3]) number \(i) \(words[l][(i + 1) % 3])")
-            labels.append("\(l):1")
-        }
-        d.write("trn_X.txt", rows.joined(separator: "\n") + "\n")
-        d.write("trn_X_Y.txt", "40 4\n" + labels.joined(separator: "\n") + "\n")
-        d.write("tst_X.txt", "a tabby kitten\na young puppy\n")
-        d.write("tst_X_Y.txt", "2 4\n0:1\n1:1\n")
-    }
-
     func config(_ d: TempDir, _ extra: String = "") throws -> RunConfig {
         try RunConfig.parse(#"""
         {"data": {"dir": "\#(d.path)"}, "method": "teacher", "threads": 2, "seed": 3,
@@ -34,7 +18,7 @@ final class TeacherTests: XCTestCase {
 
     func testSameSeedAndThreadsGiveIdenticalEmbeddings() throws {
         let d = TempDir()
-        writeAnimals(d)
+        writeAnimalsDataset(d)
         let a = teacher(try Trainer.train(try config(d)).model)
         let b = teacher(try Trainer.train(try config(d)).model)
         XCTAssertEqual(a.encoder.table.map { $0.bitPattern }, b.encoder.table.map { $0.bitPattern })
@@ -47,7 +31,7 @@ final class TeacherTests: XCTestCase {
 
     func testTeacherLearnsTheTinyTask() throws {
         let d = TempDir()
-        writeAnimals(d)
+        writeAnimalsDataset(d)
         let m = try Trainer.train(try config(d)).model
         let p = try m.predict(["a tabby kitten", "a young puppy", "robin and sparrow"], k: 1)
         XCTAssertEqual(p.map { $0.first?.0 }, [0, 1, 2])
@@ -56,7 +40,7 @@ final class TeacherTests: XCTestCase {
 
     func testEveryAblationTrains() throws {
         let d = TempDir()
-        writeAnimals(d)
+        writeAnimalsDataset(d)
         for extra in [#", "sides": "row""#, #", "batching": "random""#, #", "mining": "random""#, #", "symmetric": false"#] {
             let m = try Trainer.train(try config(d, extra)).model
             XCTAssertEqual(try m.predict(["a tabby kitten"], k: 2)[0].count, 2, extra)
@@ -65,7 +49,7 @@ final class TeacherTests: XCTestCase {
 
     func testTeacherModelRoundTrips() throws {
         let d = TempDir()
-        writeAnimals(d)
+        writeAnimalsDataset(d)
         let m = try Trainer.train(try config(d)).model
         try m.save(to: d.path + "/t.lever")
         let loaded = try LeverModel.load(from: d.path + "/t.lever")

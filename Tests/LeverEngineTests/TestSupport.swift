@@ -54,3 +54,20 @@ func writeTinyDataset(_ dir: TempDir) {
     dir.write("tst_X.txt", "a cat\na dog\n")
     dir.write("tst_X_Y.txt", "2 3\n0:1\n1:1\n")
 }
+
+/// A small dataset where label texts share words with their rows, so a teacher can learn it.
+func writeAnimalsDataset(_ d: TempDir) {
+    d.write("Y.txt", "feline cat\ncanine dog\nbird avian\nfish aquatic\n")
+    var rows: [String] = [], labels: [String] = []
+    let words = [["cat", "kitten", "tabby"], ["dog", "puppy", "hound"], ["bird", "sparrow", "robin"], ["fish", "trout", "salmon"]]
+    for i in 0..<40 {
+        let l = i % 4
+        rows.append("\(words[l][i % 3]) number \(i) \(words[l][(i + 1) % 3])")
+        labels.append("\(l):1")
+    }
+    d.write("trn_X.txt", rows.joined(separator: "\n") + "\n")
+    d.write("trn_X_Y.txt", "40 4\n" + labels.joined(separator: "\n") + "\n")
+    d.write("tst_X.txt", "a tabby kitten\na young puppy\n")
+    d.write("tst_X_Y.txt", "2 4\n0:1\n1:1\n")
+}
+

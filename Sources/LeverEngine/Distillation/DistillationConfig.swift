@@ -4,18 +4,18 @@ public struct DistillationConfig: Sendable, Equatable {
 
     public var enabled = true
     /// Add each label text as a training row with target 1 on itself.
-    public var labelRows = true
+    public var labelRows = false
     /// On those rows, up to this many teacher-similar labels as soft targets (m - 1).
     public var similarLabels = 3
     public var similarThreshold: Float = 0.8
     /// Teacher-mined inputs: tail labels (rarest first) get the teacher's nearest training inputs as
     /// soft positives until they have this many rows (0 disables).
-    public var minedRows = 5
-    public var minedThreshold: Float = 0.8
+    public var minedRows = 100
+    public var minedThreshold: Float = 0.4
     /// Soft value of a teacher similarity s: s (linear) or sigmoid(a s + b).
-    public var transform = Transform.linear
+    public var transform = Transform.sigmoid
     public var sigmoidA: Float = 10
-    public var sigmoidB: Float = -7
+    public var sigmoidB: Float = -6
     /// Loss weight of teacher-derived targets relative to ground truth.
     public var teacherWeight: Float = 1
 

@@ -17,7 +17,7 @@ public struct StudentConfig: Sendable, Equatable {
     /// Prediction candidates: the teacher's top labels (0 = score all labels exactly).
     public var predictShortlist = 100
     /// Final score = (1 - fusion) x student probability + fusion x teacher cosine.
-    public var fusion: Float = 0.3
+    public var fusion: Float = 0
 
     public init() {}
 

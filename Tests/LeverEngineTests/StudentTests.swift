@@ -1,0 +1,99 @@
+import XCTest
+@testable import LeverEngine
+
+final class StudentTests: XCTestCase {
+    func config(_ d: TempDir, method: String = "lever", _ extra: String = "") throws -> RunConfig {
+        try RunConfig.parse(#"""
+        {"data": {"dir": "\#(d.path)"}, "method": "\#(method)", "threads": 2, "seed": 5,
+         "features": {"hash_bits": 12},
+         "teacher": {"dim": 16, "epochs": 20, "batch_size": 8, "hard_negatives": 3, "warmup_epochs": 5,
+                     "cluster_size": 2, "cluster_size_max": 4, "min_df": 1, "learning_rate": 0.05},
+         "student": {"epochs": 5, "batch_size": 8, "shortlist": 3, "predict_shortlist": 4}\#(extra)}
+        """#)
+    }
+
+    func testLeverTrainsPredictsAndRoundTrips() throws {
+        let d = TempDir()
+        writeAnimalsDataset(d)
+        let m = try Trainer.train(try config(d)).model
+        guard case .student = m.scorer else { return XCTFail("expected a student model") }
+        let texts = ["a tabby kitten", "a young puppy", "salmon and trout"]
+        let p = try m.predict(texts, k: 2)
+        XCTAssertEqual(p.map { $0.first?.0 }, [0, 1, 3])
+        try m.save(to: d.path + "/s.lever")
+        let loaded = try LeverModel.load(from: d.path + "/s.lever")
+        let q = try loaded.predict(texts, k: 2)
+        XCTAssertEqual(p.map { $0.map { $0.0 } }, q.map { $0.map { $0.0 } })
+        XCTAssertEqual(p.map { $0.map { $0.1.bitPattern } }, q.map { $0.map { $0.1.bitPattern } })
+    }
+
+    func testFrozenEncoderExactScoringAndFusion() throws {
+        let d = TempDir()
+        writeAnimalsDataset(d)
+        let m = try Trainer.train(try config(d, #", "student": {"encoder": "frozen", "epochs": 3, "predict_shortlist": 0, "fusion": 0.5}"#)).model
+        guard case .student(let s) = m.scorer else { return XCTFail("expected a student model") }
+        XCTAssertNil(s.encoder)
+        XCTAssertEqual(try m.predict(["a tabby kitten"], k: 4)[0].count, 4)  // exact: every label ranked
+    }
+
+    func testCompareTrainsTheThreeModels() throws {
+        let d = TempDir()
+        writeAnimalsDataset(d)
+        var cfg = try config(d)
+        cfg.compare = true
+        let r = try Trainer.train(cfg)
+        XCTAssertEqual(r.comparisons.map { $0.name }, ["teacher", "student without LEVER"])
+        XCTAssertNotNil(r.details["student_ova"])
+        XCTAssertNotNil(r.details["student_lever"])
+    }
+
+    func testDistilledTargetsKeepGroundTruthAndOnlyAddSoftTargets() throws {
+        let d = TempDir()
+        writeAnimalsDataset(d)
+        let cfg = try config(d)
+        let data = try XCDataset.load(cfg.paths)
+        let teacherModel = try Trainer.train(try config(d, method: "teacher")).model
+        guard case .teacher(let teacher) = teacherModel.scorer else { return XCTFail() }
+        let f = teacherModel.featurizer
+        let view = try TeacherView.build(teacher: teacher, inputFeatures: try f.transform(data.train.texts, threads: 1),
+                                         labelFeatures: try f.transform(data.labelTexts, threads: 1), shortlist: 3, threads: 1, progress: .silent)
+        var dc = DistillationConfig()
+        dc.labelRows = true; dc.similarLabels = 2; dc.similarThreshold = -1; dc.minedRows = 12; dc.minedThreshold = -1
+        dc.transform = .linear; dc.teacherWeight = 0.5
+        let ex = try TrainingExamples.distilled(trainLabels: data.train.labels, view: view, config: dc, threads: 1, progress: .silent)
+        XCTAssertEqual(ex.labelRows, 4)
+        XCTAssertEqual(ex.count, 40 + 4)
+        var perLabel = [Int](repeating: 0, count: 4)
+        for (i, src) in ex.sources.enumerated() where src < 40 {
+            let truth = Int(data.train.labels.indices[data.train.labels.rowRange(src).lowerBound])
+            let t = ex.targets[i]
+            XCTAssertEqual(t.first { Int($0.label) == truth }?.value, 1)  // never overwritten
+            XCTAssertEqual(t.first { Int($0.label) == truth }?.weight, 1)
+            for x in t where Int(x.label) != truth {
+                XCTAssertEqual(x.weight, 0.5)
+                XCTAssertLessThanOrEqual(x.value, 1)
+            }
+            for x in t { perLabel[Int(x.label)] += 1 }
+        }
+        XCTAssertTrue(perLabel.allSatisfy { $0 == 12 }, "\(perLabel)")  // each label topped up to 12 rows
+        XCTAssertEqual(ex.minedTargets, 4 * 2)
+        for (i, src) in ex.sources.enumerated() where src >= 40 {
+            XCTAssertEqual(ex.targets[i].first?.label, Int32(src - 40))
+            XCTAssertEqual(ex.targets[i].first?.value, 1)
+            XCTAssertLessThanOrEqual(ex.targets[i].count, 3)
+        }
+        let plain = TrainingExamples.plain(trainLabels: data.train.labels)
+        XCTAssertEqual(plain.count, 40)
+        XCTAssertEqual(plain.minedTargets + plain.labelRows, 0)
+    }
+
+    func testReusedTeacherMustMatchTheData() throws {
+        let d = TempDir()
+        writeAnimalsDataset(d)
+        let knn = try Trainer.train(try config(d, method: "knn")).model
+        try knn.save(to: d.path + "/knn.lever")
+        assertLeverError(.config, ["teacher.load", "knn model"]) {
+            try Trainer.train(try self.config(d, #", "teacher": {"load": "\#(d.path)/knn.lever"}"#))
+        }
+    }
+}
