@@ -157,7 +157,7 @@ def evaluate(data, pred, out):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default="data/wordnet")
-    ap.add_argument("--lever-config", default="configs/wordnet-lever.json")
+    ap.add_argument("--lever-config", default="configs/wordnet.json")
     ap.add_argument("--features", choices=["word", "word+char"], default="word+char")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", default="")

@@ -2,7 +2,7 @@
 # Lever beside omikuji (Parabel, Bonsai), napkinXC (PLT) and PECOS (XR-Linear) on the same split, in
 # one run. Installs the peers into .venv-peers (PECOS pins numpy<2 and declares heavy deep-learning
 # dependencies XR-Linear does not use, so it goes in with --no-deps next to numpy 1.26.4 / scipy 1.13.1).
-#   benchmarks/peers.sh [--data data/wordnet] [--lever-config configs/wordnet-lever.json] [--features word+char]
+#   benchmarks/peers.sh [--data data/wordnet] [--lever-config configs/wordnet.json] [--features word+char]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

@@ -23,40 +23,26 @@ struct TeacherTrainer {
         var pairs = 0
     }
 
-    /// The (label, row) pairs of one epoch, in batch order.
+    /// The (label, row) pairs of one epoch, in batch order. Label-side: every label with a training
+    /// row once, with one random positive row; row-side: every row once, with one random label.
     func epochPairs(epoch: Int, encoder: SparseEncoder, clusters: [[Int]]?, rng: inout SeededRandom) -> [(label: Int, row: Int)] {
-        var pairs: [(Int, Int)] = []
-        switch config.sides {
-        case .label:
-            var order: [Int]
-            if let clusters {
-                var cs = clusters
-                rng.shuffle(&cs)
-                order = cs.flatMap { $0 }
-            } else {
-                order = (0..<labelRows.rows).filter { labelRows.indptr[$0 + 1] > labelRows.indptr[$0] }
-                rng.shuffle(&order)
-            }
-            for l in order {
-                let range = labelRows.rowRange(l)
-                if range.isEmpty { continue }
-                pairs.append((l, Int(labelRows.indices[range.lowerBound + rng.index(range.count)])))
-            }
-        case .row:
-            var order: [Int]
-            if let clusters {
-                var cs = clusters
-                rng.shuffle(&cs)
-                order = cs.flatMap { $0 }
-            } else {
-                order = (0..<rowLabels.rows).filter { rowLabels.indptr[$0 + 1] > rowLabels.indptr[$0] }
-                rng.shuffle(&order)
-            }
-            for r in order {
-                let range = rowLabels.rowRange(r)
-                if range.isEmpty { continue }
-                pairs.append((Int(rowLabels.indices[range.lowerBound + rng.index(range.count)]), r))
-            }
+        let items = config.sides == .label ? labelRows : rowLabels
+        var order: [Int]
+        if let clusters {
+            var cs = clusters
+            rng.shuffle(&cs)
+            order = cs.flatMap { $0 }
+        } else {
+            order = (0..<items.rows).filter { items.indptr[$0 + 1] > items.indptr[$0] }
+            rng.shuffle(&order)
+        }
+        var pairs: [(label: Int, row: Int)] = []
+        pairs.reserveCapacity(order.count)
+        for item in order {
+            let range = items.rowRange(item)
+            if range.isEmpty { continue }
+            let partner = Int(items.indices[range.lowerBound + rng.index(range.count)])
+            pairs.append(config.sides == .label ? (item, partner) : (partner, item))
         }
         return pairs
     }
