@@ -10,5 +10,5 @@ mkdir -p runs/bench
 for v in wordnet wordnet-gloss; do
   printf '{"data": {"dir": "../../data/%s"}, "method": "teacher", "output": {"dir": ".", "model": "", "predictions": "", "report": ""}}\n' "$v" \
     > "runs/bench/teacher-$v.json"
-  bin/lever bench teacher --config "runs/bench/teacher-$v.json" --json "runs/bench/teacher-$v-figures.json" 2>/dev/null
+  "${LEVER_CLI:-bin/lever}" bench teacher --config "runs/bench/teacher-$v.json" --json "runs/bench/teacher-$v-figures.json" 2>/dev/null
 done

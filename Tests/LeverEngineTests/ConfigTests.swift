@@ -5,7 +5,7 @@ final class ConfigTests: XCTestCase {
     func testDefaultsParseAndRoundTrip() throws {
         let text = RunConfig.defaults.serialized()
         let c = try RunConfig.parse(text)
-        XCTAssertEqual(c.method, "knn")
+        XCTAssertEqual(c.method, "lever")
         XCTAssertEqual(c.evaluation.ks, [1, 3, 5])
         XCTAssertEqual(c.document, RunConfig.defaults)
         XCTAssertEqual(try JSONValue.parse(text, source: "x"), RunConfig.defaults)

@@ -4,7 +4,7 @@ import XCTest
 final class ModelTests: XCTestCase {
     func trainTiny(_ d: TempDir, extra: String = "") throws -> LeverModel {
         writeTinyDataset(d)
-        let cfg = try RunConfig.parse(#"{"data": {"dir": "\#(d.path)"}, "knn": {"neighbours": 2}, "features": {"hash_bits": 12}\#(extra)}"#)
+        let cfg = try RunConfig.parse(#"{"data": {"dir": "\#(d.path)"}, "method": "knn", "knn": {"neighbours": 2}, "features": {"hash_bits": 12}\#(extra)}"#)
         return try Trainer.train(cfg).model
     }
 

@@ -57,7 +57,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     snprintf(config, sizeof config,
-             "{\"data\": {\"dir\": \"%s\"}, \"knn\": {\"neighbours\": 2}, \"features\": {\"hash_bits\": 12}}", argv[1]);
+             "{\"data\": {\"dir\": \"%s\"}, \"method\": \"knn\", \"knn\": {\"neighbours\": 2}, \"features\": {\"hash_bits\": 12}}", argv[1]);
     snprintf(path, sizeof path, "%s/capi.lever", argv[2]);
 
     /* Versions. */

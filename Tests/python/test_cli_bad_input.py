@@ -26,7 +26,7 @@ def tiny_dataset(d):
 
 
 def config(d, **sections):
-    cfg = {"data": {"dir": str(d)}, "output": {"dir": str(d / "out")}}
+    cfg = {"data": {"dir": str(d)}, "method": "knn", "output": {"dir": str(d / "out")}}
     cfg.update(sections)
     p = d / "config.json"
     p.write_text(json.dumps(cfg))
@@ -39,6 +39,17 @@ def test_tiny_dataset_trains_and_evaluates(tmp_path):
     assert "P " in proc.stdout
     assert (d / "out" / "model.lever").exists()
     run_lever("eval", "--data", d, "--pred", d / "pred.txt")
+
+
+def test_every_method_runs_end_to_end(tmp_path):
+    d = tiny_dataset(tmp_path)
+    for method in ["knn", "teacher", "ova", "lever"]:
+        cfg = config(d, method=method, compare=(method == "lever"),
+                     teacher={"dim": 8, "epochs": 3, "min_df": 1}, student={"epochs": 2})
+        proc = run_lever("train", "--config", cfg, "--quiet")
+        assert "P " in proc.stdout, method
+    assert "student with LEVER" in proc.stdout
+    assert (d / "out" / "psp_by_band.svg").read_text().startswith("<svg")
 
 
 @pytest.mark.parametrize("name,content,fragments", [

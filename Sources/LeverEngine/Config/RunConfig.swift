@@ -17,7 +17,7 @@ public struct RunConfig: Sendable {
             ("trn_filter", .string("trn_filter_labels.txt")),
             ("tst_filter", .string("tst_filter_labels.txt")),
         ]))),
-        ("method", .string("knn")),
+        ("method", .string("lever")),
         ("features", .object(JSONObject([
             ("hash_bits", .int(20)),
             ("word_ngram_max", .int(2)),

@@ -27,7 +27,7 @@ def tiny(tmp_path):
 
 @pytest.fixture
 def tiny_config(tiny):
-    return {"data": {"dir": str(tiny)}, "knn": {"neighbours": 2}, "features": {"hash_bits": 12}}
+    return {"data": {"dir": str(tiny)}, "method": "knn", "knn": {"neighbours": 2}, "features": {"hash_bits": 12}}
 
 
 @pytest.fixture(scope="session")

@@ -81,11 +81,18 @@ def test_killed_save_leaves_previous_model_intact(wordnet_model, tiny_config, tm
     big_l, big_s = big.predict(texts[:50], k=3)
     outcomes = set()
     killed_mid_write = 0
-    for delay in [0.0, 0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8]:
+    # Half the kills wait for the temporary file to appear (so they land inside a write), half
+    # land at arbitrary moments (possibly between saves, after a completed rename).
+    for delay in [None, 0.0, None, 0.1, None, 0.3, None, 0.6, None, 0.9]:
         proc = subprocess.Popen([sys.executable, "-c", SAVER, str(tmp_path / "big.lever"), str(target)],
                                 stdout=subprocess.PIPE, text=True)
         assert proc.stdout.readline().strip() == "ready"
-        time.sleep(delay)
+        if delay is None:
+            deadline = time.time() + 30
+            while not list(tmp_path.glob("model.lever.tmp-*")) and time.time() < deadline:
+                time.sleep(0.0005)
+        else:
+            time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         with lever.Model.load(target) as m:  # must load: the old model or a complete new one
