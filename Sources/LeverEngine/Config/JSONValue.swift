@@ -177,3 +177,8 @@ public struct JSONObject: Equatable, Sendable {
         }
     }
 }
+
+extension JSONValue {
+    /// A Float as the JSON number of its shortest decimal text (0.01, not 0.009999999776...).
+    static func float(_ f: Float) -> JSONValue { .double(Double(f.description) ?? Double(f)) }
+}

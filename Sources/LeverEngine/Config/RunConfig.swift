@@ -1,6 +1,7 @@
 /// The run config: one JSON document describing data, method, features, evaluation, outputs.
 ///
-/// `RunConfig.defaults` is the only place defaults live; it is also the schema: a user config is
+/// `RunConfig.defaults` gathers the defaults (each stage's config struct owns its own and renders
+/// them as `defaultsJSON`); it is also the schema: a user config is
 /// merged onto it, and a key the defaults do not have, or a value of another JSON type, is rejected
 /// with the key's path. `lever config --defaults` prints it.
 public struct RunConfig: Sendable {
@@ -18,28 +19,12 @@ public struct RunConfig: Sendable {
             ("tst_filter", .string("tst_filter_labels.txt")),
         ]))),
         ("method", .string("lever")),
-        ("features", .object(JSONObject([
-            ("hash_bits", .int(20)),
-            ("word_ngram_max", .int(2)),
-            ("char_ngram_min", .int(3)),
-            ("char_ngram_max", .int(5)),
-            ("char_weight", .double(1.0)),
-            ("sublinear_tf", .bool(true)),
-        ]))),
-        ("knn", .object(JSONObject([
-            ("neighbours", .int(25)),
-            ("power", .double(2.0)),
-        ]))),
+        ("features", FeatureConfig.defaultsJSON),
+        ("knn", KNNConfig.defaultsJSON),
         ("teacher", TeacherConfig.defaultsJSON),
         ("student", StudentConfig.defaultsJSON),
         ("distillation", DistillationConfig.defaultsJSON),
-        ("evaluation", .object(JSONObject([
-            ("k", .array([.int(1), .int(3), .int(5)])),
-            ("propensity_a", .double(0.55)),
-            ("propensity_b", .double(1.5)),
-            ("head_min_count", .int(51)),
-            ("tail_max_count", .int(5)),
-        ]))),
+        ("evaluation", EvaluationConfig.defaultsJSON),
         ("output", .object(JSONObject([
             ("dir", .string("runs/wordnet")),
             ("model", .string("model.lever")),

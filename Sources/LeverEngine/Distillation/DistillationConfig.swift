@@ -45,10 +45,10 @@ public struct DistillationConfig: Sendable, Equatable {
         let c = DistillationConfig()
         return .object(JSONObject([
             ("enabled", .bool(c.enabled)), ("label_rows", .bool(c.labelRows)), ("similar_labels", .int(Int64(c.similarLabels))),
-            ("similar_threshold", .double(Double(c.similarThreshold))), ("mined_rows", .int(Int64(c.minedRows))),
-            ("mined_threshold", .double(Double(c.minedThreshold))), ("transform", .string(c.transform.rawValue)),
-            ("sigmoid_a", .double(Double(c.sigmoidA))), ("sigmoid_b", .double(Double(c.sigmoidB))),
-            ("teacher_weight", .double(Double(c.teacherWeight))),
+            ("similar_threshold", .float(c.similarThreshold)), ("mined_rows", .int(Int64(c.minedRows))),
+            ("mined_threshold", .float(c.minedThreshold)), ("transform", .string(c.transform.rawValue)),
+            ("sigmoid_a", .float(c.sigmoidA)), ("sigmoid_b", .float(c.sigmoidB)),
+            ("teacher_weight", .float(c.teacherWeight)),
         ]))
     }()
 }

@@ -34,4 +34,13 @@ public struct EvaluationConfig: Sendable, Equatable {
             throw .config("\(source): \"evaluation.tail_max_count\" (\(tailMaxCount)) must be below \"evaluation.head_min_count\" (\(headMinCount))")
         }
     }
+
+    static let defaultsJSON: JSONValue = {
+        let c = EvaluationConfig()
+        return .object(JSONObject([
+            ("k", .array(c.ks.map { .int(Int64($0)) })), ("propensity_a", .double(c.propensityA)),
+            ("propensity_b", .double(c.propensityB)), ("head_min_count", .int(Int64(c.headMinCount))),
+            ("tail_max_count", .int(Int64(c.tailMaxCount))),
+        ]))
+    }()
 }

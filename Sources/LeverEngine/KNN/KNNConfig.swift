@@ -14,4 +14,9 @@ public struct KNNConfig: Sendable, Equatable {
         neighbours = try r.int("knn.neighbours", in: 1...10_000)
         power = Float(try r.double("knn.power", in: 0...100))
     }
+
+    static let defaultsJSON: JSONValue = {
+        let c = KNNConfig()
+        return .object(JSONObject([("neighbours", .int(Int64(c.neighbours))), ("power", .float(c.power))]))
+    }()
 }

@@ -38,10 +38,10 @@ public struct StudentConfig: Sendable, Equatable {
         let c = StudentConfig()
         return .object(JSONObject([
             ("epochs", .int(Int64(c.epochs))), ("batch_size", .int(Int64(c.batchSize))),
-            ("learning_rate", .double(Double(c.learningRate))), ("encoder_learning_rate", .double(Double(c.encoderLearningRate))),
+            ("learning_rate", .float(c.learningRate)), ("encoder_learning_rate", .float(c.encoderLearningRate)),
             ("encoder", .string(c.encoder.rawValue)), ("shortlist", .int(Int64(c.shortlist))),
-            ("in_batch_rows", .int(Int64(c.inBatchRows))), ("init_scale", .double(Double(c.initScale))),
-            ("predict_shortlist", .int(Int64(c.predictShortlist))), ("fusion", .double(Double(c.fusion))),
+            ("in_batch_rows", .int(Int64(c.inBatchRows))), ("init_scale", .float(c.initScale)),
+            ("predict_shortlist", .int(Int64(c.predictShortlist))), ("fusion", .float(c.fusion)),
         ]))
     }()
 }

@@ -65,8 +65,8 @@ public struct TeacherConfig: Sendable, Equatable {
         let c = TeacherConfig()
         return .object(JSONObject([
             ("dim", .int(Int64(c.dim))), ("min_df", .int(Int64(c.minDF))), ("epochs", .int(Int64(c.epochs))),
-            ("batch_size", .int(Int64(c.batchSize))), ("learning_rate", .double(Double(c.learningRate))),
-            ("margin", .double(Double(c.margin))), ("hard_negatives", .int(Int64(c.hardNegatives))),
+            ("batch_size", .int(Int64(c.batchSize))), ("learning_rate", .float(c.learningRate)),
+            ("margin", .float(c.margin)), ("hard_negatives", .int(Int64(c.hardNegatives))),
             ("mining", .string(c.mining.rawValue)), ("symmetric", .bool(c.symmetric)),
             ("sides", .string(c.sides.rawValue)), ("batching", .string(c.batching.rawValue)),
             ("warmup_epochs", .int(Int64(c.warmupEpochs))), ("cluster_refresh", .int(Int64(c.clusterRefresh))),

@@ -33,4 +33,13 @@ public struct FeatureConfig: Sendable, Equatable {
             throw .config("\(r.source): \"features.char_ngram_min\" (\(charNgramMin)) and \"features.char_ngram_max\" (\(charNgramMax)) must both be 0 (no character n-grams) or satisfy 1 <= min <= max")
         }
     }
+
+    static let defaultsJSON: JSONValue = {
+        let c = FeatureConfig()
+        return .object(JSONObject([
+            ("hash_bits", .int(Int64(c.hashBits))), ("word_ngram_max", .int(Int64(c.wordNgramMax))),
+            ("char_ngram_min", .int(Int64(c.charNgramMin))), ("char_ngram_max", .int(Int64(c.charNgramMax))),
+            ("char_weight", .float(c.charWeight)), ("sublinear_tf", .bool(c.sublinearTf)),
+        ]))
+    }()
 }
