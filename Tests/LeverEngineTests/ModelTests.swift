@@ -107,3 +107,21 @@ final class ModelTests: XCTestCase {
         assertLeverError(.cancelled, ["cancelled"]) { try Trainer.train(cfg, progress: Progress { _, _, _ in false }) }
     }
 }
+
+final class CRC32Tests: XCTestCase {
+    func testKnownValuesAndAllLengths() {
+        XCTAssertEqual(CRC32.checksum(Array("123456789".utf8)), 0xCBF4_3926)  // the standard check value
+        XCTAssertEqual(CRC32.checksum([]), 0)
+        // The sliced loop agrees with the bytewise definition at every length and offset.
+        var rng = SeededRandom(seed: 9)
+        let data = (0..<100).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        for n in 0...data.count {
+            var c: UInt32 = 0xFFFF_FFFF
+            for b in data.prefix(n) {
+                c ^= UInt32(b)
+                for _ in 0..<8 { c = (c & 1) != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+            }
+            XCTAssertEqual(CRC32.checksum(Array(data.prefix(n))), c ^ 0xFFFF_FFFF, "length \(n)")
+        }
+    }
+}

@@ -126,7 +126,17 @@ struct ByteReader {
     }
 
     mutating func floatArray() throws(LeverError) -> [Float] {
-        try array(UInt32.self).map { Float(bitPattern: $0) }
+        #if _endian(little)
+        let n = try count(max: bytes.count)
+        try align()
+        let raw = try take(n * 4)
+        return [Float](unsafeUninitializedCapacity: n) { buf, initialized in
+            UnsafeMutableRawBufferPointer(buf).copyMemory(from: raw)
+            initialized = n
+        }
+        #else
+        return try array(UInt32.self).map { Float(bitPattern: $0) }
+        #endif
     }
 
     /// Reads a CSR matrix and checks its structure, so later indexing cannot go out of bounds.

@@ -20,6 +20,8 @@ enum FileIO {
         guard let f = fopen(path, "rb") else { throw .io("\(path): cannot open: \(errnoText())") }
         defer { fclose(f) }
         var out: [UInt8] = []
+        var st = stat()
+        if fstat(fileno(f), &st) == 0 && st.st_size > 0 { out.reserveCapacity(Int(st.st_size)) }
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
