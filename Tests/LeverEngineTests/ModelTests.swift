@@ -125,3 +125,13 @@ final class CRC32Tests: XCTestCase {
         }
     }
 }
+
+final class HugeKTests: XCTestCase {
+    func testHugeKIsCappedAtTheLabelCount() throws {
+        let d = TempDir()
+        writeTinyDataset(d)
+        let cfg = try RunConfig.parse(#"{"data": {"dir": "\#(d.path)"}, "method": "knn", "features": {"hash_bits": 12}}"#)
+        let m = try Trainer.train(cfg).model
+        XCTAssertLessThanOrEqual(try m.predict(["small cat"], k: Int.max / 2)[0].count, 3)
+    }
+}

@@ -100,6 +100,12 @@ int main(int argc, char **argv) {
     CHECK(scores[0] >= scores[1]);
     CHECK(lever_model_predict(model, inputs, 2, 4, labels, NULL) == LEVER_OK);
     CHECK(lever_model_predict(model, NULL, 0, 4, NULL, NULL) == LEVER_OK);
+    {
+        /* A k far beyond the label count must not make the library reserve k slots. */
+        static int64_t many_labels[1 << 16];
+        CHECK(lever_model_predict(model, inputs, 1, (size_t)1 << 16, many_labels, NULL) == LEVER_OK);
+        CHECK(many_labels[0] == 0 && many_labels[3] == -1 && many_labels[(1 << 16) - 1] == -1);
+    }
     CHECK_ERR(lever_model_predict(model, inputs, 2, 0, labels, scores), LEVER_ERR_INVALID_ARG, "k must be");
     CHECK_ERR(lever_model_predict(NULL, inputs, 2, 4, labels, scores), LEVER_ERR_INVALID_ARG, "model");
     CHECK_ERR(lever_model_predict(model, NULL, 2, 4, labels, scores), LEVER_ERR_INVALID_ARG, "texts");

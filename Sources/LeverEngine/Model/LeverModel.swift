@@ -61,6 +61,8 @@ public final class LeverModel: @unchecked Sendable {
     public func predict(_ texts: [String], k: Int, threads: Int = 1, exclude: SparseMatrix? = nil,
                         progress: Progress = .silent) throws(LeverError) -> [[(Int32, Float)]] {
         guard k >= 1 else { throw .invalidArgument("k must be at least 1") }
+        // No ranking is longer than the label set; callers pad beyond it.
+        let k = min(k, numLabels)
         let features = try featurizer.transform(texts, threads: threads, progress: progress)
         switch scorer {
         case .knn(let index):
