@@ -36,7 +36,7 @@ public struct StudentScorer: Sendable {
         let tq = teacher.encoder.encodeAll(remapped, threads: threads)
         let sq = encoder.map { $0.encodeAll(remapped, threads: threads) } ?? tq
         let n = features.rows, d = dim
-        let candidates = predictShortlist > 0 ? predictShortlist : numLabels
+        let candidates = predictShortlist > 0 ? min(predictShortlist, numLabels) : numLabels
         let shortlist = try DenseScorer.topK(queries: tq, count: n, labels: teacher.labelEmbeddings, numLabels: numLabels, dim: d,
                                              k: max(k, candidates), exclude: exclude, threads: threads, progress: progress,
                                              stage: "student-predict")
