@@ -36,9 +36,9 @@ build_c bindings/c/example.c "$work/example"
 grep -q "  .*  cat" "$work/example.out"
 "$work/example-cpp" "$work/tiny/config.json" "$work/example.lever" "small bird" > /dev/null
 
-echo "== 8 C threads on the WordNet model"
+echo "== 8 C threads on a WordNet LEVER model"
 "$cli" data wordnet --out "$work/wordnet" > /dev/null
-printf '{"data": {"dir": "wordnet"}, "output": {"dir": "wn-run", "predictions": "", "report": ""}}\n' > "$work/wn.json"
+printf '{"data": {"dir": "wordnet"}, "method": "lever", "teacher": {"epochs": 10}, "student": {"epochs": 2}, "output": {"dir": "wn-run", "predictions": "", "report": ""}}\n' > "$work/wn.json"
 "$cli" train --config "$work/wn.json" --quiet > /dev/null
 build_c Tests/c/test_threads.c "$work/test_threads"
 "$work/test_threads" "$work/wn-run/model.lever" "$work/wordnet/tst_X.txt"
