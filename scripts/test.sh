@@ -10,7 +10,7 @@ scripts/build.sh
 cli="$root/.build/release/lever-cli"
 
 echo "== swift test"
-swift test
+swift test --disable-swift-testing  # the suites are XCTest; skip the empty Swift Testing pass
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
