@@ -17,6 +17,10 @@ struct Bench: ParsableCommand {
         @Option(name: .long, help: "Write the figures as JSON here.")
         var json: String?
 
+        func validate() throws {
+            guard k >= 1 else { throw ValidationError("--k must be at least 1") }
+        }
+
         func run() throws {
             try runEngine { () throws(LeverError) in
                 let cfg = try RunConfig.load(path: config)

@@ -135,3 +135,19 @@ final class HugeKTests: XCTestCase {
         XCTAssertLessThanOrEqual(try m.predict(["small cat"], k: Int.max / 2)[0].count, 3)
     }
 }
+
+final class RankEmbeddingsTests: XCTestCase {
+    func testZeroKIsAnErrorNotATrap() throws {
+        XCTAssertTrue(TopK(0).admits(1) == false)
+        let d = TempDir()
+        writeAnimalsDataset(d)
+        let cfg = try RunConfig.parse(#"""
+        {"data": {"dir": "\#(d.path)"}, "method": "teacher", "features": {"hash_bits": 12},
+         "teacher": {"dim": 8, "epochs": 2, "min_df": 1, "batch_size": 8}}
+        """#)
+        let m = try Trainer.train(cfg).model
+        let q = try m.embed(["a tabby kitten"])
+        assertLeverError(.invalidArgument, ["k must be"]) { try m.rankEmbeddings(q, count: 1, k: 0) }
+        XCTAssertEqual(try m.rankEmbeddings(q, count: 1, k: 1000)[0].count, 4)
+    }
+}

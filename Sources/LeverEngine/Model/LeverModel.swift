@@ -100,8 +100,9 @@ extension LeverModel {
     public func rankEmbeddings(_ queries: [Float], count: Int, k: Int, threads: Int = 1) throws(LeverError) -> [[(Int32, Float)]] {
         guard let t = encoderScorer else { throw .invalidArgument("method \"\(method)\" has no text encoder") }
         guard queries.count == count * t.dim else { throw .invalidArgument("queries must hold count x \(t.dim) floats") }
+        guard k >= 1 else { throw .invalidArgument("k must be at least 1") }
         return try DenseScorer.topK(queries: queries, count: count, labels: t.labelEmbeddings, numLabels: t.numLabels, dim: t.dim,
-                                    k: k, exclude: nil, threads: threads, progress: .silent, stage: "rank")
+                                    k: min(k, t.numLabels), exclude: nil, threads: threads, progress: .silent, stage: "rank")
     }
 }
 

@@ -35,22 +35,12 @@ public enum Trainer {
             try progress.end()
         case "teacher":
             let labelFeatures = try featurizer.transform(labelTexts, threads: threads, progress: progress, stage: "features-labels")
-            let (teacher, teacherDetails) = try TeacherTraining.train(config.teacher, trainFeatures: trainFeatures, labelFeatures: labelFeatures,
-                                                               trainLabels: train.labels, threads: threads, seed: config.seed, progress: progress)
-            scorer = .teacher(teacher)
-            details["teacher"] = .object(teacherDetails)
+            scorer = .teacher(try teacherFor(config, reused: nil, trainFeatures: trainFeatures, labelFeatures: labelFeatures,
+                                             trainLabels: train.labels, threads: threads, details: &details, progress: progress))
         case "ova", "lever":
             let labelFeatures = try featurizer.transform(labelTexts, threads: threads, progress: progress, stage: "features-labels")
-            let teacher: TeacherScorer
-            if let reused {
-                teacher = reused.teacher
-                details["teacher"] = .object(JSONObject([("loaded_from", .string(config.teacher.load))]))
-            } else {
-                let (trainedTeacher, teacherDetails) = try TeacherTraining.train(config.teacher, trainFeatures: trainFeatures, labelFeatures: labelFeatures,
-                                                                                 trainLabels: train.labels, threads: threads, seed: config.seed, progress: progress)
-                teacher = trainedTeacher
-                details["teacher"] = .object(teacherDetails)
-            }
+            let teacher = try teacherFor(config, reused: reused?.teacher, trainFeatures: trainFeatures, labelFeatures: labelFeatures,
+                                         trainLabels: train.labels, threads: threads, details: &details, progress: progress)
             timings.append(("teacher", Clock.now() - t0))
             t0 = Clock.now()
             let view = try TeacherView.build(teacher: teacher, inputFeatures: trainFeatures, labelFeatures: labelFeatures,
@@ -77,6 +67,20 @@ public enum Trainer {
         timings.append((config.method == "ova" || config.method == "lever" ? "student" : config.method, Clock.now() - t0))
         let model = LeverModel(config: config.document, labelTexts: labelTexts, featurizer: featurizer, scorer: scorer)
         return Result(model: model, timings: timings, details: details, comparisons: comparisons)
+    }
+
+    /// The reused teacher when there is one, else a newly trained one (its facts go to `details`).
+    static func teacherFor(_ config: RunConfig, reused: TeacherScorer?, trainFeatures: SparseMatrix, labelFeatures: SparseMatrix,
+                           trainLabels: SparseMatrix, threads: Int, details: inout JSONObject,
+                           progress: Progress) throws(LeverError) -> TeacherScorer {
+        if let reused {
+            details["teacher"] = .object(JSONObject([("loaded_from", .string(config.teacher.load))]))
+            return reused
+        }
+        let (teacher, facts) = try TeacherTraining.train(config.teacher, trainFeatures: trainFeatures, labelFeatures: labelFeatures,
+                                                         trainLabels: trainLabels, threads: threads, seed: config.seed, progress: progress)
+        details["teacher"] = .object(facts)
+        return teacher
     }
 
     /// The teacher named by `teacher.load` (for "ova"/"lever"), checked against the data.

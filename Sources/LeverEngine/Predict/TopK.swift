@@ -16,7 +16,7 @@ struct TopK {
 
     /// Would a candidate with this score enter the list? A cheap pre-check for hot loops.
     @inline(__always) func admits(_ score: Float) -> Bool {
-        heap.count < k || score >= heap[0].score
+        heap.count < k || (k > 0 && score >= heap[0].score)
     }
 
     mutating func push(_ index: Int32, _ score: Float) {
