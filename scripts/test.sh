@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # All tests: Swift unit tests; the C API test, the C example and the 8-thread test (each compiled
-# as C99 and C++ with -Wall -Wextra -Werror); a one-minute fuzz run; the Python tests (CLI, metrics
-# against napkinXC and numpy, exported symbols, the ctypes binding).
+# as C99 and C++ with -Wall -Wextra -Werror); the resident-memory test (train + free and 200 x 1,000
+# predictions must not grow VmRSS); a one-minute fuzz run; the Python tests (CLI, metrics against
+# napkinXC and numpy, exported symbols, the ctypes binding).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -28,6 +29,11 @@ printf '4 3\n0:1\n1:1\n2:1\n0:1 1:1\n' > "$work/tiny/trn_X_Y.txt"
 build_c Tests/c/test_capi.c "$work/test_capi"
 "$work/test_capi" "$work/tiny" "$work"
 "$work/test_capi-cpp" "$work/tiny" "$work"
+
+echo "== resident memory: train + free, 200 x 1,000 predictions"
+mkdir -p "$work/memory"
+build_c Tests/c/test_memory.c "$work/test_memory"
+"$work/test_memory" "$work/memory"
 
 echo "== C example"
 printf '{"data": {"dir": "."}, "knn": {"neighbours": 2}}\n' > "$work/tiny/config.json"

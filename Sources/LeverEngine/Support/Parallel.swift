@@ -22,7 +22,12 @@ enum Parallel {
         let parts = chunks(count, threads: threads)
         let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: parts.count)
         results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        // Deinitialise before freeing: the optionals own the chunk results (arrays), which would
+        // otherwise leak on every call.
+        defer {
+            _ = results.deinitialize()
+            results.deallocate()
+        }
         let box = SendablePointer(results.baseAddress!)
         forEachChunk(count, threads: threads) { i, range in box.pointer[i] = body(range) }
         return results.map { $0! }
