@@ -147,6 +147,22 @@ int main(int argc, char **argv) {
     lever_model_free(loaded);
     CHECK(strstr(lever_last_error(), "not a live lever_model") != NULL);
     CHECK_ERR(lever_model_num_labels(loaded, &n), LEVER_ERR_INVALID_ARG, "not a live lever_model");
+
+    /* A stale handle never reaches a newer model, even one allocated where the freed one was. */
+    {
+        int round;
+        for (round = 0; round < 20; round++) {
+            lever_model *old = NULL, *fresh = NULL;
+            CHECK(lever_model_load(path, &old) == LEVER_OK);
+            lever_model_free(old);
+            CHECK(lever_model_load(path, &fresh) == LEVER_OK);
+            CHECK(fresh != old);
+            lever_model_free(old); /* stale: must be ignored */
+            CHECK(strstr(lever_last_error(), "not a live lever_model") != NULL);
+            CHECK(lever_model_num_labels(fresh, &n) == LEVER_OK && n == 3);
+            lever_model_free(fresh);
+        }
+    }
     lever_model_free(model);
 
     printf("%d passed, %d failed\n", checks - failures, failures);

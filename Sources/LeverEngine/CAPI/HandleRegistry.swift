@@ -2,12 +2,17 @@
 import Glibc
 #endif
 
-/// The set of live model handles given out through the C API. Checking a handle against it turns
-/// a stale, double-freed or made-up pointer into LEVER_ERR_INVALID_ARG instead of a crash.
+/// The live model handles given out through the C API. A handle is not the model's address but a
+/// never-reused 64-bit id (a tag in the high bits, which no user-space pointer has, and a counter),
+/// so a stale, double-freed or made-up handle is LEVER_ERR_INVALID_ARG, and a stale handle can never
+/// reach a newer model that happens to live at the address of a freed one.
 final class HandleRegistry: @unchecked Sendable {
     static let shared = HandleRegistry()
+    /// High bits of every handle: a non-canonical x86-64/AArch64 address ("LEV" in ASCII).
+    static let tag: UInt64 = 0x4C45_5600_0000_0000
     private var mutex = pthread_mutex_t()
-    private var live = Set<UInt>()
+    private var live: [UInt64: LeverModel] = [:]
+    private var counter: UInt64 = 0
 
     private init() { pthread_mutex_init(&mutex, nil) }
 
@@ -17,28 +22,36 @@ final class HandleRegistry: @unchecked Sendable {
         return body()
     }
 
-    /// Retains the model and returns its handle.
-    func register(_ model: LeverModel) -> OpaquePointer {
-        let raw = Unmanaged.passRetained(model).toOpaque()
-        _ = locked { live.insert(UInt(bitPattern: raw)) }
-        return OpaquePointer(raw)
+    private static func key(_ handle: OpaquePointer) -> UInt64 {
+        UInt64(UInt(bitPattern: UnsafeMutableRawPointer(handle)))
     }
 
-    /// The model behind a live handle, retained for the caller's use (nil if not live).
+    /// Keeps the model and returns its new handle.
+    func register(_ model: LeverModel) -> OpaquePointer {
+        let id = locked { () -> UInt64 in
+            counter += 1  // 2^40 handles before the counter would reach the tag bits
+            let id = HandleRegistry.tag | (counter & 0x00FF_FFFF_FFFF_FFFF)
+            live[id] = model
+            return id
+        }
+        return OpaquePointer(bitPattern: UInt(id))!
+    }
+
+    /// The model behind a live handle (nil if not live). The caller's reference keeps it alive even
+    /// if another thread frees the handle meanwhile.
     func model(_ handle: OpaquePointer?) -> LeverModel? {
         guard let handle else { return nil }
-        let key = UInt(bitPattern: UnsafeMutableRawPointer(handle))
-        return locked { () -> LeverModel? in
-            guard live.contains(key) else { return nil }
-            return Unmanaged<LeverModel>.fromOpaque(UnsafeRawPointer(handle)).takeUnretainedValue()
-        }
+        let key = HandleRegistry.key(handle)
+        return locked { live[key] }
     }
 
-    /// Forgets and releases a handle; false if it was not live.
+    /// Forgets a handle and drops the registry's reference; false if it was not live.
     func release(_ handle: OpaquePointer) -> Bool {
-        let key = UInt(bitPattern: UnsafeMutableRawPointer(handle))
-        let wasLive = locked { live.remove(key) != nil }
-        if wasLive { Unmanaged<LeverModel>.fromOpaque(UnsafeRawPointer(handle)).release() }
-        return wasLive
+        let key = HandleRegistry.key(handle)
+        let model = locked { live.removeValue(forKey: key) }
+        return model != nil
     }
+
+    /// The number of live handles (for tests).
+    var count: Int { locked { live.count } }
 }
