@@ -8,11 +8,21 @@
  * - Every fallible function returns a lever_status. On failure it also sets a message for the calling
  *   thread, read with lever_last_error(); the message names the argument, file, line or config key at
  *   fault. Output parameters are written only on success.
- * - Handles are opaque. A lever_model is immutable once trained or loaded: any number of threads may
- *   call the const functions on one model at once. lever_model_free must not race with other calls
- *   on the same model.
+ * - Handles are opaque ids, not addresses: each handle value is given out once per process and is
+ *   never reused, so a freed (stale) handle is refused with LEVER_ERR_INVALID_ARG and can never reach
+ *   another model. A lever_model is immutable once trained or loaded: any number of threads may call
+ *   the const functions on one model at once; a call in progress keeps the model alive if another
+ *   thread frees the handle meanwhile.
  * - Buffers passed in are owned by the caller and only read (or, for outputs, written) during the call.
  * - Strings are NUL-terminated UTF-8.
+ * - Files read (configs, data files, models, teacher.load) must be regular files: a folder, FIFO,
+ *   device or socket is refused with LEVER_ERR_IO naming the path, without blocking or reading it.
+ *   A config (file or string) may be at most 1 MiB (LEVER_MAX_CONFIG_BYTES).
+ * - Only the first 65,536 bytes (LEVER_MAX_TEXT_BYTES) of each input text, training text or label
+ *   text are featurised (cut at a UTF-8 character boundary); the rest is ignored, which bounds the
+ *   memory and time per text.
+ * - Allocations Lever can foresee (a whole model file, for instance) are checked first: when they
+ *   cannot succeed the call returns LEVER_ERR_NO_MEMORY instead of ending the process.
  */
 #ifndef LEVER_H
 #define LEVER_H
@@ -30,6 +40,10 @@ extern "C" {
 #define LEVER_VERSION_STRING "0.1.0"
 /** Bumped whenever a signature or a type in this header changes incompatibly. */
 #define LEVER_ABI_VERSION 1
+/** The largest config accepted, in bytes (file or string). */
+#define LEVER_MAX_CONFIG_BYTES (1 << 20)
+/** Bytes of a text that are featurised; the rest of a longer text is ignored. */
+#define LEVER_MAX_TEXT_BYTES (1 << 16)
 
 /** Result of every fallible call. */
 typedef enum lever_status {
@@ -42,7 +56,7 @@ typedef enum lever_status {
     LEVER_ERR_VERSION = 6,      /**< the model file's format version is not supported */
     LEVER_ERR_CORRUPT = 7,      /**< the model file is truncated or fails a checksum */
     LEVER_ERR_CANCELLED = 8,    /**< the progress callback asked to stop */
-    LEVER_ERR_NO_MEMORY = 9,    /**< an allocation failed */
+    LEVER_ERR_NO_MEMORY = 9,    /**< an allocation would fail (e.g. a model file larger than memory) */
     LEVER_ERR_INTERNAL = 10     /**< a bug in Lever; please report it with the message */
 } lever_status;
 
@@ -89,8 +103,14 @@ lever_status lever_train_file(const char *config_path, lever_progress_fn progres
 lever_status lever_model_load(const char *path, lever_model **out);
 
 /**
- * Writes the model to `path` atomically: a temporary file in the same folder is written, synced and
- * renamed over `path`, so a failed or interrupted save leaves any existing file at `path` intact.
+ * Writes the model to `path` atomically: a uniquely named temporary file `.<name>.lever-tmp-<pid>-XXXXXX`
+ * in the same folder is written, synced and renamed over `path`, so a failed or interrupted save leaves
+ * any existing file at `path` intact, and concurrent saves to one path each leave a complete model.
+ * Only a regular file or a missing path is replaced; a symbolic link to a regular file has its target
+ * replaced (the link stays); a folder, FIFO, device, socket or dangling link is refused with
+ * LEVER_ERR_IO. A new file gets mode 0644 minus the umask, a replaced file keeps its mode. Missing
+ * folders are created, and removed again if the save fails. Temporary files left by a killed process
+ * (whose pid no longer exists) are removed by the next save to the same path.
  */
 lever_status lever_model_save(const lever_model *model, const char *path);
 

@@ -65,12 +65,15 @@ public struct RunConfig: Sendable {
 
     /// Parses a config file; relative paths in it resolve against the file's folder.
     public static func load(path: String) throws(LeverError) -> RunConfig {
-        let text = try FileIO.readText(path)
+        let text = try FileIO.readConfigText(path)
         return try parse(text, source: path, baseDir: Path.directory(of: path))
     }
 
     /// Parses config JSON text; relative paths resolve against `baseDir`.
     public static func parse(_ text: String, source: String = "config", baseDir: String = ".") throws(LeverError) -> RunConfig {
+        if text.utf8.count > FileIO.maxConfigBytes {
+            throw .config("\(source): is \(text.utf8.count) bytes; a config may be at most \(FileIO.maxConfigBytes) bytes (1 MiB)")
+        }
         let user = try JSONValue.parse(text, source: source)
         guard case .object = user else { throw .config("\(source): the config must be a JSON object, not \(user.typeName)") }
         let merged = try merge(user, onto: defaults, path: "", source: source)

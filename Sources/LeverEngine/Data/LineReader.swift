@@ -15,7 +15,11 @@ final class LineReader {
     private(set) var lineNumber = 0
 
     init(path: String, chunkSize: Int = 1 << 20) throws(LeverError) {
-        guard let f = fopen(path, "rb") else { throw .io("\(path): cannot open: \(FileIO.errnoText())") }
+        let (fd, _) = try FileIO.openRegular(path)
+        guard let f = fdopen(fd, "rb") else {
+            close(fd)
+            throw .io("\(path): cannot open: \(FileIO.errnoText())")
+        }
         self.path = path
         self.file = f
         self.buffer = [UInt8](repeating: 0, count: chunkSize)

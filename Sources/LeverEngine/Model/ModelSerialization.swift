@@ -30,9 +30,7 @@ extension LeverModel {
     }
 
     public static func load(from path: String) throws(LeverError) -> LeverModel {
-        guard FileIO.exists(path) else { throw .io("\(path): file not found") }
-        if FileIO.isDirectory(path) { throw .io("\(path): is a folder, not a model file") }
-        let bytes = try FileIO.readAll(path)
+        let bytes = try ModelFile.read(path: path)
         let sections = try ModelFile.decode(bytes, path: path)
         func section(_ tag: String) throws(LeverError) -> [UInt8] {
             guard let s = sections[tag] else { throw LeverError.corrupt("\(path): missing section \(tag)") }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The single-file container for models (described in docs/model-format.md).
 ///
 /// Layout, all integers little-endian:
@@ -69,13 +73,30 @@ enum ModelFile {
         return out
     }
 
-    /// Parses and verifies a model file's bytes; `path` is for messages.
-    static func decode(_ bytes: [UInt8], path: String) throws(LeverError) -> Sections {
-        guard bytes.count >= 8, Array(bytes[0..<8]) == magic else {
+    /// Reads a model file: the magic and the fixed header are checked against the file's real
+    /// size (fstat) before the rest is read, so a large file that is not a model costs 32 bytes.
+    static func read(path: String) throws(LeverError) -> [UInt8] {
+        let (fd, size) = try FileIO.openRegular(path)
+        defer { close(fd) }
+        let head = try FileIO.read(fd, at: 0, count: min(size, fixedHeader), path: path)
+        _ = try typed { try head.withUnsafeBytes { (raw) throws in try checkFixedHeader(raw, fileSize: size, path: path) } }
+        // The bytes, plus a copy of every section while it is decoded.
+        let (need, overflow) = size.multipliedReportingOverflow(by: 2)
+        try Memory.check(overflow ? Int.max : need, "\(path): loading a \(size)-byte model")
+        let bytes = try FileIO.read(fd, at: 0, count: size, path: path)
+        guard bytes.count == size else { throw .corrupt("\(path): file shrank while it was read") }
+        return bytes
+    }
+
+    /// Checks the magic, version, byte order, header length and file length of the first 32 bytes
+    /// against a file of `fileSize` bytes; returns (header length, section count).
+    static func checkFixedHeader(_ raw: UnsafeRawBufferPointer, fileSize: Int,
+                                 path: String) throws(LeverError) -> (headerLength: Int, count: Int) {
+        guard raw.count >= 8, Array(raw[0..<8]) == magic else {
             throw LeverError(.notAModel, "\(path): not a Lever model file (no LEVERMDL magic)")
         }
-        return try typed { try bytes.withUnsafeBytes { (raw) throws -> Sections in
-            guard raw.count >= fixedHeader else { throw LeverError.corrupt("\(path): truncated header (\(raw.count) bytes)") }
+        guard raw.count >= fixedHeader else { throw LeverError.corrupt("\(path): truncated header (\(raw.count) bytes)") }
+        return try typed { () throws -> (headerLength: Int, count: Int) in
             var r = ByteReader(raw, section: "header")
             _ = try r.u64()
             let major = try r.u16(), minor = try r.u16()
@@ -86,15 +107,26 @@ enum ModelFile {
             let headerLength = Int(try r.u32())
             let count = Int(try r.u32())
             let fileLength = try r.u64()
-            guard count <= 4096, headerLength == fixedHeader + entrySize * count + 4, headerLength <= raw.count else {
+            guard count <= 4096, headerLength == fixedHeader + entrySize * count + 4, headerLength <= fileSize else {
                 throw LeverError.corrupt("\(path): truncated or malformed header")
             }
+            guard fileLength == UInt64(fileSize) else {
+                throw LeverError.corrupt("\(path): file is \(fileSize) bytes but its header says \(fileLength) (truncated or padded)")
+            }
+            return (headerLength, count)
+        }
+    }
+
+    /// Parses and verifies a model file's bytes; `path` is for messages.
+    static func decode(_ bytes: [UInt8], path: String) throws(LeverError) -> Sections {
+        return try typed { try bytes.withUnsafeBytes { (raw) throws -> Sections in
+            let (headerLength, count) = try checkFixedHeader(raw, fileSize: raw.count, path: path)
+            let fileLength = UInt64(raw.count)
+            var r = ByteReader(raw, section: "header")
+            for _ in 0..<fixedHeader { _ = try r.u8() }
             let stored = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: headerLength - 4, as: UInt32.self))
             guard CRC32.checksum(UnsafeRawBufferPointer(rebasing: raw[0..<(headerLength - 4)])) == stored else {
                 throw LeverError.corrupt("\(path): header checksum mismatch")
-            }
-            guard fileLength == UInt64(raw.count) else {
-                throw LeverError.corrupt("\(path): file is \(raw.count) bytes but its header says \(fileLength) (truncated or padded)")
             }
             var sections = Sections()
             var covered: [(Int, Int)] = []

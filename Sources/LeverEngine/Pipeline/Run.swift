@@ -59,10 +59,11 @@ public enum Run {
         let reportJSON = JSONValue.object(report)
 
         t0 = Clock.now()
+        // The model first: if it cannot be saved, no predictions or report of an unsaved model are left.
+        if !config.output.model.isEmpty { try model.save(to: config.output.model) }
         if !config.output.predictions.isEmpty {
             try PredictionFile.write(config.output.predictions, numLabels: data.numLabels, rows: predictions)
         }
-        if !config.output.model.isEmpty { try model.save(to: config.output.model) }
         if !config.output.report.isEmpty { try ReportFile.write(config.output.report, reportJSON) }
 
         let chartK = config.evaluation.ks.contains(5) ? 5 : config.evaluation.ks.max()!
