@@ -73,7 +73,8 @@ final class ModelTests: XCTestCase {
             throw LeverError(.io, "simulated failure")
         })
         XCTAssertEqual(String(decoding: d.read("keep.txt"), as: UTF8.self), "precious")
-        XCTAssertFalse(FileManager.default.fileExists(atPath: target + ".tmp-\(getpid())"))
+        let left = try FileManager.default.contentsOfDirectory(atPath: d.path).filter { $0.contains(".lever-tmp-") }
+        XCTAssertEqual(left, [])
     }
 
     func testTopKOrderIsIndependentOfArrivalOrder() {

@@ -96,7 +96,10 @@ int main(int argc, char **argv) {
     failed |= train_loop(knn, "knn", 40, 5);
     failed |= train_loop(lever, "lever", 12, 3);
 
-    if (lever_train(lever, NULL, NULL, &model) != LEVER_OK) { fprintf(stderr, "train: %s\n", lever_last_error()); return 1; }
+    if (lever_train(lever, NULL, NULL, &model) != LEVER_OK) {
+        fprintf(stderr, "train: %s\n", lever_last_error());
+        return 1;
+    }
     for (i = 0; i < N_TEXTS; i++) {
         text_of(i * 3 + 1, storage[i], sizeof storage[i]);
         texts[i] = storage[i];
@@ -111,8 +114,8 @@ int main(int argc, char **argv) {
         if (call == 100) at100 = rss_kib();
         if (call == CALLS) at200 = rss_kib();
     }
-    printf("predict %d x %d texts: VmRSS after 1 / 100 / 200 calls: %ld / %ld / %ld KiB (growth after warm-up %ld KiB)\n",
-           CALLS, N_TEXTS, at1, at100, at200, at200 - base);
+    printf("predict %d x %d texts: VmRSS after 1 / 100 / 200 calls: %ld / %ld / %ld KiB "
+           "(growth after warm-up %ld KiB)\n", CALLS, N_TEXTS, at1, at100, at200, at200 - base);
     if (at200 - base > LIMIT_KIB) { fprintf(stderr, "FAIL: predict loop grows resident memory\n"); failed = 1; }
     lever_model_free(model);
     return failed;

@@ -79,7 +79,9 @@ enum ModelFile {
         let (fd, size) = try FileIO.openRegular(path)
         defer { close(fd) }
         let head = try FileIO.read(fd, at: 0, count: min(size, fixedHeader), path: path)
-        _ = try typed { try head.withUnsafeBytes { (raw) throws in try checkFixedHeader(raw, fileSize: size, path: path) } }
+        _ = try typed { try head.withUnsafeBytes { (raw) throws in
+            try checkFixedHeader(raw, fileSize: size, path: path)
+        } }
         // The bytes, plus a copy of every section while it is decoded.
         let (need, overflow) = size.multipliedReportingOverflow(by: 2)
         try Memory.check(overflow ? Int.max : need, "\(path): loading a \(size)-byte model")
@@ -95,13 +97,16 @@ enum ModelFile {
         guard raw.count >= 8, Array(raw[0..<8]) == magic else {
             throw LeverError(.notAModel, "\(path): not a Lever model file (no LEVERMDL magic)")
         }
-        guard raw.count >= fixedHeader else { throw LeverError.corrupt("\(path): truncated header (\(raw.count) bytes)") }
+        guard raw.count >= fixedHeader else {
+            throw LeverError.corrupt("\(path): truncated header (\(raw.count) bytes)")
+        }
         return try typed { () throws -> (headerLength: Int, count: Int) in
             var r = ByteReader(raw, section: "header")
             _ = try r.u64()
             let major = try r.u16(), minor = try r.u16()
             guard major == formatMajor else {
-                throw LeverError(.version, "\(path): model format \(major).\(minor) is not supported by this library (it reads format \(formatMajor).x)")
+                throw LeverError(.version, "\(path): model format \(major).\(minor) is not supported by this library "
+                                 + "(it reads format \(formatMajor).x)")
             }
             guard try r.u32() == byteOrderMark else { throw LeverError.corrupt("\(path): bad byte-order mark") }
             let headerLength = Int(try r.u32())

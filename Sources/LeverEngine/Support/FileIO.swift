@@ -149,7 +149,8 @@ enum FileIO {
         }
         guard (st.st_mode & S_IFMT) == S_IFREG else {
             let via = target == path ? "" : " (the target of the symbolic link \(path))"
-            throw .io("\(target)\(via): is \(kindName(st.st_mode)); only a regular file or a missing path can be replaced")
+            throw .io("\(target)\(via): is \(kindName(st.st_mode)); "
+                      + "only a regular file or a missing path can be replaced")
         }
         return (target, st.st_mode & 0o7777)
     }
@@ -169,8 +170,7 @@ enum FileIO {
                                 _ write: (_ sink: FileSink) throws(LeverError) -> Void) throws(LeverError) {
         let (target, oldMode) = try replaceTarget(path)
         let dir = Path.directory(of: target)
-        let name = target.hasSuffix("/") ? "" : String(target[target.index(after: target.lastIndex(of: "/") ?? target.startIndex)...])
-        let base = target.contains("/") ? name : target
+        let base = target.hasSuffix("/") ? "" : String(target.split(separator: "/").last ?? "")
         if base.isEmpty || base == "." || base == ".." { throw .io("\(path): is not a file name") }
         let created = try makeDirectories(dir)
         do throws(LeverError) {
@@ -232,9 +232,7 @@ enum FileIO {
         defer { closedir(d) }
         var stale: [String] = []
         while let entry = readdir(d) {
-            let name = withUnsafePointer(to: &entry.pointee.d_name) { p in
-                p.withMemoryRebound(to: UInt8.self, capacity: 256) { Array(UnsafeBufferPointer(start: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)))) }
-            }
+            let name = entryName(entry)
             guard name.count > prefix.count, Array(name.prefix(prefix.count)) == prefix else { continue }
             let rest = name.dropFirst(prefix.count)
             guard let dash = rest.firstIndex(of: 45), let pid = Int32(String(decoding: rest[..<dash], as: UTF8.self)),
@@ -242,6 +240,15 @@ enum FileIO {
             if kill(pid, 0) != 0 && errno == ESRCH { stale.append(String(decoding: name, as: UTF8.self)) }
         }
         for name in stale { unlink(dir == "/" ? "/" + name : dir + "/" + name) }
+    }
+
+    /// The NUL-terminated name of a directory entry, as bytes.
+    private static func entryName(_ entry: UnsafeMutablePointer<dirent>) -> [UInt8] {
+        withUnsafePointer(to: &entry.pointee.d_name) { p in
+            UnsafeRawPointer(p).withMemoryRebound(to: CChar.self, capacity: 256) { c in
+                Array(UnsafeRawBufferPointer(start: c, count: strlen(c)))
+            }
+        }
     }
 
     /// The process umask, read without changing it (/proc/self/status; 022 when unavailable).
@@ -276,7 +283,8 @@ enum Memory {
         if pages > 0 && pageSize > 0 {
             let (physical, overflow) = pages.multipliedReportingOverflow(by: pageSize)
             if !overflow && bytes > physical {
-                throw LeverError(.noMemory, "\(what()): needs \(bytes) bytes, more than this machine's memory (\(physical) bytes)")
+                throw LeverError(.noMemory,
+                                 "\(what()): needs \(bytes) bytes, more than this machine's memory (\(physical) bytes)")
             }
         }
         guard let p = malloc(bytes) else {
