@@ -131,6 +131,10 @@ int main(int argc, char **argv) {
     CHECK_ERR(lever_model_load(path, NULL), LEVER_ERR_INVALID_ARG, "out");
     CHECK_ERR(lever_model_load("/nonexistent.lever", &loaded), LEVER_ERR_IO, "nonexistent.lever");
     CHECK_ERR(lever_model_load(argv[1], &loaded), LEVER_ERR_IO, "folder");
+    /* Special files are refused at once, not read forever. */
+    CHECK_ERR(lever_model_load("/dev/zero", &loaded), LEVER_ERR_IO, "/dev/zero");
+    CHECK_ERR(lever_train_file("/dev/zero", NULL, NULL, &loaded), LEVER_ERR_IO, "/dev/zero");
+    CHECK_ERR(lever_model_save(model, "/dev/null"), LEVER_ERR_IO, "/dev/null");
     CHECK(lever_model_load(path, &loaded) == LEVER_OK);
     {
         int64_t labels2[2 * 4];
@@ -147,6 +151,22 @@ int main(int argc, char **argv) {
     lever_model_free(loaded);
     CHECK(strstr(lever_last_error(), "not a live lever_model") != NULL);
     CHECK_ERR(lever_model_num_labels(loaded, &n), LEVER_ERR_INVALID_ARG, "not a live lever_model");
+
+    /* One 100 MB text: only its first LEVER_MAX_TEXT_BYTES are featurised (it took 4.1 GB before). */
+    {
+        size_t len = (size_t)100 << 20, i;
+        char *huge = (char *)malloc(len + 1);
+        const char *one[1];
+        CHECK(huge != NULL);
+        if (huge != NULL) {
+            for (i = 0; i < len; i++) huge[i] = (i % 8 == 7) ? ' ' : (char)('a' + i % 7);
+            memcpy(huge, "small cat ", 10);
+            huge[len] = 0;
+            one[0] = huge;
+            CHECK(lever_model_predict(model, one, 1, 4, labels, scores) == LEVER_OK);
+            free(huge);
+        }
+    }
 
     /* A stale handle never reaches a newer model, even one allocated where the freed one was. */
     {
