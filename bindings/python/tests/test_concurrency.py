@@ -89,7 +89,7 @@ def test_killed_save_leaves_previous_model_intact(wordnet_model, tiny_config, tm
         assert proc.stdout.readline().strip() == "ready"
         if delay is None:
             deadline = time.time() + 30
-            while not list(tmp_path.glob("model.lever.tmp-*")) and time.time() < deadline:
+            while not list(tmp_path.glob(".model.lever.lever-tmp-*")) and time.time() < deadline:
                 time.sleep(0.0005)
         else:
             time.sleep(delay)
@@ -102,7 +102,7 @@ def test_killed_save_leaves_previous_model_intact(wordnet_model, tiny_config, tm
         else:
             assert np.array_equal(labels, big_l) and scores.tobytes() == big_s.tobytes()
             outcomes.add("new")
-        for leftover in tmp_path.glob("model.lever.tmp-*"):
+        for leftover in tmp_path.glob(".model.lever.lever-tmp-*"):
             killed_mid_write += 1
             leftover.unlink()  # a killed writer leaves its temporary file, never a damaged target
     assert killed_mid_write > 0, "no kill landed during a write; the test proved nothing"
