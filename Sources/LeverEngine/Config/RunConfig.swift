@@ -65,7 +65,10 @@ public struct RunConfig: Sendable {
 
     /// Parses a config file; relative paths in it resolve against the file's folder.
     public static func load(path: String) throws(LeverError) -> RunConfig {
-        let text = try FileIO.readText(path)
+        let bytes = try FileIO.readAll(path)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw .config("\(path): not valid UTF-8 (a config must be UTF-8 JSON)")
+        }
         return try parse(text, source: path, baseDir: Path.directory(of: path))
     }
 
