@@ -1,3 +1,4 @@
+import CLever
 import Foundation
 import XCTest
 @testable import LeverEngine
@@ -235,5 +236,25 @@ final class InputValidationTests: XCTestCase {
         }
         let cut = d.write("cut.lever", bytes: ModelFile.encode(broken))
         assertLeverError(.corrupt, [cut + ": model section TEACHER"]) { try LeverModel.load(from: cut) }
+    }
+
+    // Item 17: k = SIZE_MAX through the C API is "too large", not "must be at least 1".
+    func testCAPIHugeKIsNamedTooLarge() throws {
+        let d = TempDir()
+        writeTinyDataset(d)
+        let path = d.path + "/m.lever"
+        let cfg = try RunConfig.parse(#"{"data": {"dir": "\#(d.path)"}, "method": "knn"}"#)
+        try Trainer.train(cfg).model.save(to: path)
+        var handle: OpaquePointer?
+        XCTAssertEqual(lever_model_load(path, &handle), LEVER_OK)
+        defer { lever_model_free(handle) }
+        var labels = [Int64](repeating: 0, count: 4)
+        let status = "cat".withCString { (text) -> lever_status in
+            var texts: [UnsafePointer<CChar>?] = [text]
+            return lever_model_predict(handle, &texts, 1, Int(bitPattern: UInt.max), &labels, nil)
+        }
+        XCTAssertEqual(status, LEVER_ERR_INVALID_ARG)
+        let message = String(cString: lever_last_error())
+        XCTAssertTrue(message.contains("18446744073709551615 is too large"), message)
     }
 }
