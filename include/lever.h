@@ -51,10 +51,10 @@ typedef enum lever_status {
     LEVER_ERR_INVALID_ARG = 1,  /**< a NULL pointer, a zero or overflowing size, invalid UTF-8 */
     LEVER_ERR_IO = 2,           /**< a file could not be opened, read, written or renamed */
     LEVER_ERR_DATA = 3,         /**< a data file is malformed (the message names file and line) */
-    LEVER_ERR_CONFIG = 4,       /**< a config is not valid JSON, has an unknown key or a wrong type */
+    LEVER_ERR_CONFIG = 4,       /**< a config is not strict UTF-8 JSON, has an unknown or duplicate key, a wrong type */
     LEVER_ERR_NOT_A_MODEL = 5,  /**< the file is not a Lever model (wrong magic) */
     LEVER_ERR_VERSION = 6,      /**< the model file's format version is not supported */
-    LEVER_ERR_CORRUPT = 7,      /**< the model file is truncated or fails a checksum */
+    LEVER_ERR_CORRUPT = 7,      /**< the model file is truncated, fails a checksum or holds invalid values */
     LEVER_ERR_CANCELLED = 8,    /**< the progress callback asked to stop */
     LEVER_ERR_NO_MEMORY = 9,    /**< an allocation would fail (e.g. a model file larger than memory) */
     LEVER_ERR_INTERNAL = 10     /**< a bug in Lever; please report it with the message */
@@ -127,6 +127,8 @@ lever_status lever_model_label_text(const lever_model *model, size_t label, cons
  * Scores `n_texts` input texts and writes each one's top `k` labels, best first, into the
  * caller-allocated row-major arrays `labels` and `scores` (n_texts * k entries each). Slots beyond
  * the labels the model can rank for a text hold label -1 and score 0. `scores` may be NULL.
+ * k must be at least 1; a k or n_texts that is negative as a signed value (e.g. SIZE_MAX) is
+ * LEVER_ERR_INVALID_ARG.
  * Thread-safe on a shared model.
  */
 lever_status lever_model_predict(const lever_model *model, const char *const *texts, size_t n_texts,

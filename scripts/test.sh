@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # All tests: Swift unit tests; the C API test, the C example and the 8-thread test (each compiled
 # as C99 and C++ with -Wall -Wextra -Werror); the resident-memory test (train + free and 200 x 1,000
-# predictions must not grow VmRSS); a one-minute fuzz run; the Python tests (CLI, metrics against
-# napkinXC and numpy, exported symbols, the ctypes binding).
+# predictions must not grow VmRSS); a one-minute fuzz run (fails on a crash or an internal error); the
+# Python tests (CLI, metrics against napkinXC and numpy, exported symbols, the ctypes binding).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -53,7 +53,9 @@ build_c Tests/c/test_threads.c "$work/test_threads"
 echo "== fuzz (${LEVER_FUZZ_SECONDS:-60} s)"
 mkdir -p "$work/fuzz"
 build_c Tests/fuzz/fuzz_lever.c "$work/fuzz_lever"
-"$work/fuzz_lever" "$work/fuzz" "${LEVER_FUZZ_SECONDS:-60}" "${LEVER_FUZZ_SEED:-$RANDOM}"
+# Prints its seed first (LEVER_FUZZ_SEED=N replays a run); fails on a signal or LEVER_ERR_INTERNAL.
+# LEVER_FUZZ_SPECIAL_FILES=1 adds /dev/zero and a FIFO as inputs.
+LEVER_FUZZ_SPECIAL_FILES="${LEVER_FUZZ_SPECIAL_FILES:-1}" "$work/fuzz_lever" "$work/fuzz" "${LEVER_FUZZ_SECONDS:-60}" ${LEVER_FUZZ_SEED:+"$LEVER_FUZZ_SEED"}
 
 echo "== Python tests"
 .venv/bin/pip install -q --disable-pip-version-check --force-reinstall --no-deps ./bindings/python

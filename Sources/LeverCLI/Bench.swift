@@ -18,7 +18,7 @@ struct Bench: ParsableCommand {
         var json: String?
 
         func validate() throws {
-            guard k >= 1 else { throw ValidationError("--k must be at least 1") }
+            guard k >= 1 else { throw ValidationError("--k must be at least 1 (got \(k))") }
         }
 
         func run() throws {

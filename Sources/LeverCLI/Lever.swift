@@ -12,6 +12,35 @@ struct Lever: ParsableCommand {
         version: LeverModel.version,
         subcommands: [Train.self, Predict.self, Eval.self, DataCommand.self, ConfigCommand.self, Bench.self]
     )
+
+    static func main() {
+        main(attachingNegativeNumbers(Array(CommandLine.arguments.dropFirst())))
+    }
+}
+
+/// The argument parser reads "-1" after "--k" as an option and reports "Missing value"; every
+/// negative number ("-1", "-0.5", "-inf", "-nan") is attached to the option it follows
+/// ("--k=-1"), so `validate()` can say what is wrong with the value.
+func attachingNegativeNumbers(_ args: [String]) -> [String] {
+    func isNegativeNumber(_ s: String) -> Bool {
+        guard s.hasPrefix("-"), s.count > 1 else { return false }
+        let rest = s.dropFirst()
+        if let c = rest.first, c.isNumber || c == "." { return true }
+        return ["inf", "infinity", "nan"].contains(rest.lowercased())
+    }
+    var out: [String] = []
+    var option: String?
+    for a in args {
+        if a == "--" { option = nil; out.append(a); continue }
+        if isNegativeNumber(a), let o = option {
+            if out.last == o { out.removeLast() }
+            out.append("\(o)=\(a)")
+            continue
+        }
+        if a.hasPrefix("--") && !a.contains("=") { option = a } else if a.hasPrefix("--") { option = nil }
+        out.append(a)
+    }
+    return out
 }
 
 /// Runs engine work, turning a LeverError into a message on stderr and a non-zero exit.
@@ -76,8 +105,8 @@ struct Predict: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard k >= 1 else { throw ValidationError("--k must be at least 1") }
-        guard threads >= 0 else { throw ValidationError("--threads must be >= 0") }
+        guard k >= 1 else { throw ValidationError("--k must be at least 1 (got \(k))") }
+        guard threads >= 0 else { throw ValidationError("--threads must be >= 0 (got \(threads))") }
     }
 
     func run() throws {
@@ -116,6 +145,23 @@ struct Eval: ParsableCommand {
     var tailMaxCount: Int = 5
     @Flag(name: .long, help: "Ignore tst_filter_labels.txt.")
     var noFilter = false
+
+    func validate() throws {
+        if let bad = k.first(where: { $0 < 1 }) { throw ValidationError("--k must be at least 1 (got \(bad))") }
+        let (ra, rb) = (EvaluationConfig.propensityARange, EvaluationConfig.propensityBRange)
+        guard propensityA.isFinite, ra.contains(propensityA) else {
+            throw ValidationError("--propensity-a must be a finite number in \(ra.lowerBound)...\(ra.upperBound)"
+                                  + " (got \(propensityA))")
+        }
+        guard propensityB.isFinite, rb.contains(propensityB) else {
+            throw ValidationError("--propensity-b must be a finite number in \(rb.lowerBound)...\(rb.upperBound)"
+                                  + " (got \(propensityB))")
+        }
+        guard headMinCount >= 1, tailMaxCount >= 0, tailMaxCount < headMinCount else {
+            throw ValidationError("need 0 <= --tail-max-count < --head-min-count"
+                                  + " (got \(tailMaxCount), \(headMinCount))")
+        }
+    }
 
     func run() throws {
         try runEngine { () throws(LeverError) in

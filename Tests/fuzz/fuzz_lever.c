@@ -1,12 +1,20 @@
 /* A seeded mutation fuzzer over everything Lever reads: run-config JSON (lever_train), data files
- * (lever_train_file on a mutated dataset folder) and model files (lever_model_load, then predict).
+ * (lever_train_file on a mutated dataset folder), model files (lever_model_load, then predict) and
+ * special inputs: texts of several MB (predict and a training line), NUL bytes inside JSON strings,
+ * config paths and data files, headers claiming huge row counts, /dev/null as every kind of file
+ * and, with LEVER_FUZZ_SPECIAL_FILES=1, /dev/zero and a FIFO (these need the library to refuse
+ * non-regular files; older builds block or run out of memory on them).
  * Model mutations are structure-aware: after mutating section bytes the checksums are recomputed,
  * so the section decoders, not only the CRC check, see the damage.
  *
  *   fuzz_lever WORK_DIR SECONDS [SEED]
  *
- * Before each execution the input is written to WORK_DIR/last-input.*; a crash leaves it there.
- * Prints executions and the status histogram per target, then "N passed, 0 failed". */
+ * The seed (from the clock and pid when not given) is printed first; the same seed replays the same
+ * inputs. The mutations run in a forked child: a signal in it (a trap, a crash) or any
+ * LEVER_ERR_INTERNAL is a failure and the exit status is 1. Before each execution the input is
+ * written to WORK_DIR/last-input.*, so a crash leaves it there. Prints executions and the status
+ * histogram per target, then "N passed, M failed". */
+#define _POSIX_C_SOURCE 200809L
 #include "lever.h"
 
 #include <stdint.h>
@@ -14,7 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 static uint64_t rng_state;
 static uint64_t rnd(void) {
@@ -39,7 +50,9 @@ static void buf_reserve(buf *b, size_t len) {
 }
 
 static const char *interesting[] = {"0", "1", "-1", ":", " ", "\n", ".", "e", "e9", "nan", "inf", "99999999999999999999",
-                                    "\xff", "\xc3", "{", "}", "[", "]", "\"", ",", "null", "true", "4294967296", "-0"};
+                                    "\xff", "\xc3", "{", "}", "[", "]", "\"", ",", "null", "true", "4294967296", "-0",
+                                    "\\u0000", "NaN", "Infinity", "'", "\xef\xbb\xbf", "9223372036854775807",
+                                    "1000000000000", "18446744073709551616", "1e400", ":0"};
 
 /* One random edit: flip, insert a token, delete or duplicate a span, overwrite a byte. */
 static void mutate(buf *b, size_t limit) {
@@ -66,6 +79,8 @@ static void mutate(buf *b, size_t limit) {
         memmove(b->data + pos + n, b->data + pos, b->len - pos);
         memmove(b->data + pos, b->data + (from >= pos ? from + n : from), n);
         b->len += n;
+    } else if (kind == 4 && b->len > 0 && pick(4) == 0) {
+        b->data[pick(b->len)] = 0; /* a raw NUL byte (for data files; JSON text is cut at it in C) */
     } else if (b->len > 0) {
         b->data[pick(b->len)] = (unsigned char)rnd();
     }
@@ -140,8 +155,11 @@ static int progress_limit(const char *stage, double fraction, const char *messag
     return ++*(int *)user > 200; /* cancel runaway training */
 }
 
-static long hist[3][16];
-static long execs[3];
+#define TARGETS 4
+static long hist[TARGETS][16];
+static long execs[TARGETS];
+static long failures;
+static const char *target_names[TARGETS] = {"config", "data", "model", "special"};
 
 static void exercise(lever_model *m) {
     const char *texts[3] = {"small cat", "", "\xe2\x9c\x93 big dog bird"};
@@ -157,7 +175,51 @@ static void exercise(lever_model *m) {
 static void record(int target, lever_status st, lever_model *m) {
     execs[target]++;
     hist[target][(unsigned)st < 16 ? (unsigned)st : 15]++;
+    if (st == LEVER_ERR_INTERNAL) {
+        failures++;
+        fprintf(stderr, "fuzz: FAILURE: LEVER_ERR_INTERNAL on %s input (execution %ld): %s\n", target_names[target],
+                execs[0] + execs[1] + execs[2] + execs[3], lever_last_error());
+    }
     if (st == LEVER_OK && m != NULL) { exercise(m); lever_model_free(m); }
+}
+
+/* A text of `len` bytes: words, some shared with the seed labels, some random letters. */
+static void long_text(buf *b, size_t len) {
+    static const char *words[] = {"cat", "dog", "bird", "small", "big", "and", "\xe2\x9c\x93"};
+    size_t at = 0;
+    buf_reserve(b, len);
+    while (at < len) {
+        const char *w = words[pick(7)];
+        char tmp[16];
+        size_t wl, j;
+        if (pick(3) == 0) {
+            wl = 1 + pick(10);
+            for (j = 0; j < wl; j++) tmp[j] = (char)('a' + pick(26));
+            tmp[wl] = 0;
+            w = tmp;
+        }
+        wl = strlen(w);
+        if (at + wl + 1 > len) break;
+        memcpy(b->data + at, w, wl);
+        at += wl;
+        b->data[at++] = ' ';
+    }
+    b->len = at;
+    b->data[at] = 0;
+}
+
+/* Writes the seed dataset into `dir`, with file `which` replaced by `content` (len bytes). */
+static void write_dataset(const char *dir, const char **names, const char **seeds, int which, const buf *content) {
+    char path[4096];
+    int i;
+    for (i = 0; i < 4; i++) {
+        buf s = {0, 0, 0};
+        if (i == which) buf_set(&s, content->data, content->len);
+        else buf_set(&s, seeds[i], strlen(seeds[i]));
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        write_file(path, &s);
+        free(s.data);
+    }
 }
 
 int main(int argc, char **argv) {
@@ -173,12 +235,35 @@ int main(int argc, char **argv) {
     buf cur = {0, 0, 0}, model_seed = {0, 0, 0}, cfg = {0, 0, 0};
     double seconds, start;
     int i, t;
-    lever_model *m = NULL;
+    lever_model *m = NULL, *seed_model = NULL;
     lever_status st;
+    int special_files = getenv("LEVER_FUZZ_SPECIAL_FILES") != NULL && strcmp(getenv("LEVER_FUZZ_SPECIAL_FILES"), "1") == 0;
 
     if (argc < 3 || strlen(argv[1]) > 1000) { fprintf(stderr, "usage: %s WORK_DIR SECONDS [SEED]\n", argv[0]); return 2; }
     seconds = atof(argv[2]);
-    rng_state = argc > 3 ? strtoull(argv[3], NULL, 10) : 1;
+    {
+        unsigned long long seed = argc > 3 ? strtoull(argv[3], NULL, 10)
+                                           : (unsigned long long)time(NULL) * 1000003ull + (unsigned long long)getpid();
+        printf("fuzz: seed %llu (replay: %s WORK_DIR %s %llu)\n", seed, argv[0], argv[2], seed);
+        fflush(stdout);
+        rng_state = (uint64_t)seed;
+    }
+    /* Everything below runs in a child, so a trap or crash in the library is reported, not fatal. */
+    {
+        pid_t child = fork();
+        int status = 0;
+        if (child < 0) { perror("fork"); return 2; }
+        if (child > 0) {
+            if (waitpid(child, &status, 0) < 0) { perror("waitpid"); return 2; }
+            if (WIFSIGNALED(status)) {
+                printf("fuzz: FAILURE: the fuzzing process died of signal %d; the input is %s/last-input.*; "
+                       "replay with the seed above\n", WTERMSIG(status), argv[1]);
+                printf("0 passed, 1 failed\n");
+                return 1;
+            }
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+        }
+    }
     crc_init();
     snprintf(seed_dir, sizeof seed_dir, "%s/seed", argv[1]);
     snprintf(mut_dir, sizeof mut_dir, "%s/mut", argv[1]);
@@ -198,13 +283,18 @@ int main(int argc, char **argv) {
     if (lever_model_save(m, path) != LEVER_OK || read_file(path, &model_seed) != 0) { fprintf(stderr, "seed save failed\n"); return 1; }
     lever_model_free(m);
 
+    {
+        lever_model *probe = NULL;
+        if (lever_model_load(path, &probe) != LEVER_OK) { fprintf(stderr, "seed load failed\n"); return 1; }
+        seed_model = probe;
+    }
     start = (double)clock() / CLOCKS_PER_SEC;
     for (;;) {
         time_t now = time(NULL);
         static time_t wall_start = 0;
         if (wall_start == 0) wall_start = now;
         if ((double)(now - wall_start) >= seconds) break;
-        t = (int)pick(3);
+        t = (int)pick(TARGETS);
         if (t == 0) { /* config JSON */
             size_t n = 1 + pick(6), j;
             int calls = 0;
@@ -233,6 +323,93 @@ int main(int argc, char **argv) {
             m = NULL;
             st = lever_train_file(config_path, progress_limit, &calls, &m);
             record(1, st, m);
+        } else if (t == 3) { /* special inputs */
+            int kind = (int)pick(6), calls = 0;
+            buf s = {0, 0, 0};
+            m = NULL;
+            if (kind == 0) { /* a text of several MB through predict */
+                const char *texts[2];
+                int64_t labels[2 * 5];
+                float scores[2 * 5];
+                long_text(&s, (1 + pick(6)) << 20);
+                snprintf(path, sizeof path, "%s/last-input.txt", argv[1]);
+                write_file(path, &s);
+                texts[0] = (const char *)s.data;
+                texts[1] = "small cat";
+                st = lever_model_predict(seed_model, texts, 2, 5, labels, scores);
+                record(3, st, NULL);
+            } else if (kind == 1) { /* a training line of several MB */
+                size_t keep = 0;
+                long_text(&s, (1 + pick(4)) << 20);
+                buf_reserve(&s, s.len + 64);
+                keep = s.len;
+                memcpy(s.data + keep, "\nbig dog\nsmall bird\ncat and dog\n", 33);
+                s.len = keep + 33;
+                write_dataset(mut_dir, data_names, data_seeds, 1, &s);
+                snprintf(config_path, sizeof config_path, "%s/config.json", mut_dir);
+                { static const char *c = "{\"data\": {\"dir\": \".\"}, \"features\": {\"hash_bits\": 10}}"; buf_set(&cfg, c, strlen(c)); }
+                write_file(config_path, &cfg);
+                st = lever_train_file(config_path, progress_limit, &calls, &m);
+                record(3, st, m);
+            } else if (kind == 2) { /* NUL escapes inside JSON strings (paths, method, keys) */
+                static const char *nul_configs[] = {
+                    "{\"data\": {\"dir\": \"%s/seed\\u0000/elsewhere\"}, \"method\": \"knn\"}",
+                    "{\"data\": {\"dir\": \"%s/seed\"}, \"method\": \"knn\\u0000x\"}",
+                    "{\"data\": {\"dir\": \"%s/seed\", \"Y\": \"Y.txt\\u0000.bak\"}, \"method\": \"knn\"}",
+                    "{\"data\": {\"dir\": \"%s/seed\"}, \"method\": \"knn\", \"k\\u0000nn\": {}}"};
+                snprintf(path, sizeof path, nul_configs[pick(4)], argv[1]);
+                buf_set(&cfg, path, strlen(path));
+                snprintf(path, sizeof path, "%s/last-input.json", argv[1]);
+                write_file(path, &cfg);
+                st = lever_train((const char *)cfg.data, progress_limit, &calls, &m);
+                record(3, st, m);
+            } else if (kind == 3) { /* raw NUL bytes in a data file */
+                int which = (int)pick(3);
+                buf_set(&s, data_seeds[which], strlen(data_seeds[which]));
+                s.data[pick(s.len)] = 0;
+                write_dataset(mut_dir, data_names, data_seeds, which, &s);
+                snprintf(config_path, sizeof config_path, "%s/config.json", mut_dir);
+                { static const char *c = "{\"data\": {\"dir\": \".\"}, \"features\": {\"hash_bits\": 10}}"; buf_set(&cfg, c, strlen(c)); }
+                write_file(config_path, &cfg);
+                st = lever_train_file(config_path, progress_limit, &calls, &m);
+                record(3, st, m);
+            } else if (kind == 4) { /* headers claiming huge row or column counts */
+                static const char *headers[] = {"1000000000000 3\n", "9223372036854775807 3\n", "4 9223372036854775807\n",
+                                                "18446744073709551615 3\n", "4 2147483648\n", "4 1000000000000\n"};
+                const char *h = headers[pick(6)];
+                buf_set(&s, h, strlen(h));
+                buf_reserve(&s, s.len + 32);
+                memcpy(s.data + s.len, "0:1\n1:1\n2:1\n0:1 1:1\n", 20);
+                s.len += 20;
+                write_dataset(mut_dir, data_names, data_seeds, 2, &s);
+                snprintf(config_path, sizeof config_path, "%s/config.json", mut_dir);
+                { static const char *c = "{\"data\": {\"dir\": \".\"}, \"features\": {\"hash_bits\": 10}}"; buf_set(&cfg, c, strlen(c)); }
+                write_file(config_path, &cfg);
+                st = lever_train_file(config_path, progress_limit, &calls, &m);
+                record(3, st, m);
+            } else { /* special files as model, config and data file */
+                const char *special = "/dev/null";
+                int role = (int)pick(3);
+                if (special_files && pick(2)) {
+                    if (pick(2)) special = "/dev/zero";
+                    else {
+                        snprintf(config_path, sizeof config_path, "%s/fifo", argv[1]);
+                        unlink(config_path);
+                        if (mkfifo(config_path, 0644) == 0) special = config_path;
+                    }
+                }
+                if (role == 0) {
+                    st = lever_model_load(special, &m);
+                } else if (role == 1) {
+                    st = lever_train_file(special, progress_limit, &calls, &m);
+                } else {
+                    snprintf(path, sizeof path, "{\"data\": {\"dir\": \"%s/seed\", \"Y\": \"%s\"}, \"method\": \"knn\"}",
+                             argv[1], special);
+                    st = lever_train(path, progress_limit, &calls, &m);
+                }
+                record(3, st, m);
+            }
+            free(s.data);
         } else { /* model file */
             buf_set(&cur, model_seed.data, model_seed.len);
             if (pick(4) == 0) { size_t j, n = 1 + pick(4); for (j = 0; j < n; j++) mutate(&cur, model_seed.len + 64); }
@@ -245,16 +422,16 @@ int main(int argc, char **argv) {
         }
     }
     {
-        static const char *names[] = {"config", "data", "model"};
-        long total = execs[0] + execs[1] + execs[2];
+        long total = execs[0] + execs[1] + execs[2] + execs[3];
         printf("fuzz: %ld executions in %.0f s wall (%.1f s CPU)\n", total, seconds, (double)clock() / CLOCKS_PER_SEC - start);
-        for (t = 0; t < 3; t++) {
-            printf("  %-6s %7ld execs:", names[t], execs[t]);
+        for (t = 0; t < TARGETS; t++) {
+            printf("  %-7s %7ld execs:", target_names[t], execs[t]);
             for (i = 0; i < 16; i++) if (hist[t][i]) printf(" %s=%ld", lever_status_string((lever_status)i), hist[t][i]);
             printf("\n");
         }
+        printf("%ld passed, %ld failed\n", total - failures, failures);
     }
-    printf("%ld passed, 0 failed\n", execs[0] + execs[1] + execs[2]);
+    lever_model_free(seed_model);
     free(cur.data); free(model_seed.data); free(cfg.data);
-    return 0;
+    return failures > 0 ? 1 : 0;
 }

@@ -143,8 +143,14 @@ public func lever_model_predict(_ model: OpaquePointer?, _ texts: UnsafePointer<
                                 _ k: Int, _ labels: UnsafeMutablePointer<Int64>?, _ scores: UnsafeMutablePointer<Float>?) -> lever_status {
     guarded { () throws(LeverError) in
         let m = try liveModel(model)
-        guard k >= 1 else { throw .invalidArgument("k must be at least 1 (got \(UInt(bitPattern: k)))") }
-        guard n_texts >= 0 else { throw .invalidArgument("n_texts is too large") }
+        // size_t arrives as Int: SIZE_MAX (or a negative int cast to size_t) shows up negative here.
+        guard k >= 0 else {
+            throw .invalidArgument("k = \(UInt(bitPattern: k)) is too large (negative as a signed integer)")
+        }
+        guard k >= 1 else { throw .invalidArgument("k must be at least 1 (got 0)") }
+        guard n_texts >= 0 else {
+            throw .invalidArgument("n_texts = \(UInt(bitPattern: n_texts)) is too large (negative as a signed integer)")
+        }
         let (total, overflow) = n_texts.multipliedReportingOverflow(by: k)
         guard !overflow, total <= Int.max / 8 else { throw .invalidArgument("n_texts * k overflows") }
         if n_texts == 0 { return }

@@ -3,8 +3,8 @@ import Glibc
 #endif
 
 /// Streams a text file line by line in fixed-size chunks, so reading costs memory proportional to the
-/// longest line, not the file. Lines split on "\n" only (a trailing "\r" is dropped); line numbers
-/// are 1-based.
+/// longest line, not the file. Lines split on "\n" only (a trailing "\r" is dropped); a UTF-8 byte
+/// order mark at the start of the file is skipped; line numbers are 1-based.
 final class LineReader {
     let path: String
     private let file: UnsafeMutablePointer<FILE>
@@ -23,6 +23,14 @@ final class LineReader {
         self.path = path
         self.file = f
         self.buffer = [UInt8](repeating: 0, count: chunkSize)
+    }
+
+    /// The file's size in bytes when it is a regular file (nil otherwise), to bound counts that a
+    /// header claims before anything is allocated for them.
+    var regularFileSize: Int? {
+        var st = stat()
+        guard fstat(fileno(file), &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(st.st_size)
     }
 
     deinit { fclose(file) }
@@ -50,8 +58,12 @@ final class LineReader {
     }
 
     private func emit<R>(_ from: Int, _ to: Int, _ body: (UnsafeBufferPointer<UInt8>) throws(LeverError) -> R) throws(LeverError) -> R {
-        var stop = to
+        var from = from, stop = to
         if stop > from && buffer[stop - 1] == 13 { stop -= 1 }
+        if lineNumber == 1 && stop - from >= 3 && buffer[from] == 0xEF && buffer[from + 1] == 0xBB
+            && buffer[from + 2] == 0xBF {
+            from += 3  // a UTF-8 byte order mark
+        }
         return try buffer.withUnsafeBufferPointer { (all) throws(LeverError) -> R in
             try body(UnsafeBufferPointer(rebasing: all[from..<stop]))
         }
@@ -80,11 +92,16 @@ final class LineReader {
         end += n
     }
 
-    /// Reads every line as a validated UTF-8 string.
+    /// Reads every line as a validated UTF-8 string. A NUL byte is refused: C callers could not see
+    /// past it, and a label text holding one could not be saved in a model.
     static func readLines(_ path: String) throws(LeverError) -> [String] {
         let reader = try LineReader(path: path)
         var lines: [String] = []
         while let s = try reader.next({ (bytes) throws(LeverError) -> String in
+            if let base = bytes.baseAddress, let p = memchr(base, 0, bytes.count) {
+                let column = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(p)) + 1
+                throw .data("\(path):\(reader.lineNumber): NUL byte at column \(column) (texts must not contain NUL)")
+            }
             guard let s = String(validating: bytes, as: UTF8.self) else {
                 throw .data("\(path):\(reader.lineNumber): invalid UTF-8")
             }

@@ -2,7 +2,8 @@
 /// "ROWS COLUMNS", then one line per row of space-separated `index:value` pairs (possibly empty).
 enum SparseFile {
     enum ValueRule {
-        /// Label files: values must be finite and >= 0.
+        /// Label files: values must be finite and >= 0. A zero value is not a positive: the entry is
+        /// dropped at read time (after the duplicate check), so every stage sees the same labels.
         case nonNegative
         /// Prediction files: any finite score.
         case anyFinite
@@ -15,7 +16,7 @@ enum SparseFile {
     ///   - rowsSource: a short description of where `expectedRows` came from, for messages.
     static func read(_ path: String, expectedRows: Int? = nil, rowsSource: String = "", expectedCols: Int? = nil,
                      colsSource: String = "", values: ValueRule = .nonNegative) throws(LeverError) -> SparseMatrix {
-        guard FileIO.exists(path) else { throw .io("\(path): file not found") }
+        try Messages.requireFile(path)
         let reader = try LineReader(path: path)
         guard let header = try reader.next({ (b) throws(LeverError) -> (Int, Int) in
             var i = 0
@@ -28,6 +29,11 @@ enum SparseFile {
             return (r, c)
         }) else { throw .data("\(path): empty file, expected a header line \"ROWS COLUMNS\"") }
         let (rows, cols) = header
+        // Every row takes at least one byte (its newline), so a header cannot claim more rows than
+        // the file has bytes; checked before anything is allocated for the rows.
+        if let size = reader.regularFileSize, rows > size {
+            throw .data("\(path):1: header says \(rows) rows but the file has only \(size) bytes")
+        }
         if let e = expectedRows, e != rows {
             throw .data("\(path):1: header says \(rows) rows but \(rowsSource) has \(e)")
         }
@@ -58,6 +64,7 @@ enum SparseFile {
                 if values == .nonNegative && v < 0 { throw .data("\(path):\(line): negative value in \"\(token(b, pairStart))\"") }
                 let ci = Int32(c)
                 if !seen.insert(ci).inserted { throw .data("\(path):\(line): index \(c) appears twice in the row") }
+                if values == .nonNegative && v == 0 { continue }
                 m.indices.append(ci)
                 m.values.append(Float(v))
             }
@@ -93,6 +100,6 @@ enum SparseFile {
     private static func token(_ b: UnsafeBufferPointer<UInt8>, _ from: Int) -> String {
         var j = from
         while j < b.count && b[j] != 32 && b[j] != 9 && j - from < 40 { j += 1 }
-        return String(decoding: UnsafeBufferPointer(rebasing: b[from..<j]), as: UTF8.self)
+        return Messages.quoted(UnsafeBufferPointer(rebasing: b[from..<j]))
     }
 }

@@ -59,7 +59,7 @@ public struct XCDataset: Sendable {
 
     /// Reads one text per line, validating UTF-8; every error names the file and line.
     public static func readTexts(_ path: String) throws(LeverError) -> [String] {
-        guard FileIO.exists(path) else { throw .io("\(path): file not found") }
+        try Messages.requireFile(path)
         return try LineReader.readLines(path)
     }
 
@@ -71,7 +71,7 @@ public struct XCDataset: Sendable {
         var f = SparseMatrix(rows: t.count, cols: numLabels, indptr: [Int](repeating: 0, count: t.count + 1),
                              indices: [], values: [])
         if let filter {
-            if FileIO.exists(filter.path) {
+            if Messages.missingFileReason(filter.path) != "file not found" {
                 f = try FilterFile.read(filter.path, rows: t.count, labels: numLabels)
             } else if filter.required {
                 throw .io("\(filter.path): file not found")

@@ -21,15 +21,35 @@ public struct EvaluationConfig: Sendable, Equatable {
     init(_ r: ConfigReader) throws(LeverError) {
         ks = try r.intArray("evaluation.k", in: 1...100_000)
         if ks.isEmpty { throw .config("\(r.source): \"evaluation.k\" must list at least one k") }
-        propensityA = try r.double("evaluation.propensity_a", in: 0.0001...100)
-        propensityB = try r.double("evaluation.propensity_b", in: 0...1_000_000)
+        propensityA = try r.double("evaluation.propensity_a", in: EvaluationConfig.propensityARange)
+        propensityB = try r.double("evaluation.propensity_b", in: EvaluationConfig.propensityBRange)
         headMinCount = try r.int("evaluation.head_min_count", in: 1...Int(Int32.max))
         tailMaxCount = try r.int("evaluation.tail_max_count", in: 0...Int(Int32.max))
         try validate(source: r.source)
     }
 
+    /// The ranges the config keys allow, also enforced for values set in code or on the command line.
+    public static let propensityARange = 0.0001...100.0
+    public static let propensityBRange = 0.0...1_000_000.0
+
     public func validate(source: String) throws(LeverError) {
-        if ks.isEmpty || ks.contains(where: { $0 < 1 }) { throw .invalidArgument("\(source): every k must be >= 1") }
+        if ks.isEmpty { throw .invalidArgument("\(source): at least one k is needed") }
+        if let bad = ks.first(where: { $0 < 1 }) {
+            throw .invalidArgument("\(source): k must be at least 1 (got \(bad))")
+        }
+        let (ra, rb) = (EvaluationConfig.propensityARange, EvaluationConfig.propensityBRange)
+        guard propensityA.isFinite, ra.contains(propensityA) else {
+            throw .invalidArgument("\(source): propensity A is \(propensityA);"
+                                   + " expected a finite number in \(ra.lowerBound)...\(ra.upperBound)")
+        }
+        guard propensityB.isFinite, rb.contains(propensityB) else {
+            throw .invalidArgument("\(source): propensity B is \(propensityB);"
+                                   + " expected a finite number in \(rb.lowerBound)...\(rb.upperBound)")
+        }
+        if headMinCount < 1 || tailMaxCount < 0 {
+            throw .invalidArgument("\(source): the band bounds must be head >= 1 and tail >= 0"
+                                   + " (got \(headMinCount), \(tailMaxCount))")
+        }
         if tailMaxCount >= headMinCount {
             throw .config("\(source): \"evaluation.tail_max_count\" (\(tailMaxCount)) must be below \"evaluation.head_min_count\" (\(headMinCount))")
         }

@@ -97,8 +97,11 @@ public enum Evaluator {
         var hitLabels = [Set<Int32>](repeating: [], count: nk)
         var truthLabels = Set<Int32>()
         var rows = 0, rowsWithTruth = 0
-        var discount = [Double](repeating: 0, count: maxK + 1)
-        for r in 1...maxK { discount[r] = 1 / log2(Double(r) + 1) }
+        // No ranking or truth set is longer than the label set, so discounts beyond it are never
+        // used: a huge k (say 10^9 from the command line) costs nothing.
+        let ranks = max(1, min(maxK, truth.cols))
+        var discount = [Double](repeating: 0, count: ranks + 1)
+        for r in 1...ranks { discount[r] = 1 / log2(Double(r) + 1) }
         for row in 0..<truth.rows {
             var y = Set<Int32>()
             for j in truth.rowRange(row) where truth.values[j] > 0 {

@@ -30,8 +30,24 @@ extension LeverModel {
     }
 
     public static func load(from path: String) throws(LeverError) -> LeverModel {
+        try Messages.requireFile(path)
         let bytes = try ModelFile.read(path: path)
         let sections = try ModelFile.decode(bytes, path: path)
+        do throws(LeverError) {
+            return try decodeModel(sections, path: path)
+        } catch {
+            // Section decoders do not know the file: name it in every message.
+            if error.message.hasPrefix(path) { throw error }
+            throw LeverError(error.status, "\(path): \(error.message)")
+        }
+    }
+
+    /// The sections each method's model has besides META, CONFIG, LABELS and FEATURES.
+    static let scorerSections: [String: Set<String>] = [
+        "knn": ["KNN"], "teacher": ["TEACHER"], "lever": ["TEACHER", "STUDENT"],
+    ]
+
+    static func decodeModel(_ sections: ModelFile.Sections, path: String) throws(LeverError) -> LeverModel {
         func section(_ tag: String) throws(LeverError) -> [UInt8] {
             guard let s = sections[tag] else { throw LeverError.corrupt("\(path): missing section \(tag)") }
             return s
@@ -61,6 +77,15 @@ extension LeverModel {
             var r = ByteReader(raw, section: "FEATURES")
             return try TfidfFeaturizer.decode(&r)
         } }
+        if let expected = scorerSections[method] {
+            for (other, tags) in scorerSections where other != method {
+                for tag in tags.subtracting(expected) where sections[tag] != nil {
+                    throw LeverError.corrupt("\(path): META says method \"\(method)\" but the file has a \(tag)"
+                                             + " section")
+                }
+            }
+        }
+        try requireFinite(featurizer.idf, "model section FEATURES: IDF table")
         let scorer: Scorer
         switch method {
         case "knn":
@@ -97,6 +122,16 @@ extension LeverModel {
         }
         return LeverModel(config: config, labelTexts: labelTexts, featurizer: featurizer, scorer: scorer)
     }
+}
+
+/// Throws LEVER_ERR_CORRUPT naming `what` when `values` holds a NaN or an infinity: checksum-valid
+/// bytes can, and would give NaN scores.
+func requireFinite(_ values: [Float], _ what: String) throws(LeverError) {
+    let bad = values.withUnsafeBufferPointer { b -> Int? in
+        for i in 0..<b.count where !b[i].isFinite { return i }
+        return nil
+    }
+    if let i = bad { throw .corrupt("\(what) holds a non-finite value (\(values[i])) at index \(i)") }
 }
 
 extension TfidfFeaturizer {
@@ -144,6 +179,8 @@ extension KNNIndex {
         let postings = try r.matrix()
         let labels = try r.matrix()
         guard postings.cols == labels.rows else { throw LeverError.corrupt("model section KNN: postings and label rows disagree") }
+        try requireFinite(postings.values, "model section KNN: postings")
+        try requireFinite(labels.values, "model section KNN: training labels")
         return KNNIndex(config: KNNConfig(neighbours: neighbours, power: power), postings: postings, trainLabels: labels)
     }
 }
@@ -165,6 +202,7 @@ extension SparseEncoder {
         guard table.count == vocabulary.size * dim else {
             throw .corrupt("model section \(r.section): encoder table has \(table.count) values, expected \(vocabulary.size) x \(dim)")
         }
+        try requireFinite(table, "model section \(r.section): encoder table")
         return SparseEncoder(dim: dim, vocabulary: vocabulary, table: table)
     }
 }
@@ -183,6 +221,7 @@ extension TeacherScorer {
         let numLabels = try r.count(max: Int(Int32.max))
         let emb = try r.floatArray()
         guard emb.count == numLabels * encoder.dim else { throw .corrupt("model section TEACHER: label embeddings have the wrong size") }
+        try requireFinite(emb, "model section TEACHER: label embeddings")
         return TeacherScorer(encoder: encoder, labelEmbeddings: emb, numLabels: numLabels)
     }
 }
@@ -210,6 +249,7 @@ extension StudentScorer {
         }
         let weights = try r.floatArray()
         guard weights.count == teacher.numLabels * (teacher.dim + 1) else { throw .corrupt("model section STUDENT: classifier has the wrong size") }
+        try requireFinite(weights, "model section STUDENT: classifier weights")
         return StudentScorer(teacher: teacher, encoder: encoder, weights: weights, predictShortlist: shortlist, fusion: fusion)
     }
 }

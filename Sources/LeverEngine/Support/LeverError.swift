@@ -19,7 +19,8 @@ public struct LeverError: Error, CustomStringConvertible, Sendable {
 
     public init(_ status: LeverStatus, _ message: String) {
         self.status = status
-        self.message = message
+        // User data quoted in a message must not cut it short in C or drive a terminal.
+        self.message = Messages.escaped(message)
     }
 
     public var description: String { message }

@@ -47,6 +47,16 @@ struct TeacherTrainer {
         return pairs
     }
 
+    /// The batch size in force: the configured one clamped to the items an epoch iterates (labels or
+    /// rows), since no batch can hold more; the workspace holds batch x batch similarities, so a
+    /// large `teacher.batch_size` on small data must not allocate for items that do not exist.
+    var batchSize: Int {
+        let items = config.sides == .label ? labelRows.rows : rowLabels.rows
+        return TeacherTrainer.effectiveBatchSize(config.batchSize, items: items)
+    }
+
+    static func effectiveBatchSize(_ configured: Int, items: Int) -> Int { max(2, min(configured, items)) }
+
     /// Cluster size in force at `epoch`.
     func clusterSize(epoch: Int) -> Int {
         let doublings = max(0, epoch - config.warmupEpochs) / config.clusterGrowthEpochs
@@ -62,7 +72,7 @@ struct TeacherTrainer {
         var clusters: [[Int]]? = nil
         var history: [JSONValue] = []
         let d = encoder.dim
-        let b = config.batchSize
+        let b = batchSize
         var workspace = BatchWorkspace(batch: b, dim: d, tableRows: encoder.rows)
         try progress.begin("teacher", "\(config.epochs) epochs, \(config.sides.rawValue)-side \(config.batching.rawValue) batches")
         let start = Clock.now()

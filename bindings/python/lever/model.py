@@ -1,7 +1,10 @@
 """The pythonic layer over the C API: Model.train / load / save / predict."""
+import collections.abc
 import ctypes
 import json
+import operator
 import os
+import sys
 import threading
 
 from . import _ffi
@@ -16,7 +19,42 @@ except ImportError:  # numpy is optional
 def _encode(text, what):
     if not isinstance(text, str):
         raise TypeError(f"{what} must be str, not {type(text).__name__}")
+    if "\x00" in text:  # C would see only the part before it
+        raise ValueError(f"{what} contains a NUL character at index {text.index(chr(0))}")
     return text.encode("utf-8")
+
+
+def _path(path, what="path"):
+    encoded = os.fsencode(path)
+    if b"\x00" in encoded:  # C would open the path cut at the NUL
+        raise ValueError(f"{what} contains a NUL byte: {encoded!r}")
+    return encoded
+
+
+def _count(value, what, low, high):
+    """An int-like (int, numpy integer; not bool) in [low, high], as an int."""
+    if isinstance(value, bool) or (_np is not None and isinstance(value, _np.bool_)):
+        raise TypeError(f"{what} must be an int, not bool")
+    try:
+        n = operator.index(value)
+    except TypeError:
+        raise TypeError(f"{what} must be an int, not {type(value).__name__}") from None
+    if n < low or n > high:
+        raise (IndexError if what == "label" else ValueError)(f"{what} {n} is out of range ({low}..{high})")
+    return n
+
+
+def _texts(texts):
+    """A single str (one row) or a sequence of str; mappings, sets and bytes are refused rather
+    than iterated (a dict would give its keys, a set an arbitrary order)."""
+    if isinstance(texts, str):
+        return [texts]
+    if isinstance(texts, (bytes, bytearray, memoryview)):
+        raise TypeError("texts must be a str or a sequence of str, not bytes (decode it first)")
+    unordered = (collections.abc.Mapping, collections.abc.Set)
+    if isinstance(texts, unordered) or not isinstance(texts, collections.abc.Iterable):
+        raise TypeError(f"texts must be a str or a sequence of str, not {type(texts).__name__}")
+    return texts
 
 
 class _ProgressBridge:
@@ -44,6 +82,20 @@ class Model:
         self._handle = ctypes.c_void_p(handle)
         self._lock = threading.Lock()
 
+    # A Model owns its handle: a copy would free it a second time (or free a newer model) when
+    # dropped. Share the instance instead (it is thread-safe), or save and load.
+    def __copy__(self):
+        raise TypeError("lever.Model cannot be copied; share the instance (it is thread-safe) or save/load it")
+
+    def __deepcopy__(self, memo):
+        raise TypeError("lever.Model cannot be copied; share the instance (it is thread-safe) or save/load it")
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError("lever.Model cannot be pickled; save it with Model.save and load it with Model.load")
+
+    def __reduce__(self):
+        raise TypeError("lever.Model cannot be pickled; save it with Model.save and load it with Model.load")
+
     # Construction ---------------------------------------------------------------------------
     @classmethod
     def train(cls, config, progress=None):
@@ -54,7 +106,7 @@ class Model:
         if isinstance(config, dict):
             status = lib.lever_train(json.dumps(config).encode("utf-8"), bridge.c_fn, None, ctypes.byref(out))
         elif isinstance(config, (str, os.PathLike)):
-            status = lib.lever_train_file(os.fsencode(config), bridge.c_fn, None, ctypes.byref(out))
+            status = lib.lever_train_file(_path(config, "config"), bridge.c_fn, None, ctypes.byref(out))
         else:
             raise TypeError(f"config must be a dict or a path, not {type(config).__name__}")
         if bridge.error is not None:
@@ -67,7 +119,7 @@ class Model:
     @classmethod
     def load(cls, path):
         out = ctypes.c_void_p()
-        check(lib.lever_model_load(os.fsencode(path), ctypes.byref(out)))
+        check(lib.lever_model_load(_path(path), ctypes.byref(out)))
         return cls(out.value)
 
     # Use --------------------------------------------------------------------------------------
@@ -77,7 +129,7 @@ class Model:
         return self._handle
 
     def save(self, path):
-        check(lib.lever_model_save(self._live(), os.fsencode(path)))
+        check(lib.lever_model_save(self._live(), _path(path)))
 
     @property
     def num_labels(self):
@@ -86,22 +138,19 @@ class Model:
         return n.value
 
     def label_text(self, label):
-        if not isinstance(label, int) and not (_np is not None and isinstance(label, _np.integer)):
-            raise TypeError("label must be an int")
-        if label < 0:
-            raise IndexError(f"label {label} is negative")
+        label = _count(label, "label", 0, sys.maxsize)  # beyond size_t, ctypes would wrap it
         out = ctypes.c_char_p()
-        check(lib.lever_model_label_text(self._live(), int(label), ctypes.byref(out)))
+        check(lib.lever_model_label_text(self._live(), label, ctypes.byref(out)))
         return out.value.decode("utf-8")
 
     def predict(self, texts, k=5):
         """Top-k labels per text, best first: (labels, scores), each n_texts x k. Slots beyond the
         labels the model can rank hold label -1 and score 0. numpy arrays when numpy is
-        installed, lists of lists otherwise. A single str gives one row."""
-        if isinstance(texts, str):
-            texts = [texts]
-        if not isinstance(k, int) or isinstance(k, bool) or k < 1:
-            raise ValueError(f"k must be a positive int, got {k!r}")
+        installed, lists of lists otherwise. A single str gives one row; otherwise texts is a sequence
+        of str (not a dict, set or bytes). k is an int or numpy integer >= 1. A text containing NUL
+        raises ValueError."""
+        texts = _texts(texts)
+        k = _count(k, "k", 1, sys.maxsize)
         encoded = [_encode(t, f"texts[{i}]") for i, t in enumerate(texts)]
         n = len(encoded)
         c_texts = (ctypes.c_char_p * max(n, 1))(*encoded)
