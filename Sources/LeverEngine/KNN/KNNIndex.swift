@@ -25,10 +25,12 @@ public struct KNNIndex: Sendable {
     public var numLabels: Int { trainLabels.cols }
 
     /// Top-k labels for each query row, best first. Labels in `exclude`'s row (same row count as
-    /// `queries`) are skipped.
-    public func predict(_ queries: SparseMatrix, k: Int, exclude: SparseMatrix? = nil, threads: Int,
-                        progress: Progress = .silent) throws(LeverError) -> [[(Int32, Float)]] {
-        try progress.begin("knn-predict", "\(queries.rows) queries")
+    /// `queries`) are skipped. With `leaveOneOut`, query row i is training row i and does not vote
+    /// for itself (what a training row's neighbours look like to an unseen text).
+    public func predict(_ queries: SparseMatrix, k: Int, exclude: SparseMatrix? = nil, leaveOneOut: Bool = false,
+                        threads: Int, progress: Progress = .silent,
+                        stage: String = "knn-predict") throws(LeverError) -> [[(Int32, Float)]] {
+        try progress.begin(stage, "\(queries.rows) queries")
         var results: [[(Int32, Float)]] = []
         results.reserveCapacity(queries.rows)
         let batch = 2048
@@ -37,7 +39,8 @@ public struct KNNIndex: Sendable {
             let start = done, end = min(queries.rows, done + batch)
             let parts = Parallel.mapChunks(end - start, threads: threads) { range in
                 var scratch = Scratch(trainRows: postings.cols, labels: numLabels)
-                return range.map { i in predictOne(queries, row: start + i, k: k, exclude: exclude, scratch: &scratch) }
+                return range.map { i in predictOne(queries, row: start + i, k: k, exclude: exclude,
+                                                   skip: leaveOneOut ? start + i : -1, scratch: &scratch) }
             }
             for p in parts { results.append(contentsOf: p) }
             done = end
@@ -58,7 +61,8 @@ public struct KNNIndex: Sendable {
         }
     }
 
-    func predictOne(_ q: SparseMatrix, row: Int, k: Int, exclude: SparseMatrix?, scratch s: inout Scratch) -> [(Int32, Float)] {
+    func predictOne(_ q: SparseMatrix, row: Int, k: Int, exclude: SparseMatrix?, skip: Int = -1,
+                    scratch s: inout Scratch) -> [(Int32, Float)] {
         // 1. Similarities to every training row sharing a feature with the query.
         s.similarity.withUnsafeMutableBufferPointer { sim in
             postings.indices.withUnsafeBufferPointer { pIdx in
@@ -78,6 +82,7 @@ public struct KNNIndex: Sendable {
         }
         // 2. The nearest training rows.
         var nearest = TopK(config.neighbours)
+        if skip >= 0 && skip < s.similarity.count { s.similarity[skip] = 0 }
         for r in s.touchedRows {
             let v = s.similarity[Int(r)]
             if v > 0 && nearest.admits(v) { nearest.push(r, v) }

@@ -22,6 +22,12 @@ extension LeverModel {
         case .student(let student):
             sections.add("TEACHER", student.teacher.encoded())
             sections.add("STUDENT", student.encoded())
+            if let sparse = student.sparse { sections.add("SPARSE", sparse.encoded()) }
+            if let lexical = student.lexical {
+                var w = ByteWriter()
+                w.u64(UInt64(student.lexicalShortlist))
+                sections.add("LEXICAL", w.bytes + lexical.encoded())
+            }
         }
         let bytes = ModelFile.encode(sections)
         try FileIO.writeAtomically(path) { (sink) throws(LeverError) in
@@ -44,7 +50,7 @@ extension LeverModel {
 
     /// The sections each method's model has besides META, CONFIG, LABELS and FEATURES.
     static let scorerSections: [String: Set<String>] = [
-        "knn": ["KNN"], "teacher": ["TEACHER"], "lever": ["TEACHER", "STUDENT"],
+        "knn": ["KNN"], "teacher": ["TEACHER"], "lever": ["TEACHER", "STUDENT", "SPARSE", "LEXICAL"],
     ]
 
     static func decodeModel(_ sections: ModelFile.Sections, path: String) throws(LeverError) -> LeverModel {
@@ -112,10 +118,29 @@ extension LeverModel {
             if method == "teacher" {
                 scorer = .teacher(teacher)
             } else {
-                scorer = .student(try typed { try section("STUDENT").withUnsafeBytes { (raw) throws -> StudentScorer in
+                var student = try typed { try section("STUDENT").withUnsafeBytes { (raw) throws -> StudentScorer in
                     var r = ByteReader(raw, section: "STUDENT")
                     return try StudentScorer.decode(&r, teacher: teacher)
-                } })
+                } }
+                if let bytes = sections["SPARSE"] {
+                    student.sparse = try typed { try bytes.withUnsafeBytes { (raw) throws -> SparseTerm in
+                        var r = ByteReader(raw, section: "SPARSE")
+                        return try SparseTerm.decode(&r, numLabels: teacher.numLabels, featureCount: teacher.encoder.rows)
+                    } }
+                }
+                if let bytes = sections["LEXICAL"] {
+                    let (k, index) = try typed { try bytes.withUnsafeBytes { (raw) throws -> (Int, KNNIndex) in
+                        var r = ByteReader(raw, section: "LEXICAL")
+                        let k = try r.count(max: 1_000_000)
+                        return (k, try KNNIndex.decode(&r))
+                    } }
+                    guard index.numLabels == labelTexts.count, index.postings.rows <= featurizer.dimension else {
+                        throw LeverError.corrupt("\(path): the LEXICAL section does not match the labels or features")
+                    }
+                    student.lexical = index
+                    student.lexicalShortlist = k
+                }
+                scorer = .student(student)
             }
         default:
             throw LeverError(.version, "\(path): model method \"\(method)\" is not supported by this library version")
@@ -250,6 +275,7 @@ extension StudentScorer {
         let weights = try r.floatArray()
         guard weights.count == teacher.numLabels * (teacher.dim + 1) else { throw .corrupt("model section STUDENT: classifier has the wrong size") }
         try requireFinite(weights, "model section STUDENT: classifier weights")
-        return StudentScorer(teacher: teacher, encoder: encoder, weights: weights, predictShortlist: shortlist, fusion: fusion)
+        return StudentScorer(teacher: teacher, encoder: encoder, weights: weights, sparse: nil, lexical: nil,
+                             predictShortlist: shortlist, lexicalShortlist: 0, fusion: fusion)
     }
 }

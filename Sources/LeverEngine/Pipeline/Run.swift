@@ -38,7 +38,9 @@ public enum Run {
                                                           trainLabels: data.train.labels, config: config.evaluation)))
         }
         if !compared.isEmpty { compared.append((config.method == "lever" ? "student with LEVER" : config.method, evaluation)) }
+        let recall = try shortlistRecall(model, data: data, config: config, threads: threads)
         var report = JSONObject()
+        if let recall { report["shortlist_recall"] = recall.json }
         report["lever_version"] = .string(LeverModel.version)
         report["method"] = .string(config.method)
         report["dataset"] = datasetStats(data, config: config.evaluation)
@@ -73,6 +75,7 @@ public enum Run {
         }
         var summary = MetricsReport.table(evaluation, title: "\(config.method) on \(config.paths.testTexts)")
         if !compared.isEmpty { summary += "\n" + MetricsReport.comparison(compared) }
+        if let recall { summary += "\n" + recall.table }
         summary += "\ntrain \(NumberFormat.fixed(trainSeconds, 2)) s, predict \(NumberFormat.fixed(predictSeconds, 2)) s ("
         summary += "\(NumberFormat.fixed(data.test.texts.isEmpty ? 0 : 1000 * predictSeconds / Double(data.test.texts.count), 3)) ms/query, \(threads) threads)\n"
         for (label, path) in [("model", config.output.model), ("predictions", config.output.predictions), ("report", config.output.report),
@@ -80,6 +83,41 @@ public enum Run {
             summary += "\(label): \(path)\n"
         }
         return Outcome(model: model, evaluation: evaluation, report: reportJSON, summary: summary)
+    }
+
+    /// Recall@10, @100 and @size of each candidate source of a student model on the test split,
+    /// overall and by band: what any ranker over the shortlist can reach.
+    static func shortlistRecall(_ model: LeverModel, data: XCDataset, config: RunConfig,
+                                threads: Int) throws(LeverError) -> (json: JSONValue, table: String)? {
+        guard case .student(let student) = model.scorer else { return nil }
+        let features = try model.featurizer.transform(data.test.texts, threads: threads)
+        let sources = try student.candidateSources(features, exclude: data.test.filter, threads: threads)
+        var json = JSONObject()
+        var table = "shortlist recall (%)      R@10    R@100   R@size   size   head R@size  torso  tail\n"
+        for (name, lists) in sources {
+            let size = lists.reduce(0) { max($0, $1.count) }
+            let mean = lists.isEmpty ? 0 : Double(lists.reduce(0) { $0 + $1.count }) / Double(lists.count)
+            var eval = config.evaluation
+            eval.ks = Array(Set([10, 100, max(size, 1)])).sorted()
+            let r = try Evaluator.evaluate(predictions: lists, truth: data.test.labels, filter: data.test.filter,
+                                           trainLabels: data.train.labels, config: eval)
+            func at(_ m: MetricTable, _ k: Int) -> Double { m.value("recall", k: min(k, max(size, 1))) ?? 0 }
+            var o = JSONObject()
+            o["mean_size"] = .double(mean)
+            o["max_size"] = .int(Int64(size))
+            o["recall_at_10"] = .double(at(r.overall, 10))
+            o["recall_at_100"] = .double(at(r.overall, 100))
+            o["recall_at_size"] = .double(at(r.overall, size))
+            var bands = JSONObject()
+            for b in r.bands { bands[b.name] = .double(at(b.metrics, size)) }
+            o["recall_at_size_by_band"] = .object(bands)
+            json[name] = .object(o)
+            let cells = [at(r.overall, 10), at(r.overall, 100), at(r.overall, size)].map { NumberFormat.fixed($0, 2) }
+            let bandCells = r.bands.map { NumberFormat.fixed(at($0.metrics, size), 2) }
+            table += MetricsReport.pad(name, 22) + cells.map { "  \($0)" }.joined()
+                + "   \(NumberFormat.fixed(mean, 1))   " + bandCells.joined(separator: "  ") + "\n"
+        }
+        return (.object(json), table)
     }
 
     static func datasetStats(_ d: XCDataset, config: EvaluationConfig) -> JSONValue {

@@ -18,6 +18,18 @@ public struct StudentConfig: Sendable, Equatable {
     public var predictShortlist = 100
     /// Final score = (1 - fusion) x student probability + fusion x teacher cosine.
     public var fusion: Float = 0
+    /// Candidates from the lexical source: the labels of the input's nearest training rows by TF-IDF
+    /// cosine (the `knn` section's index), top ones by vote, added to the teacher's for training
+    /// negatives and for prediction (0 = off).
+    public var lexicalShortlist = 32
+    /// The sparse linear term over TF-IDF features (per label, the features of its positive examples).
+    public var sparse = true
+    public var sparseLearningRate: Float = 0.2
+    public var sparseL2: Float = 0
+    /// Sparse weights with a smaller magnitude are dropped after training.
+    public var sparsePrune: Float = 0.01
+    /// At most this many features per label (the most frequent in its positives; 0 = no cap).
+    public var sparseMaxFeatures = 20_000
 
     public init() {}
 
@@ -32,6 +44,12 @@ public struct StudentConfig: Sendable, Equatable {
         initScale = Float(try r.double("student.init_scale", in: 0...1000))
         predictShortlist = try r.int("student.predict_shortlist", in: 0...1_000_000)
         fusion = Float(try r.double("student.fusion", in: 0...1))
+        lexicalShortlist = try r.int("student.lexical_shortlist", in: 0...100_000)
+        sparse = try r.bool("student.sparse")
+        sparseLearningRate = Float(try r.double("student.sparse_learning_rate", in: 0...100))
+        sparseL2 = Float(try r.double("student.sparse_l2", in: 0...100))
+        sparsePrune = Float(try r.double("student.sparse_prune", in: 0...100))
+        sparseMaxFeatures = try r.int("student.sparse_max_features", in: 0...100_000_000)
     }
 
     static let defaultsJSON: JSONValue = {
@@ -42,6 +60,9 @@ public struct StudentConfig: Sendable, Equatable {
             ("encoder", .string(c.encoder.rawValue)), ("shortlist", .int(Int64(c.shortlist))),
             ("in_batch_rows", .int(Int64(c.inBatchRows))), ("init_scale", .float(c.initScale)),
             ("predict_shortlist", .int(Int64(c.predictShortlist))), ("fusion", .float(c.fusion)),
+            ("lexical_shortlist", .int(Int64(c.lexicalShortlist))), ("sparse", .bool(c.sparse)),
+            ("sparse_learning_rate", .float(c.sparseLearningRate)), ("sparse_l2", .float(c.sparseL2)),
+            ("sparse_prune", .float(c.sparsePrune)), ("sparse_max_features", .int(Int64(c.sparseMaxFeatures))),
         ]))
     }()
 }

@@ -3,15 +3,20 @@ import Glibc
 #endif
 
 /// The trained OvA student: per-label vectors and biases over its encoder (the teacher's, fine-tuned
-/// or frozen). Candidates come from the teacher's shortlist (or all labels), and the final score
-/// fuses the student's probability with the teacher's cosine.
+/// or frozen), plus an optional sparse term over TF-IDF features. Candidates are the union of the
+/// teacher's shortlist (or all labels) and the lexical source's labels; the final score fuses the
+/// student's probability with the teacher's cosine.
 public struct StudentScorer: Sendable {
     let teacher: TeacherScorer
     /// The student's own encoder when fine-tuned; nil when it uses the teacher's.
     let encoder: SparseEncoder?
     /// numLabels x (dim + 1): vector then bias.
     let weights: [Float]
+    var sparse: SparseTerm?
+    /// TF-IDF neighbours of the input among the training rows, whose labels become candidates.
+    var lexical: KNNIndex?
     let predictShortlist: Int
+    var lexicalShortlist: Int
     let fusion: Float
 
     var numLabels: Int { teacher.numLabels }
@@ -30,16 +35,62 @@ public struct StudentScorer: Sendable {
         }
     }
 
+    @inline(__always) func cosine(_ label: Int, _ q: UnsafePointer<Float>) -> Float {
+        let d = dim
+        return teacher.labelEmbeddings.withUnsafeBufferPointer { e in
+            var s: Float = 0
+            for c in 0..<d { s += e[label * d + c] * q[c] }
+            return s
+        }
+    }
+
+    /// Per text, the candidate labels with their teacher cosines: the teacher's top labels, then the
+    /// lexical source's labels not already there.
+    func candidates(_ features: SparseMatrix, teacherQueries tq: [Float], k: Int, exclude: SparseMatrix?,
+                    threads: Int, progress: Progress) throws(LeverError) -> [[(Int32, Float)]] {
+        let n = features.rows, d = dim
+        let teacherK = predictShortlist > 0 ? min(predictShortlist, numLabels) : numLabels
+        var lists = try DenseScorer.topK(queries: tq, count: n, labels: teacher.labelEmbeddings, numLabels: numLabels,
+                                         dim: d, k: max(k, teacherK), exclude: exclude, threads: threads,
+                                         progress: progress, stage: "student-shortlist")
+        guard let lexical, lexicalShortlist > 0, teacherK < numLabels else { return lists }
+        let lex = try lexical.predict(features, k: lexicalShortlist, exclude: exclude, threads: threads,
+                                      progress: progress, stage: "student-lexical")
+        for i in 0..<n where !lex[i].isEmpty {
+            let have = Set(lists[i].map { $0.0 })
+            tq.withUnsafeBufferPointer { q in
+                for (l, _) in lex[i] where !have.contains(l) { lists[i].append((l, cosine(Int(l), q.baseAddress! + i * d))) }
+            }
+        }
+        return lists
+    }
+
+    /// Each candidate source's lists for featurised texts, best first by the source's own score, and
+    /// their union (for shortlist recall reports): ("teacher", ...), ("lexical", ...), ("union", ...).
+    func candidateSources(_ features: SparseMatrix, exclude: SparseMatrix?,
+                          threads: Int) throws(LeverError) -> [(name: String, lists: [[(Int32, Float)]])] {
+        let tq = teacher.embed(features, threads: threads)
+        let teacherK = predictShortlist > 0 ? min(predictShortlist, numLabels) : numLabels
+        var out: [(name: String, lists: [[(Int32, Float)]])] = []
+        out.append(("teacher", try DenseScorer.topK(queries: tq, count: features.rows, labels: teacher.labelEmbeddings,
+                                                    numLabels: numLabels, dim: dim, k: teacherK, exclude: exclude,
+                                                    threads: threads, progress: .silent, stage: "teacher")))
+        if let lexical, lexicalShortlist > 0 {
+            out.append(("lexical", try lexical.predict(features, k: lexicalShortlist, exclude: exclude, threads: threads)))
+        }
+        out.append(("union", try candidates(features, teacherQueries: tq, k: 1, exclude: exclude, threads: threads,
+                                            progress: .silent)))
+        return out
+    }
+
     func predict(_ features: SparseMatrix, k: Int, exclude: SparseMatrix?, threads: Int,
                  progress: Progress) throws(LeverError) -> [[(Int32, Float)]] {
         let remapped = teacher.encoder.vocabulary.remap(features)
         let tq = teacher.encoder.encodeAll(remapped, threads: threads)
         let sq = encoder.map { $0.encodeAll(remapped, threads: threads) } ?? tq
         let n = features.rows, d = dim
-        let candidates = predictShortlist > 0 ? min(predictShortlist, numLabels) : numLabels
-        let shortlist = try DenseScorer.topK(queries: tq, count: n, labels: teacher.labelEmbeddings, numLabels: numLabels, dim: d,
-                                             k: max(k, candidates), exclude: exclude, threads: threads, progress: progress,
-                                             stage: "student-predict")
+        let shortlist = try candidates(features, teacherQueries: tq, k: k, exclude: exclude, threads: threads,
+                                       progress: progress)
         let fusion = self.fusion
         return sq.withUnsafeBufferPointer { sqb in
             let sp = SendableConstPointer(sqb.baseAddress!)
@@ -47,9 +98,11 @@ public struct StudentScorer: Sendable {
                 var top = TopK(k)
                 return range.map { i -> [(Int32, Float)] in
                     top.reset()
+                    let xr = remapped.rowRange(i)
                     for (l, cos) in shortlist[i] {
-                        let p = StudentScorer.sigmoid(logit(Int(l), sp.pointer + i * d))
-                        top.push(l, (1 - fusion) * p + fusion * cos)
+                        var s = logit(Int(l), sp.pointer + i * d)
+                        if let sparse { s += sparse.score(label: Int(l), row: xr, of: remapped) }
+                        top.push(l, (1 - fusion) * StudentScorer.sigmoid(s) + fusion * cos)
                     }
                     return top.sorted()
                 }

@@ -3,16 +3,58 @@ import Glibc
 #endif
 
 /// Trains the OvA student with binary cross-entropy over each example's targets plus a shortlist of
-/// hard negatives (the teacher's top labels for the example's text and the positives of a few other
-/// rows in the batch); no step scores all labels.
+/// hard negatives (the teacher's top labels for the example's text, the lexical source's labels and
+/// the positives of a few other rows in the batch); no step scores all labels. The logit of a label
+/// is its dense term (classifier vector . student embedding + bias) plus, when enabled, its sparse
+/// term over the example's TF-IDF features; both are trained together on the same candidates.
 struct StudentTrainer {
     let config: StudentConfig
     let view: TeacherView
     let examples: TrainingExamples
+    /// Per training input: the lexical source's candidates (leave-one-out), empty when off.
+    let lexical: [[(Int32, Float)]]
     let threads: Int
     let seed: UInt64
 
-    func train(name: String, progress: Progress) throws(LeverError) -> (StudentScorer, [JSONValue]) {
+    struct Trained {
+        var weights: [Float]
+        var encoder: SparseEncoder?
+        var sparse: SparseTerm?
+        var history: [JSONValue]
+    }
+
+    /// One example's candidates with their gradients (phase 1 of a step, computed in parallel).
+    private struct RowGradients {
+        var labels: [Int32] = []
+        var grads: [Float] = []
+    }
+
+    typealias Candidate = (label: Int32, value: Float, weight: Float)
+
+    /// Candidates of example `ex` (text row `source`): targets first, then negatives, labels distinct.
+    private func candidates(_ ex: Int, source: Int, batch: [Int], position j: Int, into out: inout [Candidate]) {
+        out.removeAll(keepingCapacity: true)
+        for t in examples.targets[ex] { out.append((t.label, t.value, t.weight)) }
+        for (l, _) in view.shortlists[source].prefix(config.shortlist) { out.append((l, 0, 1)) }
+        if source < lexical.count { for (l, _) in lexical[source].prefix(config.lexicalShortlist) { out.append((l, 0, 1)) } }
+        let n = batch.count
+        if n > 1 {
+            for o in 1...min(config.inBatchRows, n - 1) {
+                for t in examples.targets[batch[(j + o) % n]] { out.append((t.label, 0, 1)) }
+            }
+        }
+        // Keep each label's first occurrence (targets come first and carry their values).
+        var order = (0..<out.count).map { (label: out[$0].label, rank: $0) }
+        order.sort { $0.label != $1.label ? $0.label < $1.label : $0.rank < $1.rank }
+        var keep = [Bool](repeating: false, count: out.count)
+        var last: Int32 = -1
+        for (l, r) in order where l != last { keep[r] = true; last = l }
+        var k = 0
+        for i in 0..<out.count where keep[i] { out[k] = out[i]; k += 1 }
+        out.removeLast(out.count - k)
+    }
+
+    func train(name: String, progress: Progress) throws(LeverError) -> Trained {
         let d = view.dim, dw = d + 1, L = view.numLabels
         var encoder = view.teacher.encoder
         let finetune = config.encoder == .finetune && config.encoderLearningRate > 0
@@ -22,16 +64,25 @@ struct StudentTrainer {
             for c in 0..<d { weights[l * dw + c] = config.initScale * view.teacher.labelEmbeddings[l * d + c] }
             weights[l * dw + d] = -config.initScale / 2
         }
+        // The sparse term's support is fixed during training; its weights live in their own array so
+        // the parallel phase can read them while nothing else holds a reference (no copy on write).
+        let support: SparseSupport? = config.sparse
+            ? SparseTerm.support(texts: view.texts, sources: examples.sources,
+                                 positives: examples.targets.map { $0.compactMap { $0.value > 0 ? $0.label : nil } },
+                                 numLabels: L, maxPerLabel: config.sparseMaxFeatures).support
+            : nil
+        var sparseWeights = [Float](repeating: 0, count: support?.features.count ?? 0)
+        var sparseOpt = SparseTermOptimizer(entries: sparseWeights.count, learningRate: config.sparseLearningRate,
+                                            l2: config.sparseL2)
         var wAdam = SparseAdam(rows: L, dim: dw, learningRate: config.learningRate)
         var eAdam = finetune ? SparseAdam(rows: encoder.rows, dim: d, learningRate: config.encoderLearningRate) : nil
         var wGrad = GradientBuffer(rows: L, dim: dw)
         var eGrad = GradientBuffer(rows: encoder.rows, dim: d)
         var rng = SeededRandom(seed: seed &+ 0x57D)
-        var mark = [Int32](repeating: -1, count: L)
         var history: [JSONValue] = []
         let b = config.batchSize
         var emb = [Float](repeating: 0, count: b * d), norms = [Float](repeating: 0, count: b), demb = emb
-        var candidateScratch: [(Int32, Float, Float)] = []
+        let texts = view.texts
         try progress.begin(name, "\(config.epochs) epochs over \(examples.count) examples")
         let start = Clock.now()
         for epoch in 0..<config.epochs {
@@ -52,47 +103,68 @@ struct StudentTrainer {
                     for (j, s) in sources.enumerated() { for c in 0..<d { emb[j * d + c] = view.embeddings[s * d + c] } }
                 }
                 for x in 0..<(n * d) { demb[x] = 0 }
-                wGrad.reset()
                 let scale = 1 / Float(n)
-                for j in 0..<n {
-                    let ex = batch[j]
-                    // Candidates: targets (with values), teacher shortlist and in-batch positives (value 0).
-                    candidateScratch.removeAll(keepingCapacity: true)
-                    let stamp = Int32(j)
-                    for t in examples.targets[ex] where mark[Int(t.label)] != stamp {
-                        mark[Int(t.label)] = stamp
-                        candidateScratch.append((t.label, t.value, t.weight))
-                    }
-                    for (l, _) in view.shortlists[sources[j]].prefix(config.shortlist) where mark[Int(l)] != stamp {
-                        mark[Int(l)] = stamp
-                        candidateScratch.append((l, 0, 1))
-                    }
-                    if n > 1 {
-                        for o in 1...min(config.inBatchRows, n - 1) {
-                            for t in examples.targets[batch[(j + o) % n]] where mark[Int(t.label)] != stamp {
-                                mark[Int(t.label)] = stamp
-                                candidateScratch.append((t.label, 0, 1))
+                // Phase 1, in parallel: each example's candidates, logits and gradients.
+                let parts = emb.withUnsafeBufferPointer { e in demb.withUnsafeMutableBufferPointer { de in
+                    weights.withUnsafeBufferPointer { w in sparseWeights.withUnsafeBufferPointer { sw in
+                        let ep = SendableConstPointer(e.baseAddress!), dp = SendablePointer(de.baseAddress!)
+                        let wp = SendableConstPointer(w.baseAddress!)
+                        let swp = sw.baseAddress.map { SendableConstPointer($0) }
+                        return Parallel.mapChunks(n, threads: threads) { range -> ([RowGradients], Double, Int) in
+                            var cands: [Candidate] = []
+                            var rows: [RowGradients] = []
+                            var loss = 0.0
+                            var count = 0
+                            for j in range {
+                                candidates(batch[j], source: sources[j], batch: batch, position: j, into: &cands)
+                                var row = RowGradients()
+                                let q = ep.pointer + j * d
+                                let xr = texts.rowRange(sources[j])
+                                for (l, y, weight) in cands {
+                                    let base = Int(l) * dw
+                                    var s = wp.pointer[base + d]
+                                    for c in 0..<d { s += wp.pointer[base + c] * q[c] }
+                                    if let support, let swp {
+                                        s += support.score(label: Int(l), row: xr, of: texts, weights: swp.pointer)
+                                    }
+                                    let p = StudentScorer.sigmoid(s)
+                                    loss += Double(weight) * Double(-(y * logf(max(p, 1e-7)) + (1 - y) * logf(max(1 - p, 1e-7))))
+                                    count += 1
+                                    let g = weight * (p - y) * scale
+                                    if g == 0 { continue }
+                                    row.labels.append(l)
+                                    row.grads.append(g)
+                                    if finetune { for c in 0..<d { dp.pointer[j * d + c] += g * wp.pointer[base + c] } }
+                                }
+                                rows.append(row)
+                            }
+                            return (rows, loss, count)
+                        }
+                    } }
+                } }
+                // Phase 2, in example order (deterministic): accumulate and apply.
+                wGrad.reset()
+                var j = 0
+                for (rows, loss, count) in parts {
+                    lossSum += loss
+                    terms += count
+                    for row in rows {
+                        emb.withUnsafeBufferPointer { e in
+                            let q = e.baseAddress! + j * d
+                            for (l, g) in zip(row.labels, row.grads) {
+                                let slot = wGrad.slot(Int(l)) * dw
+                                wGrad.addToSlot(slot, scale: g, q, count: d)
+                                wGrad.addBias(slot: slot + d, g)
                             }
                         }
-                    }
-                    emb.withUnsafeBufferPointer { e in demb.withUnsafeMutableBufferPointer { de in weights.withUnsafeBufferPointer { w in
-                        let q = e.baseAddress! + j * d
-                        for (l, y, weight) in candidateScratch {
-                            let base = Int(l) * dw
-                            var s = w[base + d]
-                            for c in 0..<d { s += w[base + c] * q[c] }
-                            let p = StudentScorer.sigmoid(s)
-                            lossSum += Double(weight) * Double(-(y * logf(max(p, 1e-7)) + (1 - y) * logf(max(1 - p, 1e-7))))
-                            terms += 1
-                            let g = weight * (p - y) * scale
-                            if g == 0 { continue }
-                            let slot = wGrad.slot(Int(l)) * dw
-                            wGrad.addToSlot(slot, scale: g, q, count: d)
-                            wGrad.addBias(slot: slot + d, g)
-                            if finetune { for c in 0..<d { de[j * d + c] += g * w[base + c] } }
+                        if let support {
+                            sparseWeights.withUnsafeMutableBufferPointer { sw in
+                                support.update(row: texts.rowRange(sources[j]), of: texts, labels: row.labels,
+                                               grads: row.grads, weights: sw.baseAddress!, optimizer: &sparseOpt)
+                            }
                         }
-                    } } }
-                    for (l, _, _) in candidateScratch { mark[Int(l)] = -1 }
+                        j += 1
+                    }
                 }
                 wGrad.grads.withUnsafeBufferPointer { g in
                     wAdam.apply(table: &weights, touched: wGrad.touched, grads: g.baseAddress!, threads: threads)
@@ -116,9 +188,8 @@ struct StudentTrainer {
             try progress.update(epoch + 1, of: config.epochs, unit: "epochs", extra: "loss \(NumberFormat.fixed(loss, 4))")
         }
         try progress.end()
-        let scorer = StudentScorer(teacher: view.teacher, encoder: finetune ? encoder : nil, weights: weights,
-                                   predictShortlist: config.predictShortlist, fusion: config.fusion)
-        return (scorer, history)
+        var sparse = support.map { SparseTerm(support: $0, weights: sparseWeights) }
+        if config.sparsePrune > 0 { sparse?.prune(below: config.sparsePrune) }
+        return Trained(weights: weights, encoder: finetune ? encoder : nil, sparse: sparse, history: history)
     }
 }
-

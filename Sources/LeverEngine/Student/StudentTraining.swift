@@ -1,19 +1,44 @@
+/// The lexical candidate source of the student: a TF-IDF nearest-neighbour index over the training
+/// rows, and each training row's candidates from it (leave-one-out, as an unseen text would get).
+struct LexicalSource {
+    let index: KNNIndex
+    let trainLists: [[(Int32, Float)]]
+
+    static func build(_ config: RunConfig, trainFeatures: SparseMatrix, trainLabels: SparseMatrix, threads: Int,
+                      progress: Progress) throws(LeverError) -> LexicalSource? {
+        let k = config.student.lexicalShortlist
+        guard k > 0 else { return nil }
+        let index = KNNIndex(config: config.knn, trainFeatures: trainFeatures, trainLabels: trainLabels)
+        let lists = try index.predict(trainFeatures, k: k, leaveOneOut: true, threads: threads, progress: progress,
+                                      stage: "lexical-shortlists")
+        return LexicalSource(index: index, trainLists: lists)
+    }
+}
+
 /// The LEVER pipeline after the teacher: build the student's training set (plain or distilled)
 /// and train the student on it.
 enum StudentTraining {
-    static func train(_ config: RunConfig, view: TeacherView, trainLabels: SparseMatrix, distill: Bool, threads: Int,
-                      progress: Progress) throws(LeverError) -> (StudentScorer, JSONObject) {
+    static func train(_ config: RunConfig, view: TeacherView, lexical: LexicalSource?, trainLabels: SparseMatrix,
+                      distill: Bool, threads: Int, progress: Progress) throws(LeverError) -> (StudentScorer, JSONObject) {
         let examples = distill
-            ? try TrainingExamples.distilled(trainLabels: trainLabels, view: view, config: config.distillation, threads: threads, progress: progress)
+            ? try TrainingExamples.distilled(trainLabels: trainLabels, view: view, config: config.distillation,
+                                             threads: threads, progress: progress)
             : TrainingExamples.plain(trainLabels: trainLabels)
-        let trainer = StudentTrainer(config: config.student, view: view, examples: examples, threads: threads, seed: config.seed)
-        let (scorer, history) = try trainer.train(name: distill ? "student-lever" : "student-ova", progress: progress)
+        let trainer = StudentTrainer(config: config.student, view: view, examples: examples,
+                                     lexical: lexical?.trainLists ?? [], threads: threads, seed: config.seed)
+        let trained = try trainer.train(name: distill ? "student-lever" : "student-ova", progress: progress)
+        let scorer = StudentScorer(teacher: view.teacher, encoder: trained.encoder, weights: trained.weights,
+                                   sparse: trained.sparse, lexical: lexical?.index,
+                                   predictShortlist: config.student.predictShortlist,
+                                   lexicalShortlist: lexical == nil ? 0 : config.student.lexicalShortlist,
+                                   fusion: config.student.fusion)
         var details = JSONObject()
         details["examples"] = .int(Int64(examples.count))
         details["label_rows"] = .int(Int64(examples.labelRows))
         details["similar_label_targets"] = .int(Int64(examples.similarLabelTargets))
         details["mined_targets"] = .int(Int64(examples.minedTargets))
-        details["epochs"] = .array(history)
+        details["sparse_weights"] = .int(Int64(trained.sparse?.entries ?? 0))
+        details["epochs"] = .array(trained.history)
         return (scorer, details)
     }
 }
