@@ -2,22 +2,8 @@ import XCTest
 @testable import LeverEngine
 
 final class StudentTests: XCTestCase {
-    /// The base config with the top-level sections in `extra` (", "key": value ...) replacing its own
-    /// (duplicate keys are a config error, so the override is done here).
     func config(_ d: TempDir, method: String = "lever", _ extra: String = "") throws -> RunConfig {
-        let base = try JSONValue.parse(#"""
-        {"data": {"dir": "\#(d.path)"}, "method": "\#(method)", "threads": 2, "seed": 5,
-         "features": {"hash_bits": 12},
-         "teacher": {"dim": 16, "epochs": 20, "batch_size": 8, "hard_negatives": 3, "warmup_epochs": 5,
-                     "cluster_size": 2, "cluster_size_max": 4, "min_df": 1, "learning_rate": 0.05},
-         "student": {"epochs": 5, "batch_size": 8, "shortlist": 3, "predict_shortlist": 4}}
-        """#, source: "base")
-        guard case .object(var merged) = base else { throw LeverError(.internal, "base config is not an object") }
-        let overrideText = "{" + extra.drop { $0 == "," || $0 == " " } + "}"
-        if case .object(let overrides) = try JSONValue.parse(overrideText, source: "extra") {
-            for key in overrides.keys { merged[key] = overrides[key] }
-        }
-        return try RunConfig.parse(JSONValue.object(merged).serialized())
+        try studentTestConfig(d, method: method, extra)
     }
 
     func testLeverTrainsPredictsAndRoundTrips() throws {

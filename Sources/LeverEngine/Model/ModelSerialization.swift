@@ -26,7 +26,8 @@ extension LeverModel {
             if let lexical = student.lexical {
                 var w = ByteWriter()
                 w.u64(UInt64(student.lexicalShortlist))
-                sections.add("LEXICAL", w.bytes + lexical.encoded())
+                lexical.encode(into: &w)
+                sections.add("LEXICAL", w.bytes)
             }
         }
         let bytes = ModelFile.encode(sections)
@@ -190,11 +191,15 @@ extension TfidfFeaturizer {
 extension KNNIndex {
     func encoded() -> [UInt8] {
         var w = ByteWriter()
+        encode(into: &w)
+        return w.bytes
+    }
+
+    func encode(into w: inout ByteWriter) {
         w.u32(UInt32(config.neighbours))
         w.f32(config.power)
         w.matrix(postings)
         w.matrix(trainLabels)
-        return w.bytes
     }
 
     static func decode(_ r: inout ByteReader) throws(LeverError) -> KNNIndex {
