@@ -45,13 +45,8 @@ public final class LeverModel: @unchecked Sendable {
 
     public var numLabels: Int { labelTexts.count }
 
-    public var method: String {
-        switch scorer {
-        case .knn: return "knn"
-        case .teacher: return "teacher"
-        case .student: return "lever"
-        }
-    }
+    /// The method the model file records (see `ScorerKind`): "knn", "teacher" or "lever".
+    public var method: String { ScorerKind(scorer).rawValue }
 
     func labelCString(_ l: Int) -> UnsafePointer<CChar> {
         UnsafePointer(labelCStrings.baseAddress! + labelCOffsets[l])
