@@ -24,7 +24,9 @@ struct Bench: ParsableCommand {
         func run() throws {
             try runEngine { () throws(LeverError) in
                 let cfg = try RunConfig.load(path: config)
-                guard cfg.method == "teacher" else { throw LeverError(.config, "\(config): \"method\" must be \"teacher\" for this benchmark") }
+                guard cfg.method == .teacher else {
+                    throw LeverError(.config, "\(config): \"method\" must be \"teacher\" for this benchmark")
+                }
                 let threads = cfg.threads == 0 ? Int(sysconfCores()) : cfg.threads
                 var t0 = Clock.now()
                 let model = try Trainer.train(cfg, progress: ProgressRenderer.make(quiet: false)).model

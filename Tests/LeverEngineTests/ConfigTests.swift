@@ -5,10 +5,23 @@ final class ConfigTests: XCTestCase {
     func testDefaultsParseAndRoundTrip() throws {
         let text = RunConfig.defaults.serialized()
         let c = try RunConfig.parse(text)
-        XCTAssertEqual(c.method, "lever")
+        XCTAssertEqual(c.method, .lever)
         XCTAssertEqual(c.evaluation.ks, [1, 3, 5])
         XCTAssertEqual(c.document, RunConfig.defaults)
         XCTAssertEqual(try JSONValue.parse(text, source: "x"), RunConfig.defaults)
+    }
+
+    func testMethodIsParsedOnceWithItsProperties() throws {
+        XCTAssertEqual(Method.allCases.map { $0.rawValue }, ["knn", "teacher", "ova", "lever"])
+        for m in Method.allCases {
+            XCTAssertEqual(try RunConfig.parse("{\"method\": \"\(m.rawValue)\"}").method, m)
+        }
+        XCTAssertEqual(Method.allCases.filter { $0.trainsStudent }, [.ova, .lever])
+        XCTAssertEqual(Method.allCases.filter { $0.distills }, [.lever])
+        XCTAssertEqual(Method.allCases.map { $0.modelMethod }, ["knn", "teacher", "lever", "lever"])
+        assertLeverError(.config, [#"config: "method" is "svm"; expected one of knn, teacher, ova, lever"#]) {
+            try RunConfig.parse(#"{"method": "svm"}"#)
+        }
     }
 
     func testPartialConfigMergesOntoDefaults() throws {

@@ -5,8 +5,6 @@
 /// merged onto it, and a key the defaults do not have, or a value of another JSON type, is rejected
 /// with the key's path. `lever config --defaults` prints it.
 public struct RunConfig: Sendable {
-    public static let methods = ["knn", "teacher", "ova", "lever"]
-
     public static let defaults: JSONValue = .object(JSONObject([
         ("data", .object(JSONObject([
             ("dir", .string("data/wordnet")),
@@ -40,7 +38,7 @@ public struct RunConfig: Sendable {
 
     public var document: JSONValue
     public var paths: DatasetPaths
-    public var method: String
+    public var method: Method
     public var features: FeatureConfig
     public var knn: KNNConfig
     public var teacher: TeacherConfig
@@ -128,10 +126,7 @@ public struct RunConfig: Sendable {
             if isTrain { p.trainFilter = f } else { p.testFilter = f }
         }
         paths = p
-        method = try r.string("method")
-        guard RunConfig.methods.contains(method) else {
-            throw .config("\(source): \"method\" is \"\(method)\"; expected one of \(RunConfig.methods.joined(separator: ", "))")
-        }
+        method = try r.choice("method", Method.self)
         features = try FeatureConfig(r)
         knn = try KNNConfig(r)
         teacher = try TeacherConfig(r)

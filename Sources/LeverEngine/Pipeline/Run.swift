@@ -37,12 +37,14 @@ public enum Run {
             compared.append((name, try Evaluator.evaluate(predictions: p, truth: data.test.labels, filter: data.test.filter,
                                                           trainLabels: data.train.labels, config: config.evaluation)))
         }
-        if !compared.isEmpty { compared.append((config.method == "lever" ? "student with LEVER" : config.method, evaluation)) }
+        if !compared.isEmpty {
+            compared.append((config.method.distills ? "student with LEVER" : config.method.rawValue, evaluation))
+        }
         let recall = try shortlistRecall(model, data: data, config: config, threads: threads)
         var report = JSONObject()
         if let recall { report["shortlist_recall"] = recall.json }
         report["lever_version"] = .string(LeverModel.version)
-        report["method"] = .string(config.method)
+        report["method"] = .string(config.method.rawValue)
         report["dataset"] = datasetStats(data, config: config.evaluation)
         report["threads"] = .int(Int64(threads))
         var stages = JSONObject()
@@ -73,7 +75,7 @@ public enum Run {
             try FileIO.writeText(config.output.chart, BandChart.svg(title: "PSP@\(chartK) by label-frequency band (\(config.paths.testTexts))",
                                                                    metric: "PSP", k: chartK, models: compared))
         }
-        var summary = MetricsReport.table(evaluation, title: "\(config.method) on \(config.paths.testTexts)")
+        var summary = MetricsReport.table(evaluation, title: "\(config.method.rawValue) on \(config.paths.testTexts)")
         if !compared.isEmpty { summary += "\n" + MetricsReport.comparison(compared) }
         if let recall { summary += "\n" + recall.table }
         summary += "\ntrain \(NumberFormat.fixed(trainSeconds, 2)) s, predict \(NumberFormat.fixed(predictSeconds, 2)) s ("

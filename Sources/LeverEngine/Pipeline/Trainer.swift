@@ -29,15 +29,15 @@ public enum Trainer {
         t0 = Clock.now()
         let scorer: Scorer
         switch config.method {
-        case "knn":
+        case .knn:
             try progress.begin("knn-index", "\(trainFeatures.rows) rows, \(trainFeatures.nnz) non-zeros")
             scorer = .knn(KNNIndex(config: config.knn, trainFeatures: trainFeatures, trainLabels: train.labels))
             try progress.end()
-        case "teacher":
+        case .teacher:
             let labelFeatures = try featurizer.transform(labelTexts, threads: threads, progress: progress, stage: "features-labels")
             scorer = .teacher(try teacherFor(config, reused: nil, trainFeatures: trainFeatures, labelFeatures: labelFeatures,
                                              trainLabels: train.labels, threads: threads, details: &details, progress: progress))
-        case "ova", "lever":
+        case .ova, .lever:
             let labelFeatures = try featurizer.transform(labelTexts, threads: threads, progress: progress, stage: "features-labels")
             let teacher = try teacherFor(config, reused: reused?.teacher, trainFeatures: trainFeatures, labelFeatures: labelFeatures,
                                          trainLabels: train.labels, threads: threads, details: &details, progress: progress)
@@ -48,7 +48,7 @@ public enum Trainer {
             let lexical = try LexicalSource.build(config, trainFeatures: trainFeatures, trainLabels: train.labels,
                                                   threads: threads, progress: progress)
             timings.append(("teacher-view", Clock.now() - t0))
-            if config.method == "lever" && config.compare {
+            if config.method.distills && config.compare {
                 t0 = Clock.now()
                 let (ova, ovaDetails) = try StudentTraining.train(config, view: view, lexical: lexical, trainLabels: train.labels, distill: false,
                                                                   threads: threads, progress: progress)
@@ -58,15 +58,13 @@ public enum Trainer {
                 comparisons.append(("student without LEVER", LeverModel(config: config.document, labelTexts: labelTexts, featurizer: featurizer, scorer: .student(ova))))
             }
             t0 = Clock.now()
-            let distill = config.method == "lever" && config.distillation.enabled
+            let distill = config.method.distills && config.distillation.enabled
             let (student, studentDetails) = try StudentTraining.train(config, view: view, lexical: lexical, trainLabels: train.labels, distill: distill,
                                                                       threads: threads, progress: progress)
             details[distill ? "student_lever" : "student_ova"] = .object(studentDetails)
             scorer = .student(student)
-        default:
-            throw .config("\"method\" is \"\(config.method)\", which this build cannot train")
         }
-        timings.append((config.method == "ova" || config.method == "lever" ? "student" : config.method, Clock.now() - t0))
+        timings.append((config.method.trainsStudent ? "student" : config.method.rawValue, Clock.now() - t0))
         let model = LeverModel(config: config.document, labelTexts: labelTexts, featurizer: featurizer, scorer: scorer)
         return Result(model: model, timings: timings, details: details, comparisons: comparisons)
     }
@@ -87,7 +85,7 @@ public enum Trainer {
 
     /// The teacher named by `teacher.load` (for "ova"/"lever"), checked against the data.
     static func reusedTeacher(_ config: RunConfig, numLabels: Int) throws(LeverError) -> (teacher: TeacherScorer, featurizer: TfidfFeaturizer)? {
-        guard config.method == "ova" || config.method == "lever", !config.teacher.load.isEmpty else { return nil }
+        guard config.method.trainsStudent, !config.teacher.load.isEmpty else { return nil }
         let m = try LeverModel.load(from: config.teacher.load)
         guard let t = m.encoderScorer else {
             throw .config("\"teacher.load\": \(config.teacher.load) is a \(m.method) model, which has no teacher")
