@@ -44,7 +44,9 @@ final class ModelTests: XCTestCase {
         assertLeverError(.corrupt, []) { try LeverModel.load(from: d.write("short.lever", bytes: Array(good.prefix(20)))) }
         var version = good
         version[8] = 9
-        assertLeverError(.version, ["format 9.0"]) { try LeverModel.load(from: d.write("v.lever", bytes: version)) }
+        assertLeverError(.version, ["format 9.\(ModelFile.formatMinor)"]) {
+            try LeverModel.load(from: d.write("v.lever", bytes: version))
+        }
         assertLeverError(.notAModel, ["not a Lever model"]) { try LeverModel.load(from: d.write("x.lever", "hello world, not a model")) }
         assertLeverError(.io, ["not found"]) { try LeverModel.load(from: d.path + "/missing.lever") }
         assertLeverError(.io, ["folder"]) { try LeverModel.load(from: d.path) }
@@ -99,6 +101,90 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(m1, m2)
         let norm = m1.rowRange(0).map { m1.values[$0] * m1.values[$0] }.reduce(0, +)
         XCTAssertEqual(norm, 1, accuracy: 1e-5)
+    }
+
+    /// A model file with its format version set to `major`.`minor` (header checksum updated).
+    func withVersion(_ bytes: [UInt8], major: UInt16, minor: UInt16) -> [UInt8] {
+        var b = bytes
+        b[8] = UInt8(major & 0xFF); b[9] = UInt8(major >> 8)
+        b[10] = UInt8(minor & 0xFF); b[11] = UInt8(minor >> 8)
+        let h = Int(b[16]) | Int(b[17]) << 8 | Int(b[18]) << 16 | Int(b[19]) << 24
+        let crc = CRC32.checksum(Array(b[0..<(h - 4)]))
+        for i in 0..<4 { b[h - 4 + i] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(i))) }
+        return b
+    }
+
+    func testEveryMethodSavesItsKindsSectionsAndLoads() throws {
+        let d = TempDir()
+        writeAnimalsDataset(d)
+        for method in Method.allCases {
+            let m = try Trainer.train(try studentTestConfig(d, method: method.rawValue)).model
+            XCTAssertEqual(m.method, method.modelMethod)
+            try m.save(to: d.path + "/m.lever")
+            let bytes = d.read("m.lever")
+            XCTAssertEqual(Array(bytes[8..<12]), [1, 0, UInt8(ModelFile.formatMinor), 0])
+            let tags = try ModelFile.decode(bytes, path: "m").order
+            XCTAssertEqual(Array(tags.prefix(4)), ["META", "CONFIG", "LABELS", "FEATURES"])
+            let kind = try XCTUnwrap(ScorerKind(rawValue: method.modelMethod))
+            XCTAssertEqual(Set(tags.dropFirst(4)), kind.sections, "\(method)")  // the tiny student has every part
+            let loaded = try LeverModel.load(from: d.path + "/m.lever")
+            XCTAssertEqual(loaded.method, method.modelMethod)
+            let texts = ["a tabby kitten", "salmon"]
+            let a = try m.predict(texts, k: 3), b = try loaded.predict(texts, k: 3)
+            XCTAssertEqual(a.map { $0.map { $0.0 } }, b.map { $0.map { $0.0 } }, "\(method)")
+            XCTAssertEqual(a.map { $0.map { $0.1.bitPattern } }, b.map { $0.map { $0.1.bitPattern } }, "\(method)")
+        }
+    }
+
+    /// Format 1.0 (main before the SPARSE and LEXICAL sections): a student without those parts.
+    func testFormat10StudentWithoutSparseOrLexicalSectionsLoads() throws {
+        let d = TempDir()
+        writeAnimalsDataset(d)
+        let cfg = try studentTestConfig(d, #"""
+            , "student": {"epochs": 5, "batch_size": 8, "shortlist": 3, "predict_shortlist": 4,
+                          "lexical_shortlist": 0, "sparse": false}
+            """#)
+        let m = try Trainer.train(cfg).model
+        try m.save(to: d.path + "/m.lever")
+        let old = withVersion(d.read("m.lever"), major: 1, minor: 0)
+        XCTAssertEqual(try ModelFile.decode(old, path: "old").order,
+                       ["META", "CONFIG", "LABELS", "FEATURES", "TEACHER", "STUDENT"])
+        let loaded = try LeverModel.load(from: d.write("old.lever", bytes: old))
+        guard case .student(let s) = loaded.scorer else { return XCTFail("expected a student model") }
+        XCTAssertNil(s.sparse)
+        XCTAssertNil(s.lexical)
+        let texts = ["a tabby kitten", "a young puppy", "salmon and trout"]
+        let a = try m.predict(texts, k: 3), b = try loaded.predict(texts, k: 3)
+        XCTAssertEqual(a.map { $0.map { $0.0 } }, b.map { $0.map { $0.0 } })
+        XCTAssertEqual(a.map { $0.map { $0.1.bitPattern } }, b.map { $0.map { $0.1.bitPattern } })
+        // A later minor only adds sections: it loads too.
+        let newerMinor = d.write("newer-minor.lever", bytes: withVersion(old, major: 1, minor: 7))
+        XCTAssertNoThrow(try LeverModel.load(from: newerMinor))
+    }
+
+    func testOtherMajorOrUnknownMethodIsRefusedWithWhatToDo() throws {
+        let d = TempDir()
+        let m = try trainTiny(d)
+        try m.save(to: d.path + "/m.lever")
+        let good = d.read("m.lever")
+        let newer = d.write("newer.lever", bytes: withVersion(good, major: 2, minor: 0))
+        assertLeverError(.version, [newer, "format 2.0", "reads format 1.x", "newer Lever", "retrain"]) {
+            try LeverModel.load(from: newer)
+        }
+        let older = d.write("older.lever", bytes: withVersion(good, major: 0, minor: 9))
+        assertLeverError(.version, [older, "format 0.9", "older Lever", "retrain"]) { try LeverModel.load(from: older) }
+        // A method this library does not know (a newer Lever's scorer) is a version error too.
+        let sections = try ModelFile.decode(good, path: "m")
+        var relabelled = ModelFile.Sections()
+        for tag in sections.order {
+            let meta = String(decoding: sections[tag]!, as: UTF8.self)
+                .replacingOccurrences(of: "\"knn\"", with: "\"forest\"")
+            relabelled.add(tag, tag == "META" ? Array(meta.utf8) : sections[tag]!)
+        }
+        let unknown = d.write("forest.lever", bytes: ModelFile.encode(relabelled))
+        assertLeverError(.version, [unknown, "method \"forest\"", "knn, teacher, lever", "retrain"]) {
+            try LeverModel.load(from: unknown)
+        }
     }
 
     func testCancellationStopsTraining() throws {

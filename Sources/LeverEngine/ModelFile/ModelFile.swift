@@ -17,7 +17,8 @@ import Glibc
 enum ModelFile {
     static let magic: [UInt8] = Array("LEVERMDL".utf8)
     static let formatMajor: UInt16 = 1
-    static let formatMinor: UInt16 = 0
+    /// 1.1: `lever` models may have SPARSE and LEXICAL sections (1.0 files, without them, still load).
+    static let formatMinor: UInt16 = 1
     static let byteOrderMark: UInt32 = 0x0102_0304
     static let fixedHeader = 32
     static let entrySize = 32
@@ -105,8 +106,12 @@ enum ModelFile {
             _ = try r.u64()
             let major = try r.u16(), minor = try r.u16()
             guard major == formatMajor else {
+                let remedy = major > formatMajor
+                    ? "it was written by a newer Lever: load it with that version or later, "
+                        + "or retrain the model with this one"
+                    : "it was written by an older Lever: retrain the model with this version"
                 throw LeverError(.version, "\(path): model format \(major).\(minor) is not supported by this library "
-                                 + "(it reads format \(formatMajor).x)")
+                                 + "(it reads format \(formatMajor).x); \(remedy)")
             }
             guard try r.u32() == byteOrderMark else { throw LeverError.corrupt("\(path): bad byte-order mark") }
             let headerLength = Int(try r.u32())
