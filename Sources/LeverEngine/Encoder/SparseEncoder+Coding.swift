@@ -1,15 +1,24 @@
-/// The encoder layout inside the TEACHER section (and the STUDENT section's own encoder).
+/// The encoder layout inside the TEACHER section (and the STUDENT section's own encoder): u32 dim
+/// (bit 31 set: the table is stored as IEEE half floats, since format 1.1), i32 vocabulary array,
+/// then the table as an f32 or f16 array. Trained tables are rounded to half precision, so they
+/// are stored in half the bytes and a loaded model scores exactly like the one that was saved.
 extension SparseEncoder {
+    static let halfTableFlag: UInt32 = 0x8000_0000
+
     func encode(into w: inout ByteWriter) {
-        w.u32(UInt32(dim))
+        let half = SparseEncoder.isHalfExact(table)
+        w.u32(UInt32(dim) | (half ? SparseEncoder.halfTableFlag : 0))
         w.array(vocabulary.rowOf)
-        w.array(table)
+        if half { w.array(table.map { Float16($0).bitPattern }) } else { w.array(table) }
     }
 
     static func decode(_ r: inout ByteReader) throws(LeverError) -> SparseEncoder {
-        let dim = Int(try r.u32())
+        let stored = try r.u32()
+        let dim = Int(stored & ~halfTableFlag)
         let rowOf = try r.array(Int32.self)
-        let table = try r.floatArray()
+        let table = stored & halfTableFlag != 0
+            ? try r.array(UInt16.self).map { Float(Float16(bitPattern: $0)) }
+            : try r.floatArray()
         guard (1...4096).contains(dim) else {
             throw .corrupt("model section \(r.section): invalid encoder dimension \(dim)")
         }
@@ -21,5 +30,19 @@ extension SparseEncoder {
         }
         try requireFinite(table, "model section \(r.section): encoder table")
         return SparseEncoder(dim: dim, vocabulary: vocabulary, table: table)
+    }
+}
+
+extension SparseEncoder {
+    /// True when every value is exactly representable as a half float.
+    static func isHalfExact(_ values: [Float]) -> Bool {
+        values.allSatisfy { Float(Float16($0)) == $0 }
+    }
+
+    /// The encoder with its table rounded to half precision (values clamped to the half range).
+    func roundedToHalf() -> SparseEncoder {
+        let limit = Float(Float16.greatestFiniteMagnitude)
+        let rounded = table.map { Float(Float16(Swift.min(Swift.max($0, -limit), limit))) }
+        return SparseEncoder(dim: dim, vocabulary: vocabulary, table: rounded)
     }
 }

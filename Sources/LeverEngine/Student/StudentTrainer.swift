@@ -190,6 +190,7 @@ struct StudentTrainer {
         try progress.end()
         var sparse = support.map { SparseTerm(support: $0, weights: sparseWeights) }
         if config.sparsePrune > 0 { sparse?.prune(below: config.sparsePrune) }
-        return Trained(weights: weights, encoder: finetune ? encoder : nil, sparse: sparse, history: history)
+        return Trained(weights: weights, encoder: finetune ? encoder.roundedToHalf() : nil, sparse: sparse,
+                       history: history)
     }
 }

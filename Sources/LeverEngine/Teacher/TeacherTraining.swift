@@ -15,7 +15,9 @@ enum TeacherTraining {
         let trainer = TeacherTrainer(config: config, inputs: vocabulary.remap(trainFeatures), labelTexts: vocabulary.remap(labelFeatures),
                                      rowLabels: rowLabels, labelRows: trainLabels.transposed(), threads: threads, seed: seed)
         let initial = SparseEncoder.random(dim: config.dim, vocabulary: vocabulary, seed: seed)
-        let (encoder, history) = try trainer.train(encoder: initial, progress: progress)
+        let (trained, history) = try trainer.train(encoder: initial, progress: progress)
+        // Half precision for the stored table (half the model's bytes; measured without a quality cost).
+        let encoder = trained.roundedToHalf()
         let labelEmbeddings = encoder.encodeAll(trainer.labelTexts, threads: threads)
         var details = JSONObject()
         details["vocabulary_rows"] = .int(Int64(vocabulary.size))
