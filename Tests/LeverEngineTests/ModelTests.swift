@@ -165,6 +165,32 @@ final class ModelTests: XCTestCase {
         XCTAssertNoThrow(try LeverModel.load(from: newerMinor))
     }
 
+    func testEncoderTablesAreStoredAsHalfFloatsAndFullFloatsStillLoad() throws {
+        let d = TempDir()
+        writeAnimalsDataset(d)
+        let m = try Trainer.train(try studentTestConfig(d, method: "teacher")).model
+        guard case .teacher(let t) = m.scorer else { return XCTFail("expected a teacher") }
+        XCTAssertTrue(SparseEncoder.isHalfExact(t.encoder.table))
+        func coded(_ e: SparseEncoder) throws -> (bytes: Int, table: [Float]) {
+            var w = ByteWriter()
+            e.encode(into: &w)
+            let bytes = w.bytes
+            let back = try bytes.withUnsafeBytes { raw in
+                var r = ByteReader(raw, section: "TEACHER")
+                return try SparseEncoder.decode(&r)
+            }
+            return (bytes.count, back.table)
+        }
+        let half = try coded(t.encoder)
+        XCTAssertEqual(half.table, t.encoder.table)
+        // A table that is not half-exact (as in 1.0 files) is kept in full precision.
+        var full = t.encoder
+        full.table[0] = 0.1
+        let f = try coded(full)
+        XCTAssertEqual(f.table, full.table)
+        XCTAssertGreaterThan(f.bytes, half.bytes + full.table.count)
+    }
+
     func testOtherMajorOrUnknownMethodIsRefusedWithWhatToDo() throws {
         let d = TempDir()
         let m = try trainTiny(d)
