@@ -222,6 +222,21 @@ static void write_dataset(const char *dir, const char **names, const char **seed
     }
 }
 
+/* Trains from the dataset in `dir` with a small fixed config written next to it. */
+static lever_status train_dir(const char *dir, int *calls, lever_model **m) {
+    static const char *text = "{\"data\": {\"dir\": \".\"}, \"features\": {\"hash_bits\": 10}}";
+    char path[4096];
+    buf cfg = {0, 0, 0};
+    lever_status st;
+    buf_set(&cfg, text, strlen(text));
+    snprintf(path, sizeof path, "%s/config.json", dir);
+    write_file(path, &cfg);
+    free(cfg.data);
+    *m = NULL;
+    st = lever_train_file(path, progress_limit, calls, m);
+    return st;
+}
+
 int main(int argc, char **argv) {
     static const char *data_names[] = {"Y.txt", "trn_X.txt", "trn_X_Y.txt", "trn_filter_labels.txt"};
     static const char *data_seeds[] = {"cat\ndog\nbird\n", "small cat\nbig dog\nsmall bird\ncat and dog\n",
@@ -317,11 +332,7 @@ int main(int argc, char **argv) {
                 write_file(path, &s);
                 free(s.data);
             }
-            snprintf(config_path, sizeof config_path, "%s/config.json", mut_dir);
-            { static const char *c = "{\"data\": {\"dir\": \".\"}, \"features\": {\"hash_bits\": 10}}"; buf_set(&cfg, c, strlen(c)); }
-            write_file(config_path, &cfg);
-            m = NULL;
-            st = lever_train_file(config_path, progress_limit, &calls, &m);
+            st = train_dir(mut_dir, &calls, &m);
             record(1, st, m);
         } else if (t == 3) { /* special inputs */
             int kind = (int)pick(6), calls = 0;
@@ -346,10 +357,7 @@ int main(int argc, char **argv) {
                 memcpy(s.data + keep, "\nbig dog\nsmall bird\ncat and dog\n", 33);
                 s.len = keep + 33;
                 write_dataset(mut_dir, data_names, data_seeds, 1, &s);
-                snprintf(config_path, sizeof config_path, "%s/config.json", mut_dir);
-                { static const char *c = "{\"data\": {\"dir\": \".\"}, \"features\": {\"hash_bits\": 10}}"; buf_set(&cfg, c, strlen(c)); }
-                write_file(config_path, &cfg);
-                st = lever_train_file(config_path, progress_limit, &calls, &m);
+                st = train_dir(mut_dir, &calls, &m);
                 record(3, st, m);
             } else if (kind == 2) { /* NUL escapes inside JSON strings (paths, method, keys) */
                 static const char *nul_configs[] = {
@@ -368,10 +376,7 @@ int main(int argc, char **argv) {
                 buf_set(&s, data_seeds[which], strlen(data_seeds[which]));
                 s.data[pick(s.len)] = 0;
                 write_dataset(mut_dir, data_names, data_seeds, which, &s);
-                snprintf(config_path, sizeof config_path, "%s/config.json", mut_dir);
-                { static const char *c = "{\"data\": {\"dir\": \".\"}, \"features\": {\"hash_bits\": 10}}"; buf_set(&cfg, c, strlen(c)); }
-                write_file(config_path, &cfg);
-                st = lever_train_file(config_path, progress_limit, &calls, &m);
+                st = train_dir(mut_dir, &calls, &m);
                 record(3, st, m);
             } else if (kind == 4) { /* headers claiming huge row or column counts */
                 static const char *headers[] = {"1000000000000 3\n", "9223372036854775807 3\n", "4 9223372036854775807\n",
@@ -382,10 +387,7 @@ int main(int argc, char **argv) {
                 memcpy(s.data + s.len, "0:1\n1:1\n2:1\n0:1 1:1\n", 20);
                 s.len += 20;
                 write_dataset(mut_dir, data_names, data_seeds, 2, &s);
-                snprintf(config_path, sizeof config_path, "%s/config.json", mut_dir);
-                { static const char *c = "{\"data\": {\"dir\": \".\"}, \"features\": {\"hash_bits\": 10}}"; buf_set(&cfg, c, strlen(c)); }
-                write_file(config_path, &cfg);
-                st = lever_train_file(config_path, progress_limit, &calls, &m);
+                st = train_dir(mut_dir, &calls, &m);
                 record(3, st, m);
             } else { /* special files as model, config and data file */
                 const char *special = "/dev/null";
