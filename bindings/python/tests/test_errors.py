@@ -43,7 +43,7 @@ def test_missing_and_bad_model_files(tmp_path, tiny_config):
     data = bytearray((tmp_path / "good.lever").read_bytes())
     data[8] = 7
     (tmp_path / "v7.lever").write_bytes(bytes(data))
-    with pytest.raises(lever.VersionError, match="7.0"):
+    with pytest.raises(lever.VersionError, match=r"format 7\.\d"):
         lever.Model.load(tmp_path / "v7.lever")
 
 
