@@ -44,42 +44,61 @@ public struct StudentScorer: Sendable {
         }
     }
 
-    /// Per text, the candidate labels with their teacher cosines: the teacher's top labels, then the
-    /// lexical source's labels not already there.
-    func candidates(_ features: SparseMatrix, teacherQueries tq: [Float], k: Int, exclude: SparseMatrix?,
-                    threads: Int, progress: Progress) throws(LeverError) -> [[(Int32, Float)]] {
-        let n = features.rows, d = dim
+    typealias Lists = [[(Int32, Float)]]
+
+    /// The teacher's top labels (at least k) and, when `withLexical` and the source is on, the lexical
+    /// source's labels for featurised texts, each best first by its own score.
+    func sourceLists(_ features: SparseMatrix, teacherQueries tq: [Float], k: Int, exclude: SparseMatrix?,
+                     withLexical: Bool, threads: Int,
+                     progress: Progress) throws(LeverError) -> (teacher: Lists, lexical: Lists?) {
         let teacherK = predictShortlist > 0 ? min(predictShortlist, numLabels) : numLabels
-        var lists = try DenseScorer.topK(queries: tq, count: n, labels: teacher.labelEmbeddings, numLabels: numLabels,
-                                         dim: d, k: max(k, teacherK), exclude: exclude, threads: threads,
-                                         progress: progress, stage: "student-shortlist")
-        guard let lexical, lexicalShortlist > 0, teacherK < numLabels else { return lists }
+        let lists = try DenseScorer.topK(queries: tq, count: features.rows, labels: teacher.labelEmbeddings,
+                                         numLabels: numLabels, dim: dim, k: max(k, teacherK), exclude: exclude,
+                                         threads: threads, progress: progress, stage: "student-shortlist")
+        guard withLexical, let lexical, lexicalShortlist > 0 else { return (lists, nil) }
         let lex = try lexical.predict(features, k: lexicalShortlist, exclude: exclude, threads: threads,
                                       progress: progress, stage: "student-lexical")
-        for i in 0..<n where !lex[i].isEmpty {
-            let have = Set(lists[i].map { $0.0 })
-            tq.withUnsafeBufferPointer { q in
-                for (l, _) in lex[i] where !have.contains(l) { lists[i].append((l, cosine(Int(l), q.baseAddress! + i * d))) }
+        return (lists, lex)
+    }
+
+    /// The candidates: each text's teacher labels, then its lexical labels not already there (with
+    /// their teacher cosines).
+    func merged(teacher lists: Lists, lexical lex: Lists?, teacherQueries tq: [Float]) -> Lists {
+        guard let lex else { return lists }
+        var out = lists
+        let d = dim
+        tq.withUnsafeBufferPointer { q in
+            for i in 0..<out.count where !lex[i].isEmpty {
+                let have = Set(out[i].map { $0.0 })
+                for (l, _) in lex[i] where !have.contains(l) {
+                    out[i].append((l, cosine(Int(l), q.baseAddress! + i * d)))
+                }
             }
         }
-        return lists
+        return out
+    }
+
+    /// Per text, the candidate labels with their teacher cosines (the lexical source adds labels only
+    /// when the teacher's list does not already hold every label).
+    func candidates(_ features: SparseMatrix, teacherQueries tq: [Float], k: Int, exclude: SparseMatrix?,
+                    threads: Int, progress: Progress) throws(LeverError) -> Lists {
+        let exact = predictShortlist == 0 || predictShortlist >= numLabels
+        let (lists, lex) = try sourceLists(features, teacherQueries: tq, k: k, exclude: exclude, withLexical: !exact,
+                                           threads: threads, progress: progress)
+        return merged(teacher: lists, lexical: lex, teacherQueries: tq)
     }
 
     /// Each candidate source's lists for featurised texts, best first by the source's own score, and
     /// their union (for shortlist recall reports): ("teacher", ...), ("lexical", ...), ("union", ...).
     func candidateSources(_ features: SparseMatrix, exclude: SparseMatrix?,
-                          threads: Int) throws(LeverError) -> [(name: String, lists: [[(Int32, Float)]])] {
+                          threads: Int) throws(LeverError) -> [(name: String, lists: Lists)] {
         let tq = teacher.embed(features, threads: threads)
-        let teacherK = predictShortlist > 0 ? min(predictShortlist, numLabels) : numLabels
-        var out: [(name: String, lists: [[(Int32, Float)]])] = []
-        out.append(("teacher", try DenseScorer.topK(queries: tq, count: features.rows, labels: teacher.labelEmbeddings,
-                                                    numLabels: numLabels, dim: dim, k: teacherK, exclude: exclude,
-                                                    threads: threads, progress: .silent, stage: "teacher")))
-        if let lexical, lexicalShortlist > 0 {
-            out.append(("lexical", try lexical.predict(features, k: lexicalShortlist, exclude: exclude, threads: threads)))
-        }
-        out.append(("union", try candidates(features, teacherQueries: tq, k: 1, exclude: exclude, threads: threads,
-                                            progress: .silent)))
+        let (lists, lex) = try sourceLists(features, teacherQueries: tq, k: 1, exclude: exclude, withLexical: true,
+                                           threads: threads, progress: .silent)
+        var out: [(name: String, lists: Lists)] = [("teacher", lists)]
+        if let lex { out.append(("lexical", lex)) }
+        let exact = predictShortlist == 0 || predictShortlist >= numLabels
+        out.append(("union", merged(teacher: lists, lexical: exact ? nil : lex, teacherQueries: tq)))
         return out
     }
 
