@@ -1,16 +1,48 @@
 /* Resident memory must stay flat in a long-running host. Makes a synthetic dataset (2,000 rows,
  * 200 labels) in WORK_DIR, then: repeated train + free (kNN and LEVER), and 200 predictions of 1,000
- * texts on one LEVER model. Fails when VmRSS grows by more than LIMIT_KIB after warm-up. Prints the
- * resident memory after 1, 100 and 200 predict calls and along the training rounds.
+ * texts on one LEVER model. Two measures after warm-up:
+ * - heap bytes in use (glibc mallinfo2, summed over all arenas): what a leak grows. Fails above
+ *   LEAK_LIMIT_KIB. Exact, so it catches even a small per-call leak.
+ * - VmRSS: what the host sees. glibc's per-thread arenas keep freed pages for reuse, so resident memory
+ *   rises for a few rounds to a plateau that depends on thread timing; it fails above RSS_LIMIT_KIB.
+ * Prints both along the rounds and calls.
  * Usage: test_memory WORK_DIR */
 #include "lever.h"
 
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+#include <malloc.h>
+#define HAVE_MALLINFO2 1
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum { ROWS = 2000, LABELS = 200, N_TEXTS = 1000, K = 10, CALLS = 200, WARMUP = 20 };
-enum { LIMIT_KIB = 8 * 1024 };
+enum { RSS_LIMIT_KIB = 8 * 1024, LEAK_LIMIT_KIB = 512 };
+
+/* Heap bytes in use, in KiB, or -1 where glibc's mallinfo2 is missing (the RSS check still runs). */
+static long heap_kib(void) {
+#ifdef HAVE_MALLINFO2
+    struct mallinfo2 info = mallinfo2();
+    return (long)((info.uordblks + info.hblkhd) / 1024);
+#else
+    return -1;
+#endif
+}
+
+/* Fails (returns 1) when the RSS or the in-use heap grew past its limit between two points. */
+static int check_growth(const char *what, long rss0, long rss1, long heap0, long heap1) {
+    int failed = 0;
+    if (rss1 - rss0 > RSS_LIMIT_KIB) {
+        fprintf(stderr, "FAIL: %s grows resident memory by %ld KiB\n", what, rss1 - rss0);
+        failed = 1;
+    }
+    if (heap0 >= 0 && heap1 - heap0 > LEAK_LIMIT_KIB) {
+        fprintf(stderr, "FAIL: %s leaks: %ld KiB more heap in use\n", what, heap1 - heap0);
+        failed = 1;
+    }
+    return failed;
+}
 
 static long rss_kib(void) {
     char line[256];
@@ -59,7 +91,8 @@ static void make_dataset(const char *dir) {
 
 /* Trains `rounds` times from `config` (freeing each model); fails on growth after `warmup` rounds. */
 static int train_loop(const char *config, const char *name, int rounds, int warmup) {
-    long first = 0, base = 0, mid = 0, last = 0;
+    long first = 0, base = 0, mid = 0, last = 0, heap_base = 0, heap_last = 0;
+    char what[64];
     int round;
     for (round = 1; round <= rounds; round++) {
         lever_model *m = NULL;
@@ -69,14 +102,15 @@ static int train_loop(const char *config, const char *name, int rounds, int warm
         }
         lever_model_free(m);
         if (round == 1) first = rss_kib();
-        if (round == warmup) base = rss_kib();
+        if (round == warmup) { base = rss_kib(); heap_base = heap_kib(); }
         if (round == rounds / 2) mid = rss_kib();
-        if (round == rounds) last = rss_kib();
+        if (round == rounds) { last = rss_kib(); heap_last = heap_kib(); }
     }
-    printf("train + free %s: VmRSS after 1 / %d / %d rounds: %ld / %ld / %ld KiB (growth after warm-up %ld KiB)\n",
-           name, rounds / 2, rounds, first, mid, last, last - base);
-    if (last - base > LIMIT_KIB) { fprintf(stderr, "FAIL: train + free (%s) grows resident memory\n", name); return 1; }
-    return 0;
+    printf("train + free %s: VmRSS after 1 / %d / %d rounds: %ld / %ld / %ld KiB (growth after warm-up %ld KiB); "
+           "heap in use after %d / %d rounds: %ld / %ld KiB\n", name, rounds / 2, rounds, first, mid, last,
+           last - base, warmup, rounds, heap_base, heap_last);
+    snprintf(what, sizeof what, "train + free (%s)", name);
+    return check_growth(what, base, last, heap_base, heap_last);
 }
 
 int main(int argc, char **argv) {
@@ -86,7 +120,7 @@ int main(int argc, char **argv) {
     static float scores[N_TEXTS * K];
     char knn[4096], lever[4096];
     lever_model *model = NULL;
-    long base = 0, at1 = 0, at100 = 0, at200 = 0;
+    long base = 0, at1 = 0, at100 = 0, at200 = 0, heap_base = 0, heap_last = 0;
     int call, i, failed = 0;
     if (argc != 2) { fprintf(stderr, "usage: %s WORK_DIR\n", argv[0]); return 2; }
     make_dataset(argv[1]);
@@ -94,7 +128,7 @@ int main(int argc, char **argv) {
     snprintf(lever, sizeof lever, "{\"data\": {\"dir\": \"%s\"}, \"method\": \"lever\", "
              "\"teacher\": {\"epochs\": 1}, \"student\": {\"epochs\": 1}}", argv[1]);
     failed |= train_loop(knn, "knn", 40, 5);
-    failed |= train_loop(lever, "lever", 12, 3);
+    failed |= train_loop(lever, "lever", 24, 8);
 
     if (lever_train(lever, NULL, NULL, &model) != LEVER_OK) {
         fprintf(stderr, "train: %s\n", lever_last_error());
@@ -110,13 +144,14 @@ int main(int argc, char **argv) {
             return 1;
         }
         if (call == 1) at1 = rss_kib();
-        if (call == WARMUP) base = rss_kib();
+        if (call == WARMUP) { base = rss_kib(); heap_base = heap_kib(); }
         if (call == 100) at100 = rss_kib();
-        if (call == CALLS) at200 = rss_kib();
+        if (call == CALLS) { at200 = rss_kib(); heap_last = heap_kib(); }
     }
     printf("predict %d x %d texts: VmRSS after 1 / 100 / 200 calls: %ld / %ld / %ld KiB "
-           "(growth after warm-up %ld KiB)\n", CALLS, N_TEXTS, at1, at100, at200, at200 - base);
-    if (at200 - base > LIMIT_KIB) { fprintf(stderr, "FAIL: predict loop grows resident memory\n"); failed = 1; }
+           "(growth after warm-up %ld KiB); heap in use after %d / %d calls: %ld / %ld KiB\n", CALLS, N_TEXTS,
+           at1, at100, at200, at200 - base, WARMUP, CALLS, heap_base, heap_last);
+    failed |= check_growth("predict loop", base, at200, heap_base, heap_last);
     lever_model_free(model);
     return failed;
 }
