@@ -14,6 +14,7 @@ struct Lever: ParsableCommand {
     )
 
     static func main() {
+        BLASKernel.restartWithAdvisedKernelIfNeeded()
         main(attachingNegativeNumbers(Array(CommandLine.arguments.dropFirst())))
     }
 }

@@ -1,7 +1,7 @@
 import CLever
 
 /// Row-major single-precision matrix products through OpenBLAS.
-enum BLAS {
+public enum BLAS {
     /// C (m x n) = alpha * op(A) * op(B) + beta * C, all row-major. op(A) is m x k, op(B) is k x n.
     static func gemm(_ a: UnsafePointer<Float>, transA: Bool = false, _ b: UnsafePointer<Float>, transB: Bool = false,
                      _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0) {
@@ -12,6 +12,13 @@ enum BLAS {
                     b, Int32(transB ? k : n),
                     beta, c, Int32(n))
     }
+
+    /// The kernel OpenBLAS is running ("Haswell", "SkylakeX", "Prescott", ...).
+    public static var kernel: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
+
+    /// The kernel to ask for with OPENBLAS_CORETYPE when OpenBLAS fell back to a generic one on a CPU
+    /// with AVX2 or AVX-512, else nil (see `clever_blas_kernel_advice`).
+    public static var kernelAdvice: String? { clever_blas_kernel_advice().map { String(cString: $0) } }
 
     /// Measures this machine's sgemm rate (GFLOP/s) on square matrices of size `n`.
     public static func measureGemmRate(n: Int = 1024, repeats: Int = 3) -> Double {

@@ -76,7 +76,42 @@ def _load(candidates):
                       ". Build it with scripts/build.sh and set LEVER_LIBRARY, or reinstall the package.")
 
 
-lib = _load(list(_candidates()))
+def _advised_blas_kernel():
+    """The OpenBLAS kernel for this CPU when OpenBLAS is not loaded yet and the user chose none.
+
+    OpenBLAS picks its kernel once, when it loads, and an OpenBLAS older than the CPU (Debian 12's
+    0.3.21 on recent Xeons) falls back to a generic SSE kernel that runs sgemm 3-5x slower. The CLI
+    handles this itself; here OPENBLAS_CORETYPE is set only while liblever (and so OpenBLAS) loads, and
+    the environment is restored afterwards. LEVER_KEEP_BLAS_KERNEL=1 turns this off."""
+    if "OPENBLAS_CORETYPE" in os.environ or os.environ.get("LEVER_KEEP_BLAS_KERNEL"):
+        return None
+    try:
+        with open("/proc/self/maps") as f:
+            if "libopenblas" in f.read():
+                return None
+        with open("/proc/cpuinfo") as f:
+            flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
+    except OSError:
+        return None
+    if {"avx512f", "avx512vl", "avx512bw", "avx512dq"} <= set(flags):
+        return "SkylakeX"
+    if {"avx2", "fma"} <= set(flags):
+        return "Haswell"
+    return None
+
+
+def _load_with_blas_kernel(candidates):
+    kernel = _advised_blas_kernel()
+    if kernel is None:
+        return _load(candidates)
+    os.environ["OPENBLAS_CORETYPE"] = kernel
+    try:
+        return _load(candidates)
+    finally:
+        del os.environ["OPENBLAS_CORETYPE"]
+
+
+lib = _load_with_blas_kernel(list(_candidates()))
 
 _model_p = ctypes.c_void_p
 _SIGNATURES = {
