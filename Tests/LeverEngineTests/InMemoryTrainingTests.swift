@@ -83,8 +83,9 @@ final class InMemoryTrainingTests: XCTestCase {
                 if let values {
                     return try values.withUnsafeBufferPointer { v in
                         try SparseMatrix.fromCSR(rows: rows, cols: cols, indptr: p.baseAddress, ids: i.baseAddress,
-                                                 values: .given(v.baseAddress!), what: "labels", indptrName: "label_indptr",
-                                                 idsName: "label_ids", allowDuplicates: duplicates)
+                                                 values: .given(v.baseAddress!), what: "labels",
+                                                 indptrName: "label_indptr", idsName: "label_ids",
+                                                 allowDuplicates: duplicates)
                     }
                 }
                 return try SparseMatrix.fromCSR(rows: rows, cols: cols, indptr: p.baseAddress, ids: i.baseAddress,
@@ -109,9 +110,13 @@ final class InMemoryTrainingTests: XCTestCase {
         ids[17] = -1
         assertLeverError(.invalidArgument, ["row 17", "label id -1"]) { try csr(rows: 18, cols: 50, indptr, ids) }
         indptr[5] = 3
-        assertLeverError(.invalidArgument, ["label_indptr: row 4: offsets decrease"]) { try csr(rows: 18, cols: 50, indptr, ids) }
+        assertLeverError(.invalidArgument, ["label_indptr: row 4: offsets decrease"]) {
+            try csr(rows: 18, cols: 50, indptr, ids)
+        }
         assertLeverError(.invalidArgument, ["label_indptr[0] is 1"]) { try csr(rows: 1, cols: 5, [1, 2], [0, 0]) }
-        assertLeverError(.invalidArgument, ["row 0: label id 3 appears twice"]) { try csr(rows: 1, cols: 5, [0, 2], [3, 3]) }
+        assertLeverError(.invalidArgument, ["row 0: label id 3 appears twice"]) {
+            try csr(rows: 1, cols: 5, [0, 2], [3, 3])
+        }
         XCTAssertEqual(try csr(rows: 1, cols: 5, [0, 2], [3, 3], duplicates: true).nnz, 2)
         for bad: Float in [0, -1, .nan, .infinity] {
             assertLeverError(.invalidArgument, ["row 0: label id 3 has value", "finite and > 0"]) {
@@ -127,8 +132,9 @@ final class InMemoryTrainingTests: XCTestCase {
         }
         assertLeverError(.invalidArgument, ["label_ids is NULL but label_indptr[1] is 1"]) {
             try [Int64(0), 1].withUnsafeBufferPointer { p in
-                try SparseMatrix.fromCSR(rows: 1, cols: 1, indptr: p.baseAddress, ids: nil, values: .ones, what: "labels",
-                                         indptrName: "label_indptr", idsName: "label_ids", allowDuplicates: false)
+                try SparseMatrix.fromCSR(rows: 1, cols: 1, indptr: p.baseAddress, ids: nil, values: .ones,
+                                         what: "labels", indptrName: "label_indptr", idsName: "label_ids",
+                                         allowDuplicates: false)
             }
         }
     }

@@ -34,7 +34,9 @@ final class ModelInfoTests: XCTestCase {
                 return XCTFail("no train_seconds in \(info)")
             }
             XCTAssertGreaterThan(seconds, 0)
-            guard case .object(let stages)? = info["training"]?["stage_seconds"] else { return XCTFail("no stage_seconds") }
+            guard case .object(let stages)? = info["training"]?["stage_seconds"] else {
+                return XCTFail("no stage_seconds")
+            }
             XCTAssertEqual(stages.keys, ["features", "teacher", "teacher-view", "student"])
         }
     }
@@ -91,7 +93,9 @@ final class ModelInfoTests: XCTestCase {
             for c in 0..<dim { norm += labels[c] * labels[c] }
             XCTAssertEqual(norm, 1, accuracy: 1e-4)
             XCTAssertEqual(Array(q[3 * dim ..< 4 * dim]), [Float](repeating: 0, count: dim))  // no features
-            assertLeverError(.invalidArgument, ["outside the model's 0..<4"]) { try m.labelEmbeddings(first: 3, count: 2) }
+            assertLeverError(.invalidArgument, ["outside the model's 0..<4"]) {
+                try m.labelEmbeddings(first: 3, count: 2)
+            }
         }
         let knn = try train(d, method: "knn")
         XCTAssertNil(knn.embeddingDimension)

@@ -28,9 +28,9 @@ final class PredictOptionsTests: XCTestCase {
                 // The other labels keep their order and scores.
                 XCTAssertEqual(row.map { $0.0 }, plain[i].filter { !banned.contains($0.0) }.map { $0.0 }, m.method)
             }
+            let oneRow = SparseMatrix(rows: 1, cols: 4, indptr: [0, 0], indices: [], values: [])
             assertLeverError(.invalidArgument, ["exclude has 1 rows"]) {
-                try m.predict(texts, k: 4, options: PredictOptions(exclude: SparseMatrix(rows: 1, cols: 4, indptr: [0, 0],
-                                                                                       indices: [], values: [])))
+                try m.predict(texts, k: 4, options: PredictOptions(exclude: oneRow))
             }
         }
     }
@@ -59,7 +59,8 @@ final class PredictOptionsTests: XCTestCase {
             let auto = try m.predict(many, k: 3, options: PredictOptions())
             for other in [two, auto] {
                 XCTAssertEqual(one.map { $0.map { $0.0 } }, other.map { $0.map { $0.0 } }, m.method)
-                XCTAssertEqual(one.map { $0.map { $0.1.bitPattern } }, other.map { $0.map { $0.1.bitPattern } }, m.method)
+                XCTAssertEqual(one.map { $0.map { $0.1.bitPattern } }, other.map { $0.map { $0.1.bitPattern } },
+                               m.method)
             }
         }
     }

@@ -6,7 +6,8 @@ import Glibc
 // What a host can ask a model: its JSON description, a label's id by text, its embeddings.
 
 @c @implementation
-public func lever_model_info_json(_ model: OpaquePointer?, _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> lever_status {
+public func lever_model_info_json(_ model: OpaquePointer?,
+                                  _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> lever_status {
     guarded { () throws(LeverError) in
         let m = try liveModel(model)
         guard let out else { throw .invalidArgument("out is NULL") }
@@ -47,13 +48,15 @@ private func embeddingDim(_ m: LeverModel, _ dim: Int) throws(LeverError) -> Int
     guard let d = m.embeddingDimension else {
         throw .invalidArgument("model: method \"\(m.method)\" has no text encoder, so no embeddings")
     }
-    guard dim == d else { throw .invalidArgument("dim is \(UInt(bitPattern: dim)) but the model's embeddings have \(d)") }
+    guard dim == d else {
+        throw .invalidArgument("dim is \(UInt(bitPattern: dim)) but the model's embeddings have \(d)")
+    }
     return d
 }
 
 @c @implementation
-public func lever_model_embed_texts(_ model: OpaquePointer?, _ texts: UnsafePointer<UnsafePointer<CChar>?>?, _ n_texts: Int,
-                                    _ out: UnsafeMutablePointer<Float>?, _ dim: Int) -> lever_status {
+public func lever_model_embed_texts(_ model: OpaquePointer?, _ texts: UnsafePointer<UnsafePointer<CChar>?>?,
+                                    _ n_texts: Int, _ out: UnsafeMutablePointer<Float>?, _ dim: Int) -> lever_status {
     guarded { () throws(LeverError) in
         let m = try liveModel(model)
         let d = try embeddingDim(m, dim)
@@ -67,8 +70,8 @@ public func lever_model_embed_texts(_ model: OpaquePointer?, _ texts: UnsafePoin
 }
 
 @c @implementation
-public func lever_model_embed_labels(_ model: OpaquePointer?, _ first: Int, _ count_: Int, _ out: UnsafeMutablePointer<Float>?,
-                                     _ dim: Int) -> lever_status {
+public func lever_model_embed_labels(_ model: OpaquePointer?, _ first: Int, _ count_: Int,
+                                     _ out: UnsafeMutablePointer<Float>?, _ dim: Int) -> lever_status {
     guarded { () throws(LeverError) in
         let m = try liveModel(model)
         _ = try embeddingDim(m, dim)

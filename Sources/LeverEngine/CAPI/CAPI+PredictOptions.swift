@@ -86,8 +86,9 @@ func predictInto(_ model: OpaquePointer?, _ texts: UnsafePointer<UnsafePointer<C
 }
 
 @c @implementation
-public func lever_model_predict_ex(_ model: OpaquePointer?, _ texts: UnsafePointer<UnsafePointer<CChar>?>?, _ n_texts: Int,
-                                   _ k: Int, _ options: UnsafePointer<lever_predict_options>?,
-                                   _ labels: UnsafeMutablePointer<Int64>?, _ scores: UnsafeMutablePointer<Float>?) -> lever_status {
+public func lever_model_predict_ex(_ model: OpaquePointer?, _ texts: UnsafePointer<UnsafePointer<CChar>?>?,
+                                   _ n_texts: Int, _ k: Int, _ options: UnsafePointer<lever_predict_options>?,
+                                   _ labels: UnsafeMutablePointer<Int64>?,
+                                   _ scores: UnsafeMutablePointer<Float>?) -> lever_status {
     guarded { () throws(LeverError) in try predictInto(model, texts, n_texts, k, options, labels, scores) }
 }

@@ -18,17 +18,23 @@ extension SparseMatrix {
                         values: CSRValues, what: String, indptrName: String, idsName: String,
                         allowDuplicates: Bool) throws(LeverError) -> SparseMatrix {
         guard let indptr else { throw .invalidArgument("\(indptrName) is NULL") }
-        guard cols <= Int(Int32.max) else { throw .invalidArgument("\(what): \(cols) labels is more than this build supports") }
+        guard cols <= Int(Int32.max) else {
+            throw .invalidArgument("\(what): \(cols) labels is more than this build supports")
+        }
         guard indptr[0] == 0 else { throw .invalidArgument("\(indptrName)[0] is \(indptr[0]); it must be 0") }
         for r in 0..<rows where indptr[r + 1] < indptr[r] {
             throw .invalidArgument("\(indptrName): row \(r): offsets decrease (\(indptr[r]) then \(indptr[r + 1]))")
         }
         let total = indptr[rows]
         // Each entry costs an Int32 id and a Float value here.
-        guard total <= Int64(Int.max / 8) else { throw .invalidArgument("\(indptrName)[\(rows)] = \(total) is too large") }
+        guard total <= Int64(Int.max / 8) else {
+            throw .invalidArgument("\(indptrName)[\(rows)] = \(total) is too large")
+        }
         let nnz = Int(total)
         try Memory.check(nnz * 8, "\(what): \(nnz) entries")
-        guard nnz == 0 || ids != nil else { throw .invalidArgument("\(idsName) is NULL but \(indptrName)[\(rows)] is \(nnz)") }
+        guard nnz == 0 || ids != nil else {
+            throw .invalidArgument("\(idsName) is NULL but \(indptrName)[\(rows)] is \(nnz)")
+        }
         var m = SparseMatrix(rows: rows, cols: cols, indptr: [Int](repeating: 0, count: rows + 1),
                              indices: [], values: [])
         m.indices.reserveCapacity(nnz)
@@ -49,7 +55,8 @@ extension SparseMatrix {
                 if case .given(let p) = values {
                     v = p[j]
                     guard v.isFinite && v > 0 else {
-                        throw .invalidArgument("\(what): row \(r): label id \(id) has value \(v); values must be finite and > 0")
+                        throw .invalidArgument("\(what): row \(r): label id \(id) has value \(v);"
+                                               + " values must be finite and > 0")
                     }
                 }
                 m.indices.append(Int32(id))

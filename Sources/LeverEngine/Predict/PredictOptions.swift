@@ -25,7 +25,8 @@ extension LeverModel {
     public func predict(_ texts: [String], k: Int, options: PredictOptions,
                         progress: Progress = .silent) throws(LeverError) -> [[(Int32, Float)]] {
         if let e = options.exclude, e.rows != texts.count || e.cols != numLabels {
-            throw .invalidArgument("exclude has \(e.rows) rows x \(e.cols) labels; expected \(texts.count) x \(numLabels)")
+            throw .invalidArgument("exclude has \(e.rows) rows x \(e.cols) labels;"
+                                   + " expected \(texts.count) x \(numLabels)")
         }
         var rows = try predict(texts, k: k, threads: options.resolvedThreads(texts.count), exclude: options.exclude,
                                progress: progress)
