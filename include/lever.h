@@ -134,6 +134,99 @@ lever_status lever_model_label_text(const lever_model *model, size_t label, cons
 lever_status lever_model_predict(const lever_model *model, const char *const *texts, size_t n_texts,
                                  size_t k, int64_t *labels, float *scores);
 
+/* ---- In-memory training, model info and lookup, embeddings, prediction options ------------------- */
+
+/**
+ * Trains a model from data in memory; the same data and config give the same model as lever_train
+ * on files holding them. `config_json` is a run config WITHOUT a `data` section (one is refused with
+ * LEVER_ERR_CONFIG naming the key); its `output` section is ignored. The data:
+ * - `texts`: n_rows training texts (n_rows >= 1);
+ * - the label rows in CSR form: `label_indptr` holds n_rows + 1 offsets (label_indptr[0] = 0,
+ *   non-decreasing), row r's label ids are label_ids[label_indptr[r] .. label_indptr[r+1]-1], each in
+ *   0 .. n_labels-1 and at most once per row; `label_values` (same length as label_ids, each finite
+ *   and > 0) or NULL for all 1 (as `id:1` in a label file). label_ids may be NULL when no row has labels;
+ * - `label_texts`: n_labels label texts (n_labels >= 1), label id i being label_texts[i].
+ * Every string must be valid UTF-8. Bad arguments give LEVER_ERR_INVALID_ARG with a message naming
+ * the argument and row ("labels: row 17: label id 99 is outside 0..<50"); sizes that cannot be held
+ * in memory give LEVER_ERR_NO_MEMORY. No test split is needed. `progress` may be NULL. The arrays are
+ * only read during the call. On success *out owns a new model.
+ */
+lever_status lever_train_memory(const char *config_json, const char *const *texts, size_t n_rows,
+                                const int64_t *label_indptr, const int64_t *label_ids, const float *label_values,
+                                const char *const *label_texts, size_t n_labels, lever_progress_fn progress,
+                                void *user_data, lever_model **out);
+
+/**
+ * A JSON object describing the model: "format_version" (the model-file format this library writes),
+ * "library_version", "method" ("knn", "teacher" or "lever"), "num_labels", "feature_dimension",
+ * "embedding_dimension" (null for knn), "parts" (the featuriser settings and, by method, "knn", or
+ * "teacher" {dim, vocabulary_rows} and "student" {fine_tuned_encoder, sparse_term_entries,
+ * lexical_source, predict_shortlist, lexical_shortlist, fusion}), "config" (the full config the model
+ * was trained with) and "training" (train_seconds, stage_seconds, rows, labels, label_entries,
+ * threads; null for a model file written before these were recorded). On success *out is a new
+ * NUL-terminated UTF-8 string owned by the caller: release it with lever_string_free.
+ */
+lever_status lever_model_info_json(const lever_model *model, char **out);
+
+/** Releases a string returned by Lever (lever_model_info_json). NULL is a no-op. */
+void lever_string_free(char *string);
+
+/**
+ * The id of the label whose text is exactly `text` (byte for byte; the lowest id when several labels
+ * share the text). A text no label has is not an error: *out is then -1 and the status LEVER_OK.
+ * The first lookup on a model builds an index of its label texts. Thread-safe on a shared model.
+ */
+lever_status lever_model_label_id(const lever_model *model, const char *text, int64_t *out);
+
+/**
+ * The dimension of the model's embeddings (the teacher encoder's): 0 for a knn model, which has no
+ * encoder.
+ */
+lever_status lever_model_embedding_dim(const lever_model *model, size_t *out);
+
+/**
+ * Embeds `n_texts` texts with the teacher encoder (the one the teacher shortlist scores with; for
+ * "lever" models the student's own fine-tuned encoder is not used): writes n_texts x dim floats,
+ * row-major, each row of unit length (zero for a text without known features), to `out`. `dim` is the
+ * row length of `out` and must equal lever_model_embedding_dim. A knn model gives
+ * LEVER_ERR_INVALID_ARG. Thread-safe on a shared model.
+ */
+lever_status lever_model_embed_texts(const lever_model *model, const char *const *texts, size_t n_texts,
+                                     float *out, size_t dim);
+
+/**
+ * The teacher's embeddings of labels first .. first+count-1: count x dim floats, row-major, unit rows,
+ * to `out` (`dim` as for lever_model_embed_texts). A label's teacher score for a text is the dot product
+ * of the two embeddings. A range outside the labels or a knn model gives LEVER_ERR_INVALID_ARG.
+ */
+lever_status lever_model_embed_labels(const lever_model *model, size_t first, size_t count, float *out,
+                                      size_t dim);
+
+/**
+ * Options of lever_model_predict_ex. Versioned by `struct_size`: always fill it with
+ * lever_predict_options_init, then set fields. Later versions only add fields at the end; a library
+ * given a larger struct than it knows refuses it unless the unknown bytes are zero.
+ */
+typedef struct lever_predict_options {
+    uint32_t struct_size;          /**< sizeof(lever_predict_options), set by lever_predict_options_init */
+    uint32_t threads;              /**< worker threads; 0 = the default of lever_model_predict; at most 1024 */
+    int32_t has_score_floor;       /**< non-zero: labels scoring below score_floor are not returned */
+    float score_floor;             /**< finite; slots that would hold such labels hold label -1, score 0 */
+    const int64_t *exclude_indptr; /**< NULL, or n_texts + 1 offsets into exclude_ids (CSR, like label_indptr) */
+    const int64_t *exclude_ids;    /**< label ids row i never returns (0 .. num_labels-1; repeats allowed) */
+} lever_predict_options;
+
+/** Sets the defaults (no floor, no exclusions, default threads) and struct_size. NULL is a no-op. */
+void lever_predict_options_init(lever_predict_options *options);
+
+/**
+ * As lever_model_predict, with options (NULL: the defaults, which is lever_model_predict). Rows are
+ * best first; excluded labels and labels below the floor leave their slots to the next labels, and
+ * slots with no label left hold label -1 and score 0. Results do not depend on the thread count.
+ */
+lever_status lever_model_predict_ex(const lever_model *model, const char *const *texts, size_t n_texts, size_t k,
+                                    const lever_predict_options *options, int64_t *labels, float *scores);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,6 +2,7 @@
  * as C99 and as C++ with -Wall -Wextra -Werror. Usage: test_capi DATA_DIR WORK_DIR */
 #include "lever.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,214 @@ static int cancel_at_once(const char *stage, double fraction, const char *messag
     (void)message;
     *(int *)user_data += 1;
     return 1;
+}
+
+/* In-memory training, model info, label lookup, embeddings and prediction options (lever_train_memory
+ * and after). Trains its own models from arrays. */
+static void test_memory_api(void) {
+    const char *texts[4] = {"small cat", "big dog", "small bird", "cat and dog"};
+    const char *label_texts[3] = {"cat", "dog", "bird"};
+    const int64_t indptr[5] = {0, 1, 2, 3, 5};
+    const int64_t ids[5] = {0, 1, 2, 0, 1};
+    const float values[5] = {1.0f, 1.0f, 1.0f, 0.5f, 2.0f};
+    const char *knn_config = "{\"method\": \"knn\", \"knn\": {\"neighbours\": 2}, \"features\": {\"hash_bits\": 12}}";
+    const char *teacher_config = "{\"method\": \"teacher\", \"features\": {\"hash_bits\": 12}, "
+                                 "\"teacher\": {\"dim\": 8, \"epochs\": 3, \"batch_size\": 2, \"hard_negatives\": 1, "
+                                 "\"warmup_epochs\": 1, "
+                                 "\"cluster_size\": 2, \"cluster_size_max\": 4, \"min_df\": 1}}";
+    const char *inputs[2] = {"small cat", "big dog"};
+    lever_model *knn = NULL, *teacher = NULL, *freed = NULL;
+    int64_t labels[2 * 3], id = 0;
+    float scores[2 * 3], emb[4 * 8];
+    char *info = NULL;
+    size_t dim = 99;
+    int cancelled_calls = 0;
+    lever_predict_options opts;
+
+    /* Training from arrays: every argument checked. */
+    CHECK(lever_train_memory(knn_config, texts, 4, indptr, ids, values, label_texts, 3, count_progress, NULL, &knn)
+          == LEVER_OK);
+    CHECK(knn != NULL);
+    CHECK_ERR(lever_train_memory(NULL, texts, 4, indptr, ids, NULL, label_texts, 3, NULL, NULL, &freed),
+              LEVER_ERR_INVALID_ARG, "config_json");
+    CHECK_ERR(lever_train_memory(knn_config, texts, 4, indptr, ids, NULL, label_texts, 3, NULL, NULL, NULL),
+              LEVER_ERR_INVALID_ARG, "out");
+    CHECK_ERR(lever_train_memory("{\"data\": {\"dir\": \".\"}}", texts, 4, indptr, ids, NULL, label_texts, 3,
+                                 NULL, NULL, &freed), LEVER_ERR_CONFIG, "\"data\" is not allowed");
+    CHECK(freed == NULL);
+    CHECK_ERR(lever_train_memory(knn_config, NULL, 4, indptr, ids, NULL, label_texts, 3, NULL, NULL, &freed),
+              LEVER_ERR_INVALID_ARG, "texts is NULL");
+    CHECK_ERR(lever_train_memory(knn_config, texts, 0, indptr, ids, NULL, label_texts, 3, NULL, NULL, &freed),
+              LEVER_ERR_INVALID_ARG, "n_rows is 0");
+    CHECK_ERR(lever_train_memory(knn_config, texts, (size_t)-1, indptr, ids, NULL, label_texts, 3, NULL, NULL, &freed),
+              LEVER_ERR_INVALID_ARG, "n_rows");
+    CHECK_ERR(lever_train_memory(knn_config, texts, 4, indptr, ids, NULL, label_texts, 0, NULL, NULL, &freed),
+              LEVER_ERR_INVALID_ARG, "n_labels is 0");
+    CHECK_ERR(lever_train_memory(knn_config, texts, 4, indptr, ids, NULL, label_texts, (size_t)-1, NULL, NULL, &freed),
+              LEVER_ERR_INVALID_ARG, "n_labels");
+    CHECK_ERR(lever_train_memory(knn_config, texts, 4, indptr, ids, NULL, NULL, 3, NULL, NULL, &freed),
+              LEVER_ERR_INVALID_ARG, "label_texts is NULL");
+    CHECK_ERR(lever_train_memory(knn_config, texts, 4, NULL, ids, NULL, label_texts, 3, NULL, NULL, &freed),
+              LEVER_ERR_INVALID_ARG, "label_indptr is NULL");
+    CHECK_ERR(lever_train_memory(knn_config, texts, 4, indptr, NULL, NULL, label_texts, 3, NULL, NULL, &freed),
+              LEVER_ERR_INVALID_ARG, "label_ids is NULL");
+    CHECK_ERR(lever_train_memory(knn_config, texts, 4, indptr, ids, NULL, label_texts, 2, NULL, NULL, &freed),
+              LEVER_ERR_INVALID_ARG, "labels: row 2: label id 2 is outside 0..<2");
+    {
+        const int64_t decreasing[5] = {0, 2, 1, 3, 5};
+        const int64_t huge[5] = {0, 1, 2, 3, INT64_MAX};
+        const int64_t twice[5] = {0, 1, 2, 0, 0};
+        const float bad_values[5] = {1.0f, 1.0f, 1.0f, 0.0f, 1.0f};
+        const char *bad_text[4] = {"small cat", "\xc3\x28", "small bird", "cat and dog"};
+        const char *null_label[3] = {"cat", NULL, "bird"};
+        CHECK_ERR(lever_train_memory(knn_config, texts, 4, decreasing, ids, NULL, label_texts, 3, NULL, NULL, &freed),
+                  LEVER_ERR_INVALID_ARG, "label_indptr: row 1: offsets decrease");
+        CHECK_ERR(lever_train_memory(knn_config, texts, 4, huge, ids, NULL, label_texts, 3, NULL, NULL, &freed),
+                  LEVER_ERR_INVALID_ARG, "too large");
+        CHECK_ERR(lever_train_memory(knn_config, texts, 4, indptr, twice, NULL, label_texts, 3, NULL, NULL, &freed),
+                  LEVER_ERR_INVALID_ARG, "row 3: label id 0 appears twice");
+        CHECK_ERR(lever_train_memory(knn_config, texts, 4, indptr, ids, bad_values, label_texts, 3, NULL, NULL, &freed),
+                  LEVER_ERR_INVALID_ARG, "row 3: label id 0 has value 0");
+        CHECK_ERR(lever_train_memory(knn_config, bad_text, 4, indptr, ids, NULL, label_texts, 3, NULL, NULL, &freed),
+                  LEVER_ERR_INVALID_ARG, "texts[1] is not valid UTF-8");
+        CHECK_ERR(lever_train_memory(knn_config, texts, 4, indptr, ids, NULL, null_label, 3, NULL, NULL, &freed),
+                  LEVER_ERR_INVALID_ARG, "label_texts[1] is NULL");
+    }
+    CHECK_ERR(lever_train_memory(knn_config, texts, 4, indptr, ids, NULL, label_texts, 3, cancel_at_once,
+                                 &cancelled_calls, &freed), LEVER_ERR_CANCELLED, "cancelled");
+    CHECK(cancelled_calls == 1 && freed == NULL);
+    CHECK(lever_train_memory(teacher_config, texts, 4, indptr, ids, NULL, label_texts, 3, NULL, NULL, &teacher)
+          == LEVER_OK);
+    CHECK(lever_train_memory(knn_config, texts, 4, indptr, ids, NULL, label_texts, 3, NULL, NULL, &freed) == LEVER_OK);
+    lever_model_free(freed); /* from here on a stale handle */
+
+    /* Model info: a JSON text the caller frees. */
+    CHECK(lever_model_info_json(knn, &info) == LEVER_OK);
+    CHECK(info != NULL && strstr(info, "\"method\": \"knn\"") != NULL && strstr(info, "\"train_seconds\"") != NULL);
+    lever_string_free(info);
+    info = NULL;
+    CHECK(lever_model_info_json(teacher, &info) == LEVER_OK);
+    CHECK(info != NULL && strstr(info, "\"embedding_dimension\": 8") != NULL);
+    lever_string_free(info);
+    lever_string_free(NULL);
+    CHECK_ERR(lever_model_info_json(NULL, &info), LEVER_ERR_INVALID_ARG, "model is NULL");
+    CHECK_ERR(lever_model_info_json(freed, &info), LEVER_ERR_INVALID_ARG, "not a live lever_model");
+    CHECK_ERR(lever_model_info_json(knn, NULL), LEVER_ERR_INVALID_ARG, "out");
+
+    /* Label id by text: exact; not found is -1 with LEVER_OK. */
+    CHECK(lever_model_label_id(knn, "dog", &id) == LEVER_OK && id == 1);
+    CHECK(lever_model_label_id(knn, "Dog", &id) == LEVER_OK && id == -1);
+    CHECK_ERR(lever_model_label_id(knn, "\xff", &id), LEVER_ERR_INVALID_ARG, "text is not valid UTF-8");
+    CHECK_ERR(lever_model_label_id(knn, NULL, &id), LEVER_ERR_INVALID_ARG, "text");
+    CHECK_ERR(lever_model_label_id(knn, "dog", NULL), LEVER_ERR_INVALID_ARG, "out");
+    CHECK_ERR(lever_model_label_id(freed, "dog", &id), LEVER_ERR_INVALID_ARG, "not a live lever_model");
+
+    /* Embeddings: the teacher's; a knn model has none. */
+    CHECK(lever_model_embedding_dim(knn, &dim) == LEVER_OK && dim == 0);
+    CHECK(lever_model_embedding_dim(teacher, &dim) == LEVER_OK && dim == 8);
+    CHECK_ERR(lever_model_embedding_dim(teacher, NULL), LEVER_ERR_INVALID_ARG, "out");
+    CHECK_ERR(lever_model_embedding_dim(freed, &dim), LEVER_ERR_INVALID_ARG, "not a live lever_model");
+    CHECK(lever_model_embed_texts(teacher, inputs, 2, emb, 8) == LEVER_OK);
+    CHECK(lever_model_embed_labels(teacher, 0, 3, emb + 8, 8) == LEVER_OK);
+    {
+        /* A label's teacher score is the dot product of the two embeddings. */
+        int64_t top[1];
+        float top_score[1], dot = 0.0f;
+        int c;
+        CHECK(lever_model_predict(teacher, inputs, 1, 1, top, top_score) == LEVER_OK);
+        for (c = 0; c < 8 && top[0] >= 0 && top[0] < 3; c++) dot += emb[c] * emb[8 + top[0] * 8 + c];
+        CHECK(dot > top_score[0] - 1e-4f && dot < top_score[0] + 1e-4f);
+    }
+    CHECK_ERR(lever_model_embed_texts(knn, inputs, 2, emb, 8), LEVER_ERR_INVALID_ARG, "no text encoder");
+    CHECK_ERR(lever_model_embed_texts(teacher, inputs, 2, emb, 4), LEVER_ERR_INVALID_ARG, "dim is 4");
+    CHECK_ERR(lever_model_embed_texts(teacher, NULL, 2, emb, 8), LEVER_ERR_INVALID_ARG, "texts is NULL");
+    CHECK_ERR(lever_model_embed_texts(teacher, inputs, 2, NULL, 8), LEVER_ERR_INVALID_ARG, "out is NULL");
+    CHECK_ERR(lever_model_embed_texts(teacher, inputs, (size_t)-1, emb, 8), LEVER_ERR_INVALID_ARG, "n_texts");
+    CHECK_ERR(lever_model_embed_texts(freed, inputs, 2, emb, 8), LEVER_ERR_INVALID_ARG, "not a live lever_model");
+    {
+        const char *bad[2] = {"fine", "\xe2\x82"};
+        CHECK_ERR(lever_model_embed_texts(teacher, bad, 2, emb, 8), LEVER_ERR_INVALID_ARG, "texts[1]");
+    }
+    CHECK_ERR(lever_model_embed_labels(teacher, 2, 2, emb, 8), LEVER_ERR_INVALID_ARG, "outside the model's 0..<3");
+    CHECK_ERR(lever_model_embed_labels(teacher, (size_t)-1, 1, emb, 8), LEVER_ERR_INVALID_ARG, "first");
+    CHECK_ERR(lever_model_embed_labels(teacher, 0, 3, NULL, 8), LEVER_ERR_INVALID_ARG, "out is NULL");
+    CHECK_ERR(lever_model_embed_labels(knn, 0, 1, emb, 8), LEVER_ERR_INVALID_ARG, "no text encoder");
+    CHECK_ERR(lever_model_embed_labels(NULL, 0, 1, emb, 8), LEVER_ERR_INVALID_ARG, "model is NULL");
+
+    /* Prediction options. */
+    lever_predict_options_init(NULL);
+    lever_predict_options_init(&opts);
+    CHECK(opts.struct_size == sizeof opts && opts.threads == 0 && opts.has_score_floor == 0);
+    CHECK(lever_model_predict_ex(knn, inputs, 2, 3, &opts, labels, scores) == LEVER_OK);
+    CHECK(labels[0] == 0 && labels[3] == 1);
+    CHECK(lever_model_predict_ex(knn, inputs, 2, 3, NULL, labels, scores) == LEVER_OK);
+    {
+        const int64_t ex_indptr[3] = {0, 1, 3};
+        const int64_t ex_ids[3] = {0, 1, 1};
+        int64_t plain[2 * 3];
+        float plain_scores[2 * 3];
+        int i;
+        CHECK(lever_model_predict(knn, inputs, 2, 3, plain, plain_scores) == LEVER_OK);
+        opts.exclude_indptr = ex_indptr;
+        opts.exclude_ids = ex_ids;
+        opts.threads = 2;
+        CHECK(lever_model_predict_ex(knn, inputs, 2, 3, &opts, labels, scores) == LEVER_OK);
+        for (i = 0; i < 3; i++) CHECK(labels[i] != 0 && labels[3 + i] != 1);
+        opts.exclude_indptr = NULL;
+        opts.exclude_ids = NULL;
+        opts.has_score_floor = 1;
+        opts.score_floor = plain_scores[0] * 0.999f; /* only the best of row 0 stays */
+        CHECK(lever_model_predict_ex(knn, inputs, 2, 3, &opts, labels, scores) == LEVER_OK);
+        CHECK(labels[0] == plain[0] && labels[1] == -1 && scores[1] == 0.0f);
+        for (i = 0; i < 6; i++) CHECK(labels[i] == -1 || scores[i] >= opts.score_floor);
+        opts.score_floor = INFINITY;
+        CHECK_ERR(lever_model_predict_ex(knn, inputs, 2, 3, &opts, labels, scores), LEVER_ERR_INVALID_ARG,
+                  "score_floor");
+        lever_predict_options_init(&opts);
+        opts.exclude_indptr = ex_indptr;
+        CHECK_ERR(lever_model_predict_ex(knn, inputs, 2, 3, &opts, labels, scores), LEVER_ERR_INVALID_ARG,
+                  "options->exclude_ids is NULL");
+        {
+            const int64_t bad_ids[3] = {0, 3, 1};
+            opts.exclude_ids = bad_ids;
+            CHECK_ERR(lever_model_predict_ex(knn, inputs, 2, 3, &opts, labels, scores), LEVER_ERR_INVALID_ARG,
+                      "exclude: row 1: label id 3 is outside 0..<3");
+        }
+        opts.exclude_indptr = NULL;
+        opts.exclude_ids = ex_ids;
+        CHECK_ERR(lever_model_predict_ex(knn, inputs, 2, 3, &opts, labels, scores), LEVER_ERR_INVALID_ARG,
+                  "options->exclude_indptr is NULL");
+    }
+    lever_predict_options_init(&opts);
+    opts.threads = 5000;
+    CHECK_ERR(lever_model_predict_ex(knn, inputs, 2, 3, &opts, labels, scores), LEVER_ERR_INVALID_ARG, "threads");
+    lever_predict_options_init(&opts);
+    opts.struct_size = 4;
+    CHECK_ERR(lever_model_predict_ex(knn, inputs, 2, 3, &opts, labels, scores), LEVER_ERR_INVALID_ARG, "struct_size");
+    {
+        /* A struct from a newer header: accepted while its unknown bytes are zero. */
+        struct { lever_predict_options base; uint64_t later; } newer;
+        memset(&newer, 0, sizeof newer);
+        lever_predict_options_init(&newer.base);
+        newer.base.struct_size = (uint32_t)sizeof newer;
+        CHECK(lever_model_predict_ex(knn, inputs, 2, 3, &newer.base, labels, scores) == LEVER_OK);
+        newer.later = 1;
+        CHECK_ERR(lever_model_predict_ex(knn, inputs, 2, 3, &newer.base, labels, scores), LEVER_ERR_INVALID_ARG,
+                  "newer Lever");
+    }
+    lever_predict_options_init(&opts);
+    CHECK_ERR(lever_model_predict_ex(freed, inputs, 2, 3, &opts, labels, scores), LEVER_ERR_INVALID_ARG,
+              "not a live lever_model");
+    CHECK_ERR(lever_model_predict_ex(knn, inputs, 2, 0, &opts, labels, scores), LEVER_ERR_INVALID_ARG, "k must be");
+    CHECK_ERR(lever_model_predict_ex(knn, NULL, 2, 3, &opts, labels, scores), LEVER_ERR_INVALID_ARG, "texts");
+    CHECK_ERR(lever_model_predict_ex(knn, inputs, (size_t)-1 / 2, 3, &opts, labels, scores), LEVER_ERR_INVALID_ARG,
+              "n_texts");
+    {
+        const char *bad[2] = {"fine", "\xff"};
+        CHECK_ERR(lever_model_predict_ex(knn, bad, 2, 3, &opts, labels, scores), LEVER_ERR_INVALID_ARG, "texts[1]");
+    }
+    lever_model_free(knn);
+    lever_model_free(teacher);
 }
 
 int main(int argc, char **argv) {
@@ -184,6 +393,7 @@ int main(int argc, char **argv) {
         }
     }
     lever_model_free(model);
+    test_memory_api();
 
     printf("%d passed, %d failed\n", checks - failures, failures);
     return failures == 0 ? 0 : 1;

@@ -3,7 +3,9 @@
  * special inputs: texts of several MB (predict and a training line), NUL bytes inside JSON strings,
  * config paths and data files, headers claiming huge row counts, /dev/null as every kind of file
  * and, with LEVER_FUZZ_SPECIAL_FILES=1, /dev/zero and a FIFO (these need the library to refuse
- * non-regular files; older builds block or run out of memory on them).
+ * non-regular files; older builds block or run out of memory on them), and the array entry points:
+ * lever_train_memory with mutated CSR label rows, values, texts and label texts, and
+ * lever_model_predict_ex with mutated options (struct size, threads, floor, exclusion CSR).
  * Model mutations are structure-aware: after mutating section bytes the checksums are recomputed,
  * so the section decoders, not only the CRC check, see the damage.
  *
@@ -155,11 +157,11 @@ static int progress_limit(const char *stage, double fraction, const char *messag
     return ++*(int *)user > 200; /* cancel runaway training */
 }
 
-#define TARGETS 4
+#define TARGETS 5
 static long hist[TARGETS][16];
 static long execs[TARGETS];
 static long failures;
-static const char *target_names[TARGETS] = {"config", "data", "model", "special"};
+static const char *target_names[TARGETS] = {"config", "data", "model", "special", "arrays"};
 
 static void exercise(lever_model *m) {
     const char *texts[3] = {"small cat", "", "\xe2\x9c\x93 big dog bird"};
@@ -167,9 +169,125 @@ static void exercise(lever_model *m) {
     float scores[3 * 7];
     size_t n = 0;
     const char *t = NULL;
+    char *info = NULL;
+    int64_t id = 0;
+    size_t dim = 0;
+    float emb[3 * 64];
+    lever_predict_options opts;
     lever_model_num_labels(m, &n);
     lever_model_predict(m, texts, 3, 7, labels, scores);
     if (n > 0) lever_model_label_text(m, n - 1, &t);
+    if (lever_model_info_json(m, &info) == LEVER_OK) lever_string_free(info);
+    if (t != NULL) lever_model_label_id(m, t, &id);
+    lever_model_embedding_dim(m, &dim);
+    if (dim > 0 && dim <= 64) {
+        lever_model_embed_texts(m, texts, 3, emb, dim);
+        lever_model_embed_labels(m, 0, n < 3 ? n : 3, emb, dim);
+    }
+    lever_predict_options_init(&opts);
+    opts.has_score_floor = 1;
+    opts.score_floor = 0.1f;
+    lever_model_predict_ex(m, texts, 3, 7, &opts, labels, scores);
+}
+
+/* An int64 for a mutated CSR offset or id: small values, boundaries and huge ones. */
+static int64_t fuzz_int(int64_t base, int64_t small_max) {
+    static const int64_t special[] = {-1, INT64_MIN, INT64_MAX, (int64_t)1 << 62, (int64_t)1 << 31, 2147483647};
+    switch (pick(4)) {
+    case 0: return special[pick(6)];
+    case 1: return (int64_t)pick((size_t)small_max + 1);
+    case 2: return base == INT64_MIN || base == INT64_MAX ? base : base + (pick(2) ? 1 : -1);
+    default: return base;
+    }
+}
+
+/* The array entry points with mutated arrays. Offsets past the arrays the fuzzer owns are kept out
+ * (a caller's promise the library cannot check): a CSR's last offset is at most the ids' capacity or
+ * so large that the library refuses it before reading. */
+static lever_status fuzz_arrays(lever_model *seed_model, int *calls, lever_model **m, const char *work) {
+    static const char *seed_texts[4] = {"small cat", "big dog", "small bird", "cat and dog"};
+    static const char *seed_labels[3] = {"cat", "dog", "bird"};
+    enum { CAP = 64 };
+    int64_t indptr[5] = {0, 1, 2, 3, 5}, ids[CAP] = {0, 1, 2, 0, 1};
+    float values[CAP] = {1.0f, 1.0f, 1.0f, 0.5f, 2.0f};
+    buf texts[4] = {{0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}}, labels[3] = {{0, 0, 0}, {0, 0, 0}, {0, 0, 0}};
+    const char *tp[4], *lp[3];
+    char path[4096];
+    size_t i, rows = 4, n_labels = 3, edits = 1 + pick(4), e;
+    lever_status st;
+    for (i = 0; i < 4; i++) {
+        buf_set(&texts[i], seed_texts[i], strlen(seed_texts[i]));
+        tp[i] = (const char *)texts[i].data;
+    }
+    for (i = 0; i < 3; i++) {
+        buf_set(&labels[i], seed_labels[i], strlen(seed_labels[i]));
+        lp[i] = (const char *)labels[i].data;
+    }
+    for (e = 0; e < edits; e++) {
+        switch (pick(6)) {
+        case 0: i = pick(5); indptr[i] = fuzz_int(indptr[i], CAP); break;
+        case 1: i = pick(CAP); ids[i] = fuzz_int(ids[i], 4); break;
+        case 2: {
+            static const float bad[] = {0.0f, -1.0f, 1e-45f, 3e38f};
+            i = pick(CAP);
+            values[i] = pick(3) ? bad[pick(4)] : values[i] * 1e30f * 1e30f * (pick(2) ? 1.0f : 0.0f); /* inf, NaN */
+            break;
+        }
+        case 3: i = pick(4); mutate(&texts[i], 256); tp[i] = (const char *)texts[i].data; break;
+        case 4: i = pick(3); mutate(&labels[i], 256); lp[i] = (const char *)labels[i].data; break;
+        default: rows = pick(5); n_labels = pick(4); break;
+        }
+    }
+    if (indptr[rows] > CAP && indptr[rows] < ((int64_t)1 << 61)) indptr[rows] = CAP;
+    snprintf(path, sizeof path, "%s/last-input.arrays", work);
+    {
+        FILE *f = fopen(path, "w");
+        if (f != NULL) {
+            fprintf(f, "rows %zu labels %zu indptr %lld %lld %lld %lld %lld\n", rows, n_labels, (long long)indptr[0],
+                    (long long)indptr[1], (long long)indptr[2], (long long)indptr[3], (long long)indptr[4]);
+            fclose(f);
+        }
+    }
+    *m = NULL;
+    if (pick(3) == 0) { /* prediction options on the seed model */
+        struct { lever_predict_options o; unsigned char later[64]; } opts;
+        int64_t ex_indptr[3] = {0, 1, 2}, ex_ids[CAP] = {0, 2};
+        int64_t out[2 * 4];
+        float scores[2 * 4];
+        memset(&opts, 0, sizeof opts);
+        lever_predict_options_init(&opts.o);
+        opts.o.exclude_indptr = pick(4) ? ex_indptr : NULL;
+        opts.o.exclude_ids = pick(4) ? ex_ids : NULL;
+        for (e = 0; e < edits; e++) {
+            switch (pick(5)) {
+            case 0: i = pick(3); ex_indptr[i] = fuzz_int(ex_indptr[i], CAP); break;
+            case 1: i = pick(CAP); ex_ids[i] = fuzz_int(ex_ids[i], 4); break;
+            case 2: opts.o.threads = pick(2) ? (uint32_t)pick(3) : (uint32_t)rnd(); break;
+            case 3:
+                opts.o.has_score_floor = 1;
+                opts.o.score_floor = pick(2) ? (float)(pick(100)) / 100.0f : 1e30f * 1e30f;
+                break;
+            default: {
+                static const uint32_t sizes[] = {0, 4, 8, 4097, 0xFFFFFFFFu};
+                if (pick(2)) opts.o.struct_size = sizes[pick(5)];
+                else {
+                    opts.o.struct_size = (uint32_t)(sizeof opts.o + pick(65));
+                    if (pick(2)) opts.later[pick(64)] = 1;
+                }
+            }
+            }
+        }
+        if (ex_indptr[2] > CAP && ex_indptr[2] < ((int64_t)1 << 61)) ex_indptr[2] = CAP;
+        st = lever_model_predict_ex(seed_model, tp, 2, 4, pick(8) ? &opts.o : NULL, out, scores);
+    } else {
+        const char *config = pick(8) ? "{\"method\": \"knn\", \"features\": {\"hash_bits\": 10}}"
+                                     : "{\"data\": {\"dir\": \".\"}, \"method\": \"knn\"}";
+        st = lever_train_memory(config, pick(16) ? tp : NULL, rows, pick(16) ? indptr : NULL, pick(16) ? ids : NULL,
+                                pick(2) ? values : NULL, pick(16) ? lp : NULL, n_labels, progress_limit, calls, m);
+    }
+    for (i = 0; i < 4; i++) free(texts[i].data);
+    for (i = 0; i < 3; i++) free(labels[i].data);
+    return st;
 }
 
 static void record(int target, lever_status st, lever_model *m) {
@@ -178,7 +296,7 @@ static void record(int target, lever_status st, lever_model *m) {
     if (st == LEVER_ERR_INTERNAL) {
         failures++;
         fprintf(stderr, "fuzz: FAILURE: LEVER_ERR_INTERNAL on %s input (execution %ld): %s\n", target_names[target],
-                execs[0] + execs[1] + execs[2] + execs[3], lever_last_error());
+                execs[0] + execs[1] + execs[2] + execs[3] + execs[4], lever_last_error());
     }
     if (st == LEVER_OK && m != NULL) { exercise(m); lever_model_free(m); }
 }
@@ -334,6 +452,10 @@ int main(int argc, char **argv) {
             }
             st = train_dir(mut_dir, &calls, &m);
             record(1, st, m);
+        } else if (t == 4) { /* arrays: lever_train_memory, lever_model_predict_ex */
+            int calls = 0;
+            st = fuzz_arrays(seed_model, &calls, &m, argv[1]);
+            record(4, st, m);
         } else if (t == 3) { /* special inputs */
             int kind = (int)pick(6), calls = 0;
             buf s = {0, 0, 0};
@@ -424,7 +546,7 @@ int main(int argc, char **argv) {
         }
     }
     {
-        long total = execs[0] + execs[1] + execs[2] + execs[3];
+        long total = execs[0] + execs[1] + execs[2] + execs[3] + execs[4];
         printf("fuzz: %ld executions in %.0f s wall (%.1f s CPU)\n", total, seconds, (double)clock() / CLOCKS_PER_SEC - start);
         for (t = 0; t < TARGETS; t++) {
             printf("  %-7s %7ld execs:", target_names[t], execs[t]);

@@ -4,12 +4,12 @@ import CLever
 // `guarded`, and reports failures as a status plus a thread-local message: no Swift error or trap
 // may reach the caller's process.
 
-private func fail(_ error: LeverError) -> lever_status {
+func fail(_ error: LeverError) -> lever_status {
     clever_set_last_error(error.message)
     return lever_status(UInt32(error.status.rawValue))
 }
 
-private func guarded(_ body: () throws(LeverError) -> Void) -> lever_status {
+func guarded(_ body: () throws(LeverError) -> Void) -> lever_status {
     do {
         try body()
         return LEVER_OK
@@ -18,13 +18,13 @@ private func guarded(_ body: () throws(LeverError) -> Void) -> lever_status {
     }
 }
 
-private func cString(_ p: UnsafePointer<CChar>?, _ name: String) throws(LeverError) -> String {
+func cString(_ p: UnsafePointer<CChar>?, _ name: String) throws(LeverError) -> String {
     guard let p else { throw .invalidArgument("\(name) is NULL") }
     guard let s = String(validatingCString: p) else { throw .invalidArgument("\(name) is not valid UTF-8") }
     return s
 }
 
-private func liveModel(_ handle: OpaquePointer?, _ name: String = "model") throws(LeverError) -> LeverModel {
+func liveModel(_ handle: OpaquePointer?, _ name: String = "model") throws(LeverError) -> LeverModel {
     guard handle != nil else { throw .invalidArgument("\(name) is NULL") }
     guard let m = HandleRegistry.shared.model(handle) else {
         throw .invalidArgument("\(name) is not a live lever_model (already freed, or not from lever_train/lever_model_load)")
@@ -33,7 +33,7 @@ private func liveModel(_ handle: OpaquePointer?, _ name: String = "model") throw
 }
 
 /// Adapts a C progress callback to the engine's Progress.
-private func progress(_ fn: lever_progress_fn?, _ userData: UnsafeMutableRawPointer?) -> Progress {
+func progress(_ fn: lever_progress_fn?, _ userData: UnsafeMutableRawPointer?) -> Progress {
     guard let fn else { return Progress(nil) }
     return Progress { stage, fraction, message in
         stage.withCString { s in message.withCString { m in fn(s, fraction, m, userData) == 0 } }
@@ -141,38 +141,5 @@ public func lever_model_label_text(_ model: OpaquePointer?, _ label: Int, _ out:
 @c @implementation
 public func lever_model_predict(_ model: OpaquePointer?, _ texts: UnsafePointer<UnsafePointer<CChar>?>?, _ n_texts: Int,
                                 _ k: Int, _ labels: UnsafeMutablePointer<Int64>?, _ scores: UnsafeMutablePointer<Float>?) -> lever_status {
-    guarded { () throws(LeverError) in
-        let m = try liveModel(model)
-        // size_t arrives as Int: SIZE_MAX (or a negative int cast to size_t) shows up negative here.
-        guard k >= 0 else {
-            throw .invalidArgument("k = \(UInt(bitPattern: k)) is too large (negative as a signed integer)")
-        }
-        guard k >= 1 else { throw .invalidArgument("k must be at least 1 (got 0)") }
-        guard n_texts >= 0 else {
-            throw .invalidArgument("n_texts = \(UInt(bitPattern: n_texts)) is too large (negative as a signed integer)")
-        }
-        let (total, overflow) = n_texts.multipliedReportingOverflow(by: k)
-        guard !overflow, total <= Int.max / 8 else { throw .invalidArgument("n_texts * k overflows") }
-        if n_texts == 0 { return }
-        guard let texts else { throw .invalidArgument("texts is NULL") }
-        guard let labels else { throw .invalidArgument("labels is NULL") }
-        var inputs: [String] = []
-        inputs.reserveCapacity(n_texts)
-        for i in 0..<n_texts { inputs.append(try cString(texts[i], "texts[\(i)]")) }
-        let threads = n_texts >= 256 ? Parallel.resolveThreads(0) : 1
-        let results = try m.predict(inputs, k: k, threads: threads)
-        for i in 0..<n_texts {
-            let row = results[i]
-            for j in 0..<k {
-                let slot = i * k + j
-                if j < row.count {
-                    labels[slot] = Int64(row[j].0)
-                    scores?[slot] = row[j].1
-                } else {
-                    labels[slot] = -1
-                    scores?[slot] = 0
-                }
-            }
-        }
-    }
+    guarded { () throws(LeverError) in try predictInto(model, texts, n_texts, k, nil, labels, scores) }
 }

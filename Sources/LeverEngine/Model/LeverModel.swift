@@ -18,12 +18,19 @@ public final class LeverModel: @unchecked Sendable {
     public let labelTexts: [String]
     public let featurizer: TfidfFeaturizer
     public let scorer: Scorer
+    /// Training figures recorded in the model file's META (`training`): seconds in total and per
+    /// stage, rows, labels. Empty for a model loaded from a file written without them.
+    public let training: JSONObject
+    /// Label text -> first id, built on the first lookup (see `labelID`).
+    let labelIndex = LabelIndex()
     /// The label texts as NUL-terminated C strings, for the C API (lives as long as the model).
     let labelCStrings: UnsafeMutableBufferPointer<CChar>
     let labelCOffsets: [Int]
 
-    public init(config: JSONValue, labelTexts: [String], featurizer: TfidfFeaturizer, scorer: Scorer) {
+    public init(config: JSONValue, labelTexts: [String], featurizer: TfidfFeaturizer, scorer: Scorer,
+                training: JSONObject = JSONObject()) {
         self.config = config
+        self.training = training
         self.labelTexts = labelTexts
         self.featurizer = featurizer
         self.scorer = scorer

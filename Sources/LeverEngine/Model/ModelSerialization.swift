@@ -10,6 +10,7 @@ extension LeverModel {
         meta["method"] = .string(method)
         meta["num_labels"] = .int(Int64(numLabels))
         meta["feature_dimension"] = .int(Int64(featurizer.dimension))
+        if !training.keys.isEmpty { meta["training"] = .object(training) }
         sections.add("META", Array(JSONValue.object(meta).serialized(pretty: false).utf8))
         sections.add("CONFIG", Array(config.serialized().utf8))
         var labels = ByteWriter()
@@ -53,6 +54,10 @@ extension LeverModel {
         guard case .string(let method)? = meta["method"] else {
             throw LeverError.corrupt("\(path): META has no method")
         }
+        // Files written before training figures were recorded have no "training" key; other extra
+        // keys are ignored.
+        var training = JSONObject()
+        if case .object(let t)? = meta["training"] { training = t }
         let configBytes = try section("CONFIG")
         guard let configText = String(validating: configBytes, as: UTF8.self) else {
             throw LeverError.corrupt("\(path): CONFIG is not UTF-8")
@@ -89,7 +94,8 @@ extension LeverModel {
                              + " or retrain it with this one")
         }
         let scorer = try kind.read(file)
-        return LeverModel(config: config, labelTexts: labelTexts, featurizer: featurizer, scorer: scorer)
+        return LeverModel(config: config, labelTexts: labelTexts, featurizer: featurizer, scorer: scorer,
+                          training: training)
     }
 }
 

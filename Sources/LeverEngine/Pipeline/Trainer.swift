@@ -15,6 +15,7 @@ public enum Trainer {
         guard train.texts.count > 0 else { throw .data("\(config.paths.trainTexts): no training rows") }
         guard labelTexts.count > 0 else { throw .data("\(config.paths.labelTexts): no labels") }
         let threads = Parallel.resolveThreads(config.threads)
+        let start = Clock.now()
         var timings: [(stage: String, seconds: Double)] = []
         var details = JSONObject()
         var comparisons: [(name: String, model: LeverModel)] = []
@@ -65,8 +66,23 @@ public enum Trainer {
             scorer = .student(student)
         }
         timings.append((config.method.trainsStudent ? "student" : config.method.rawValue, Clock.now() - t0))
-        let model = LeverModel(config: config.document, labelTexts: labelTexts, featurizer: featurizer, scorer: scorer)
+        let figures = trainingFigures(seconds: Clock.now() - start, timings: timings, train: train,
+                                      numLabels: labelTexts.count, threads: threads)
+        let model = LeverModel(config: config.document, labelTexts: labelTexts, featurizer: featurizer, scorer: scorer,
+                               training: figures)
         return Result(model: model, timings: timings, details: details, comparisons: comparisons)
+    }
+
+    /// What the model's META records about its training (`LeverModel.training`).
+    static func trainingFigures(seconds: Double, timings: [(stage: String, seconds: Double)], train: XCSplit,
+                                numLabels: Int, threads: Int) -> JSONObject {
+        var stages = JSONObject()
+        for (stage, s) in timings { stages[stage] = .double(s) }
+        return JSONObject([
+            ("train_seconds", .double(seconds)), ("stage_seconds", .object(stages)),
+            ("rows", .int(Int64(train.texts.count))), ("labels", .int(Int64(numLabels))),
+            ("label_entries", .int(Int64(train.labels.nnz))), ("threads", .int(Int64(threads))),
+        ])
     }
 
     /// The reused teacher when there is one, else a newly trained one (its facts go to `details`).

@@ -129,6 +129,31 @@ _SIGNATURES = {
     "lever_model_predict": ([_model_p, ctypes.POINTER(ctypes.c_char_p), ctypes.c_size_t, ctypes.c_size_t,
                              ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_float)], ctypes.c_int),
 }
+
+
+class PredictOptions(ctypes.Structure):
+    """lever_predict_options; fill with lib.lever_predict_options_init before setting fields."""
+    _fields_ = [("struct_size", ctypes.c_uint32), ("threads", ctypes.c_uint32), ("has_score_floor", ctypes.c_int32),
+                ("score_floor", ctypes.c_float), ("exclude_indptr", ctypes.POINTER(ctypes.c_int64)),
+                ("exclude_ids", ctypes.POINTER(ctypes.c_int64))]
+
+
+_i64_p = ctypes.POINTER(ctypes.c_int64)
+_f32_p = ctypes.POINTER(ctypes.c_float)
+_texts_p = ctypes.POINTER(ctypes.c_char_p)
+_SIGNATURES.update({
+    "lever_train_memory": ([ctypes.c_char_p, _texts_p, ctypes.c_size_t, _i64_p, _i64_p, _f32_p, _texts_p,
+                            ctypes.c_size_t, PROGRESS_FN, ctypes.c_void_p, ctypes.POINTER(_model_p)], ctypes.c_int),
+    "lever_model_info_json": ([_model_p, ctypes.POINTER(ctypes.c_void_p)], ctypes.c_int),
+    "lever_string_free": ([ctypes.c_void_p], None),
+    "lever_model_label_id": ([_model_p, ctypes.c_char_p, _i64_p], ctypes.c_int),
+    "lever_model_embedding_dim": ([_model_p, ctypes.POINTER(ctypes.c_size_t)], ctypes.c_int),
+    "lever_model_embed_texts": ([_model_p, _texts_p, ctypes.c_size_t, _f32_p, ctypes.c_size_t], ctypes.c_int),
+    "lever_model_embed_labels": ([_model_p, ctypes.c_size_t, ctypes.c_size_t, _f32_p, ctypes.c_size_t], ctypes.c_int),
+    "lever_predict_options_init": ([ctypes.POINTER(PredictOptions)], None),
+    "lever_model_predict_ex": ([_model_p, _texts_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.POINTER(PredictOptions),
+                                _i64_p, _f32_p], ctypes.c_int),
+})
 for _name, (_args, _res) in _SIGNATURES.items():
     _fn = getattr(lib, _name)
     _fn.argtypes = _args

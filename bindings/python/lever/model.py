@@ -1,13 +1,14 @@
-"""The pythonic layer over the C API: Model.train / load / save / predict."""
+"""The pythonic layer over the C API: Model.train / load / save / predict / info / embed."""
 import collections.abc
 import ctypes
 import json
+import numbers
 import operator
 import os
 import sys
 import threading
 
-from . import _ffi
+from . import _arrays, _ffi
 from ._ffi import lib, check
 
 try:
@@ -98,17 +99,58 @@ class Model:
 
     # Construction ---------------------------------------------------------------------------
     @classmethod
-    def train(cls, config, progress=None):
-        """Trains from a run config: a dict (relative paths resolve against the current folder) or
-        a path to a JSON file (relative paths resolve against its folder)."""
+    def train(cls, texts, labels=None, label_texts=None, config=None, progress=None):
+        """Trains a model, from data in memory or from files.
+
+        In memory: ``Model.train(texts, labels, label_texts, config=None, progress=None)``. ``texts`` is
+        a sequence of str (one training row each); ``labels`` gives each row's label ids (0-based
+        indices into ``label_texts``): a list of lists of ints, a list of ``{id: value}`` dicts (values
+        finite and > 0), or a scipy.sparse matrix (rows x labels, its values as the dicts'); ``config``
+        is a run config without its ``data`` section, as a dict or a JSON str (None: the defaults).
+
+        From files: ``Model.train(config, progress=None)`` (the same as ``Model.train_files``).
+
+        ``progress(stage, fraction, message)`` is called during training; returning False cancels
+        (raising CancelledError)."""
+        if labels is None and label_texts is None:
+            if config is not None:
+                raise TypeError("Model.train(config) takes the config first; config= is for in-memory training")
+            return cls.train_files(texts, progress)
+        if label_texts is None and callable(labels) and progress is None:
+            return cls.train_files(texts, labels)  # the older positional form Model.train(config, progress)
+        if labels is None or label_texts is None:
+            raise TypeError("in-memory training needs texts, labels and label_texts")
+        if config is None:
+            config_json = b"{}"
+        elif isinstance(config, dict):
+            config_json = json.dumps(config).encode("utf-8")
+        elif isinstance(config, str):
+            config_json = _encode(config, "config")
+        else:
+            raise TypeError(f"config must be a dict or a JSON str, not {type(config).__name__}")
+        c_texts, n_rows = _arrays.c_texts(_texts(texts), _encode, "texts")
+        c_labels, n_labels = _arrays.c_texts(_texts(label_texts), _encode, "label_texts")
+        rows = _arrays.csr_rows(labels, n_rows, n_labels, "labels", values_allowed=True)
+        return cls._train(progress, lambda fn, out: lib.lever_train_memory(
+            config_json, c_texts, n_rows, rows.indptr, rows.ids, rows.values, c_labels, n_labels, fn, None, out))
+
+    @classmethod
+    def train_files(cls, config, progress=None):
+        """Trains from a run config naming data files: a dict (relative paths resolve against the
+        current folder) or a path to a JSON file (relative paths resolve against its folder)."""
+        if isinstance(config, dict):
+            text = json.dumps(config).encode("utf-8")
+            return cls._train(progress, lambda fn, out: lib.lever_train(text, fn, None, out))
+        if isinstance(config, (str, os.PathLike)):
+            path = _path(config, "config")
+            return cls._train(progress, lambda fn, out: lib.lever_train_file(path, fn, None, out))
+        raise TypeError(f"config must be a dict or a path, not {type(config).__name__}")
+
+    @classmethod
+    def _train(cls, progress, call):
         bridge = _ProgressBridge(progress)
         out = ctypes.c_void_p()
-        if isinstance(config, dict):
-            status = lib.lever_train(json.dumps(config).encode("utf-8"), bridge.c_fn, None, ctypes.byref(out))
-        elif isinstance(config, (str, os.PathLike)):
-            status = lib.lever_train_file(_path(config, "config"), bridge.c_fn, None, ctypes.byref(out))
-        else:
-            raise TypeError(f"config must be a dict or a path, not {type(config).__name__}")
+        status = call(bridge.c_fn, ctypes.byref(out))
         if bridge.error is not None:
             if out.value:
                 lib.lever_model_free(out)
@@ -143,17 +185,32 @@ class Model:
         check(lib.lever_model_label_text(self._live(), label, ctypes.byref(out)))
         return out.value.decode("utf-8")
 
-    def predict(self, texts, k=5):
+    def predict(self, texts, k=5, threads=None, exclude=None, min_score=None):
         """Top-k labels per text, best first: (labels, scores), each n_texts x k. Slots beyond the
         labels the model can rank hold label -1 and score 0. numpy arrays when numpy is
         installed, lists of lists otherwise. A single str gives one row; otherwise texts is a sequence
         of str (not a dict, set or bytes). k is an int or numpy integer >= 1. A text containing NUL
-        raises ValueError."""
+        raises ValueError.
+
+        threads: worker threads (None or 0: the library's default). exclude: per text, label ids never
+        returned (a sequence of n_texts sequences, or a scipy.sparse matrix n_texts x num_labels).
+        min_score: labels scoring below it are not returned (their slots hold -1 / 0)."""
         texts = _texts(texts)
         k = _count(k, "k", 1, sys.maxsize)
-        encoded = [_encode(t, f"texts[{i}]") for i, t in enumerate(texts)]
-        n = len(encoded)
-        c_texts = (ctypes.c_char_p * max(n, 1))(*encoded)
+        c_texts, n = _arrays.c_texts(texts, _encode, "texts")
+        options = _ffi.PredictOptions()
+        lib.lever_predict_options_init(ctypes.byref(options))
+        if threads is not None:
+            options.threads = _count(threads, "threads", 0, 1024)
+        if min_score is not None:
+            if isinstance(min_score, bool) or not isinstance(min_score, numbers.Real):
+                raise TypeError(f"min_score must be a number, not {type(min_score).__name__}")
+            options.has_score_floor = 1
+            options.score_floor = float(min_score)
+        rows = None
+        if exclude is not None:
+            rows = _arrays.csr_rows(exclude, n, self.num_labels, "exclude", values_allowed=False)
+            options.exclude_indptr, options.exclude_ids = rows.indptr, rows.ids
         if _np is not None:
             labels = _np.empty((n, k), dtype=_np.int64)
             scores = _np.empty((n, k), dtype=_np.float32)
@@ -163,11 +220,79 @@ class Model:
             labels = (ctypes.c_int64 * max(n * k, 1))()
             scores = (ctypes.c_float * max(n * k, 1))()
             lp, sp = labels, scores
-        check(lib.lever_model_predict(self._live(), c_texts, n, k, lp, sp))
+        check(lib.lever_model_predict_ex(self._live(), c_texts, n, k, ctypes.byref(options), lp, sp))
         if _np is not None:
             return labels, scores
         return ([list(labels[i * k:(i + 1) * k]) for i in range(n)],
                 [list(scores[i * k:(i + 1) * k]) for i in range(n)])
+
+    # Description, lookup, embeddings ------------------------------------------------------------
+    @property
+    def info(self):
+        """A dict describing the model: format and library versions, method and its parts, sizes,
+        the config it was trained with and its training figures (see lever_model_info_json)."""
+        out = ctypes.c_void_p()
+        check(lib.lever_model_info_json(self._live(), ctypes.byref(out)))
+        try:
+            return json.loads(ctypes.string_at(out.value).decode("utf-8"))
+        finally:
+            lib.lever_string_free(out)
+
+    def label_id(self, text):
+        """The id of the label whose text is exactly `text` (the lowest if several share it), or
+        None when no label has it."""
+        out = ctypes.c_int64()
+        check(lib.lever_model_label_id(self._live(), _encode(text, "text"), ctypes.byref(out)))
+        return None if out.value < 0 else out.value
+
+    @property
+    def embedding_dim(self):
+        """The dimension of the teacher encoder's embeddings; 0 for a knn model (no encoder)."""
+        out = ctypes.c_size_t()
+        check(lib.lever_model_embedding_dim(self._live(), ctypes.byref(out)))
+        return out.value
+
+    def _float_rows(self, n, dim):
+        if _np is not None:
+            out = _np.zeros((n, dim), dtype=_np.float32)
+            return out, out.ctypes.data_as(ctypes.POINTER(ctypes.c_float))
+        out = (ctypes.c_float * max(n * dim, 1))()
+        return out, out
+
+    def _as_rows(self, out, n, dim):
+        return out if _np is not None else [list(out[i * dim:(i + 1) * dim]) for i in range(n)]
+
+    def embed(self, texts):
+        """The teacher encoder's embeddings of texts: an (n, dim) float32 numpy array (lists without
+        numpy), unit rows (zero for a text without known features). A knn model raises
+        InvalidArgumentError."""
+        texts = _texts(texts)
+        c_texts, n = _arrays.c_texts(texts, _encode, "texts")
+        dim = self.embedding_dim
+        out, p = self._float_rows(n, dim)
+        check(lib.lever_model_embed_texts(self._live(), c_texts, n, p, dim))
+        return self._as_rows(out, n, dim)
+
+    def label_embeddings(self, ids=None):
+        """The teacher's label embeddings, (len(ids), dim) (all labels when ids is None); a label's
+        teacher score for a text is the dot product with its `embed` row."""
+        dim = self.embedding_dim
+        if dim == 0:  # a knn model: the library says so
+            check(lib.lever_model_embed_labels(self._live(), 0, 0, None, 0))
+        if ids is None:
+            n = self.num_labels
+            out, p = self._float_rows(n, dim)
+            check(lib.lever_model_embed_labels(self._live(), 0, n, p, dim))
+            return self._as_rows(out, n, dim)
+        if isinstance(ids, (str, bytes)) or not isinstance(ids, collections.abc.Iterable):
+            raise TypeError(f"ids must be a sequence of label ids, not {type(ids).__name__}")
+        ids = [_count(i, "label", 0, sys.maxsize) for i in ids]
+        out, p = self._float_rows(len(ids), dim)
+        row = ctypes.cast(p, ctypes.c_void_p).value
+        for j, label in enumerate(ids):
+            dst = ctypes.cast(row + j * dim * ctypes.sizeof(ctypes.c_float), ctypes.POINTER(ctypes.c_float))
+            check(lib.lever_model_embed_labels(self._live(), label, 1, dst, dim))
+        return self._as_rows(out, len(ids), dim)
 
     # Lifetime ---------------------------------------------------------------------------------
     def close(self):
