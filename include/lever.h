@@ -134,6 +134,35 @@ lever_status lever_model_label_text(const lever_model *model, size_t label, cons
 lever_status lever_model_predict(const lever_model *model, const char *const *texts, size_t n_texts,
                                  size_t k, int64_t *labels, float *scores);
 
+/* ---- Config schema ------------------------------------------------------------------------ */
+
+/**
+ * Writes the default run config (every key with its default) as pretty-printed JSON to *out.
+ * The string is allocated by Lever: release it with lever_string_free.
+ */
+lever_status lever_config_defaults(char **out);
+
+/**
+ * Writes the config schema to *out as a JSON array with one object per key, in document order:
+ * "key" (dotted path, e.g. "teacher.dim"), "type" ("integer", "number", "boolean", "string",
+ * "choice", "integer_list"), "min"/"max" for numbers, "choices" for a choice, "non_empty" for a
+ * string, "default" and "description". Release it with lever_string_free.
+ */
+lever_status lever_config_schema(char **out);
+
+/**
+ * Checks a run config (JSON text, at most LEVER_MAX_CONFIG_BYTES) without reading the files it
+ * names. Returns LEVER_OK when it is valid, LEVER_ERR_CONFIG when not, with every problem listed in
+ * lever_last_error(). Unless `problems` is NULL, *problems receives (for LEVER_OK and
+ * LEVER_ERR_CONFIG alike) a JSON array of {"key", "message"} objects, one per problem ("key" is ""
+ * when the text is not JSON), to release with lever_string_free. A NULL or non-UTF-8 `json` is
+ * LEVER_ERR_INVALID_ARG and leaves *problems unwritten.
+ */
+lever_status lever_config_check(const char *json, char **problems);
+
+/** Releases a string returned by Lever (lever_config_defaults, lever_config_schema, lever_config_check). NULL is a no-op. */
+void lever_string_free(char *s);
+
 #ifdef __cplusplus
 }
 #endif
