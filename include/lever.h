@@ -160,7 +160,7 @@ lever_status lever_config_schema(char **out);
  */
 lever_status lever_config_check(const char *json, char **problems);
 
-/** Releases a string returned by Lever (lever_config_defaults, lever_config_schema, lever_config_check). NULL is a no-op. */
+/** Releases a string Lever returned (lever_config_defaults, lever_config_schema, lever_config_check). NULL: no-op. */
 void lever_string_free(char *s);
 
 #ifdef __cplusplus

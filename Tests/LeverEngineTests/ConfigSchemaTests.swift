@@ -29,7 +29,8 @@ final class ConfigSchemaTests: XCTestCase {
     /// A value just outside each key's allowed values (nil when the type has no outside, e.g. a plain string).
     func outside(_ type: ConfigType) -> JSONValue? {
         switch type {
-        case .integer(let r): return .int(r.upperBound == Int(Int64.max) ? Int64(r.lowerBound) - 1 : Int64(r.upperBound) + 1)
+        case .integer(let r):
+            return .int(r.upperBound == Int(Int64.max) ? Int64(r.lowerBound) - 1 : Int64(r.upperBound) + 1)
         case .number(let r): return .double(r.upperBound + 1)
         case .boolean: return .int(1)
         case .string(let nonEmpty): return nonEmpty ? .string("") : .int(0)
@@ -60,11 +61,12 @@ final class ConfigSchemaTests: XCTestCase {
          "cluster_size_max": 4}, "evaluation": {"k": [500]}, "output": 3}
         """#
         let problems = RunConfig.problems(in: text, source: "c.json")
-        XCTAssertEqual(problems.map { $0.key }, ["teacher.colour", "output", "knn.neighbours", "knn.power", "teacher.dim",
-                                                 "evaluation.k"])
+        XCTAssertEqual(problems.map { $0.key },
+                       ["teacher.colour", "output", "knn.neighbours", "knn.power", "teacher.dim", "evaluation.k"])
         assertLeverError(.config, ["c.json: 6 problems:", "unknown key \"teacher.colour\"",
                                    "\n  \"output\" must be an object, not integer", "\"knn.neighbours\" is 0",
-                                   "\"knn.power\" must be a number, not string", "\"teacher.dim\" is 1; expected an integer in 2...4096",
+                                   "\"knn.power\" must be a number, not string",
+                                   "\"teacher.dim\" is 1; expected an integer in 2...4096",
                                    "\"evaluation.k\" asks for k = 500"]) {
             try RunConfig.parse(text, source: "c.json")
         }
@@ -77,8 +79,8 @@ final class ConfigSchemaTests: XCTestCase {
     }
 
     func testDocumentIsRenderedFromTheValidatedValues() throws {
-        let c = try RunConfig.parse(#"{"student": {"fusion": 0.123456789012}, "knn": {"power": 3}, "teacher": {"load": "t.lever"}}"#,
-                                    baseDir: "/base")
+        let text = #"{"student": {"fusion": 0.123456789012}, "knn": {"power": 3}, "teacher": {"load": "t.lever"}}"#
+        let c = try RunConfig.parse(text, baseDir: "/base")
         XCTAssertEqual(c.student.fusion, Float(0.123456789012))
         XCTAssertEqual(c.document["student"]?["fusion"], .float(Float(0.123456789012)))  // what training uses
         XCTAssertEqual(c.document["knn"]?["power"], .double(3))
@@ -124,11 +126,14 @@ final class ConfigSchemaTests: XCTestCase {
         XCTAssertNil(c.data)
         XCTAssertNil(c.document["data"])
         XCTAssertEqual(c.document["method"], .string("knn"))
-        assertLeverError(.config, ["\"data\"", "in memory"]) { try RunConfig.parse(#"{"data": {"dir": "x"}}"#, data: .none) }
+        assertLeverError(.config, ["\"data\"", "in memory"]) {
+            try RunConfig.parse(#"{"data": {"dir": "x"}}"#, data: .none)
+        }
     }
 
     func testEvaluationSettingsFromCodeUseTheSameRanges() {
-        assertLeverError(.invalidArgument, ["2 problems", "\"evaluation.propensity_a\" is 0.0", "\"evaluation.k[0]\""]) {
+        let fragments = ["2 problems", "\"evaluation.propensity_a\" is 0.0", "\"evaluation.k[0]\""]
+        assertLeverError(.invalidArgument, fragments) {
             try EvaluationConfig(ks: [0], propensityA: 0).validate(source: "evaluation")
         }
         assertLeverError(.invalidArgument, ["\"evaluation.tail_max_count\" (9) must be below"]) {
@@ -151,7 +156,9 @@ final class ConfigSchemaTests: XCTestCase {
     /// the key, exactly the integers outside the key's range.
     func assertDecoderRange(_ path: String, file: StaticString = #filePath, line: UInt = #line,
                             _ store: (Int) throws(LeverError) -> Void) {
-        guard case .integer(let r)? = info(path)?.type else { return XCTFail("\(path) is not an integer key", file: file, line: line) }
+        guard case .integer(let r)? = info(path)?.type else {
+            return XCTFail("\(path) is not an integer key", file: file, line: line)
+        }
         func refused(_ v: Int) -> Bool {
             do throws(LeverError) { try store(v); return false } catch {
                 return error.status == .corrupt && error.message.contains("\"\(path)\"")
@@ -165,7 +172,9 @@ final class ConfigSchemaTests: XCTestCase {
 
     func assertDecoderRange(_ path: String, file: StaticString = #filePath, line: UInt = #line,
                             _ store: (Float) throws(LeverError) -> Void) {
-        guard case .number(let r)? = info(path)?.type else { return XCTFail("\(path) is not a number key", file: file, line: line) }
+        guard case .number(let r)? = info(path)?.type else {
+            return XCTFail("\(path) is not a number key", file: file, line: line)
+        }
         func refused(_ v: Float) -> Bool {
             do throws(LeverError) { try store(v); return false } catch {
                 return error.status == .corrupt && error.message.contains("\"\(path)\"")
@@ -183,8 +192,9 @@ final class ConfigSchemaTests: XCTestCase {
         for key in FeatureConfig.keys {
             let store = { (c: FeatureConfig) throws(LeverError) -> Void in
                 let bytes = TfidfFeaturizer(config: c, idf: []).encoded()
-                do throws(LeverError) { _ = try self.decode(bytes, "FEATURES") { (r) throws(LeverError) in try TfidfFeaturizer.decode(&r) } }
-                catch where error.message.contains("IDF table") {}  // settings passed; the empty table did not
+                do throws(LeverError) {
+                    _ = try self.decode(bytes, "FEATURES") { (r) throws(LeverError) in try TfidfFeaturizer.decode(&r) }
+                } catch where error.message.contains("IDF table") {}  // settings passed; the empty table did not
             }
             switch key.type {
             case .integer:
@@ -213,7 +223,9 @@ final class ConfigSchemaTests: XCTestCase {
     }
 
     func testEncoderAndStudentDecodersAcceptExactlyTheConfigRanges() {
-        func encoder(dim: Int) -> SparseEncoder { SparseEncoder(dim: dim, vocabulary: FeatureVocabulary(rowOf: []), table: []) }
+        func encoder(dim: Int) -> SparseEncoder {
+            SparseEncoder(dim: dim, vocabulary: FeatureVocabulary(rowOf: []), table: [])
+        }
         assertDecoderRange("teacher.dim") { (v: Int) throws(LeverError) in
             var w = ByteWriter()
             encoder(dim: v).encode(into: &w)
@@ -223,9 +235,23 @@ final class ConfigSchemaTests: XCTestCase {
         func storeStudent(shortlist: Int = 10, fusion: Float = 0) throws(LeverError) {
             let s = StudentScorer(teacher: teacher, encoder: nil, weights: [], sparse: nil, lexical: nil,
                                   predictShortlist: shortlist, lexicalShortlist: 0, fusion: fusion)
-            _ = try decode(s.encoded(), "STUDENT") { (r) throws(LeverError) in try StudentScorer.decode(&r, teacher: teacher) }
+            _ = try decode(s.encoded(), "STUDENT") { (r) throws(LeverError) in
+                try StudentScorer.decode(&r, teacher: teacher)
+            }
         }
-        assertDecoderRange("student.predict_shortlist") { (v: Int) throws(LeverError) in try storeStudent(shortlist: v) }
+        assertDecoderRange("student.predict_shortlist") { (v: Int) throws(LeverError) in
+            try storeStudent(shortlist: v)
+        }
         assertDecoderRange("student.fusion") { (v: Float) throws(LeverError) in try storeStudent(fusion: v) }
+        let empty = SparseMatrix(rows: 0, cols: 0, indptr: [0], indices: [], values: [])
+        let index = KNNIndex(config: KNNConfig(), postings: empty, trainLabels: empty)
+        assertDecoderRange("student.lexical_shortlist") { (v: Int) throws(LeverError) in
+            let student = StudentScorer(teacher: teacher, encoder: nil, weights: [], sparse: nil, lexical: index,
+                                        predictShortlist: 10, lexicalShortlist: v, fusion: 0)
+            var sections = ModelFile.Sections()
+            student.write(into: &sections)
+            let file = ModelSectionReader(sections: sections, path: "m.lever", numLabels: 0, featureDimension: 0)
+            _ = try StudentScorer.read(file, teacher: teacher)
+        }
     }
 }

@@ -76,12 +76,14 @@ public enum ConfigType: Sendable, Equatable {
     var schemaFields: [(String, JSONValue)] {
         switch self {
         case .integer(let r):
-            return [("type", .string("integer")), ("min", .int(Int64(r.lowerBound))), ("max", .int(Int64(r.upperBound)))]
+            return [("type", .string("integer")), ("min", .int(Int64(r.lowerBound))),
+                    ("max", .int(Int64(r.upperBound)))]
         case .number(let r):
             return [("type", .string("number")), ("min", .double(r.lowerBound)), ("max", .double(r.upperBound))]
         case .boolean: return [("type", .string("boolean"))]
         case .string(let nonEmpty): return [("type", .string("string")), ("non_empty", .bool(nonEmpty))]
-        case .choice(let options): return [("type", .string("choice")), ("choices", .array(options.map { .string($0) }))]
+        case .choice(let options):
+            return [("type", .string("choice")), ("choices", .array(options.map { .string($0) }))]
         case .integerList(let r):
             return [("type", .string("integer_list")), ("min", .int(Int64(r.lowerBound))),
                     ("max", .int(Int64(r.upperBound)))]
@@ -169,7 +171,10 @@ extension ConfigKey {
                   get: { .array($0[keyPath: field].map { .int(Int64($0)) }) },
                   set: { owner, v in
                       guard case .array(let a) = v else { return }
-                      owner[keyPath: field] = a.compactMap { if case .int(let i) = $0 { return Int(exactly: i) }; return nil }
+                      owner[keyPath: field] = a.compactMap {
+                          if case .int(let i) = $0 { return Int(exactly: i) }
+                          return nil
+                      }
                   })
     }
 }

@@ -31,7 +31,9 @@ extension ConfigSection {
     public var problems: [ConfigProblem] {
         var out: [ConfigProblem] = []
         for key in Self.keys {
-            if let why = key.type.problem(key.get(self), path: key.path) { out.append(ConfigProblem(key: key.path, message: why)) }
+            if let why = key.type.problem(key.get(self), path: key.path) {
+                out.append(ConfigProblem(key: key.path, message: why))
+            }
         }
         return out.isEmpty ? relationProblems : out
     }
@@ -88,6 +90,7 @@ extension LeverError {
     /// An error listing every problem, each on its own line after the first.
     static func listing(_ problems: [ConfigProblem], source: String, status: LeverStatus = .config) -> LeverError {
         if problems.count == 1 { return LeverError(status, "\(source): \(problems[0].message)") }
-        return LeverError(status, lines: ["\(source): \(problems.count) problems:"] + problems.map { "  " + $0.message })
+        let header = "\(source): \(problems.count) problems:"
+        return LeverError(status, lines: [header] + problems.map { "  " + $0.message })
     }
 }

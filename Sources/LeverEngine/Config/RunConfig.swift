@@ -110,10 +110,13 @@ public struct RunConfig: Sendable {
 
     private static func parseUser(_ text: String, source: String) throws(LeverError) -> JSONValue {
         if text.utf8.count > FileIO.maxConfigBytes {
-            throw .config("\(source): is \(text.utf8.count) bytes; a config may be at most \(FileIO.maxConfigBytes) bytes (1 MiB)")
+            throw .config("\(source): is \(text.utf8.count) bytes; a config may be at most"
+                          + " \(FileIO.maxConfigBytes) bytes (1 MiB)")
         }
         let user = try JSONValue.parse(text, source: source)
-        guard case .object = user else { throw .config("\(source): the config must be a JSON object, not \(user.typeName)") }
+        guard case .object = user else {
+            throw .config("\(source): the config must be a JSON object, not \(user.typeName)")
+        }
         return user
     }
 

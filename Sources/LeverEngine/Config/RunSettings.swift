@@ -12,7 +12,8 @@ public struct RunSettings: ConfigSection, Equatable {
         .boolean("compare", \.compare, "With method lever: also train and report the teacher and the student"
                  + " without LEVER, and chart PSP by band for the three."),
         .integer("threads", \.threads, 0...1024, "Worker threads for training and prediction (0: one per core)."),
-        .integer("seed", \.seed, 0...Int(Int64.max), "Seed of every random choice in training (same seed, same model)."),
+        .integer("seed", \.seed, 0...Int(Int64.max),
+                 "Seed of every random choice in training (same seed, same model)."),
     ]
 
     public init() {}

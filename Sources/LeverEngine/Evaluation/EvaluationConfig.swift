@@ -37,7 +37,8 @@ public struct EvaluationConfig: ConfigSection, Equatable {
     public var relationProblems: [ConfigProblem] {
         guard tailMaxCount >= headMinCount else { return [] }
         return [ConfigProblem(key: "evaluation.tail_max_count", message:
-            "\"evaluation.tail_max_count\" (\(tailMaxCount)) must be below \"evaluation.head_min_count\" (\(headMinCount))")]
+            "\"evaluation.tail_max_count\" (\(tailMaxCount)) must be below"
+            + " \"evaluation.head_min_count\" (\(headMinCount))")]
     }
 
     /// Checks values set in code or on the command line against the same schema.

@@ -30,7 +30,8 @@ public struct StudentConfig: ConfigSection, Equatable {
         .number("learning_rate", \.learningRate, 1e-7...10, "Adam learning rate of the classifier vectors and biases."),
         .number("encoder_learning_rate", \.encoderLearningRate, 0...10,
                 "Adam learning rate of the fine-tuned encoder (0: the encoder stays as the teacher's)."),
-        .choice("encoder", \.encoder, "finetune: copy the teacher's encoder and train it further; frozen: use it as is."),
+        .choice("encoder", \.encoder,
+                "finetune: copy the teacher's encoder and train it further; frozen: use it as is."),
         .integer("shortlist", \.shortlist, 0...100_000,
                  "Hard negatives per training row: the teacher's top labels for the row's text."),
         .integer("in_batch_rows", \.inBatchRows, 0...65_536,
@@ -41,15 +42,17 @@ public struct StudentConfig: ConfigSection, Equatable {
                  "Prediction candidates from the teacher: its top labels (0: score every label exactly)."),
         .number("fusion", \.fusion, 0...1,
                 "Final score = (1 - fusion) x student probability + fusion x teacher cosine."),
-        .integer("lexical_shortlist", \.lexicalShortlist, 0...100_000, "Candidates from the lexical source (the labels"
-                 + " of the nearest training rows by TF-IDF, per the knn section), for negatives and prediction; 0: off."),
+        .integer("lexical_shortlist", \.lexicalShortlist, 0...100_000, "Candidates from the lexical source (the"
+                 + " labels of the nearest training rows by TF-IDF, per the knn section), for negatives and"
+                 + " prediction; 0: off."),
         .boolean("sparse", \.sparse, "Add a sparse linear term per label over the TF-IDF features of its positives."),
         .number("sparse_learning_rate", \.sparseLearningRate, 0...100, "AdaGrad learning rate of the sparse term."),
         .number("sparse_l2", \.sparseL2, 0...100, "L2 penalty on the sparse term's weights."),
         .number("sparse_prune", \.sparsePrune, 0...100,
                 "Sparse weights of a smaller magnitude are dropped after training."),
         .integer("sparse_max_features", \.sparseMaxFeatures, 0...100_000_000,
-                 "At most this many features per label in the sparse term, the most frequent in its positives (0: no cap)."),
+                 "At most this many features per label in the sparse term, the most frequent in its positives"
+                 + " (0: no cap)."),
     ]
 
     public init() {}
