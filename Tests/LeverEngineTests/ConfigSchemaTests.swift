@@ -132,13 +132,14 @@ final class ConfigSchemaTests: XCTestCase {
     }
 
     func testEvaluationSettingsFromCodeUseTheSameRanges() {
-        let fragments = ["2 problems", "\"evaluation.propensity_a\" is 0.0", "\"evaluation.k[0]\""]
+        let fragments = ["2 problems", "k must be at least 1 (got 0)", "\"evaluation.propensity_a\" is 0.0"]
         assertLeverError(.invalidArgument, fragments) {
             try EvaluationConfig(ks: [0], propensityA: 0).validate(source: "evaluation")
         }
         assertLeverError(.invalidArgument, ["\"evaluation.tail_max_count\" (9) must be below"]) {
             try EvaluationConfig(headMinCount: 2, tailMaxCount: 9).validate(source: "evaluation")
         }
+        XCTAssertNoThrow(try EvaluationConfig(ks: [1, 1_000_000_000]).validate(source: "evaluation"))
     }
 
     // The decoders' range checks derive from the same keys: a stored value is accepted exactly where

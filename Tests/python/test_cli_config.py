@@ -19,7 +19,7 @@ def test_explain_lists_every_key_with_default_range_and_description():
     assert "teacher.dim = 128    (integer in 2...4096)" in heads
     assert 'teacher.mining = "hard"    (one of hard, random)' in heads
     assert all(d.startswith("    ") and len(d.strip()) > 15 for d in descriptions)
-    expect_failure("config", "--explain", fragments=["--explain goes with --defaults"])
+    expect_failure("config", "--check", "c.json", "--explain", fragments=["--explain goes with --defaults"])
 
 
 def test_check_reports_every_problem_with_its_key(tmp_path):
@@ -28,7 +28,8 @@ def test_check_reports_every_problem_with_its_key(tmp_path):
                              "teacher": {"dim": 1, "cluster_size": 9, "cluster_size_max": 4}}))
     proc = expect_failure("config", "--check", p, fragments=[
         "c.json: 4 problems:", '"knn.neighbours" is 0', '"teacher.dim" is 1; expected an integer in 2...4096',
-        '"student.fusion" is 2.0; expected a number in 0.0...1.0', '"evaluation.k" asks for k = 5 but "output.top_k" is 3'])
+        '"student.fusion" is 2.0; expected a number in 0.0...1.0',
+        '"evaluation.k" asks for k = 5 but "output.top_k" is 3'])
     assert proc.returncode == 4  # LEVER_ERR_CONFIG
     # cluster_size_max < cluster_size is a relation problem: reported once teacher.dim is fixed
     p.write_text(json.dumps({"teacher": {"cluster_size": 9, "cluster_size_max": 4}}))

@@ -41,9 +41,17 @@ public struct EvaluationConfig: ConfigSection, Equatable {
             + " \"evaluation.head_min_count\" (\(headMinCount))")]
     }
 
-    /// Checks values set in code or on the command line against the same schema.
+    /// Checks values set in code or on the command line against the same schema, except that k has
+    /// no upper bound there (a ranking shorter than k is scored as it is).
     public func validate(source: String) throws(LeverError) {
-        let found = problems
+        var rest = self
+        rest.ks = [1]
+        var found = rest.problems
+        if ks.isEmpty {
+            found.insert(ConfigProblem(key: "evaluation.k", message: "at least one k is needed"), at: 0)
+        } else if let bad = ks.first(where: { $0 < 1 }) {
+            found.insert(ConfigProblem(key: "evaluation.k", message: "k must be at least 1 (got \(bad))"), at: 0)
+        }
         if !found.isEmpty { throw .listing(found, source: source, status: .invalidArgument) }
     }
 }

@@ -59,12 +59,13 @@ def test_unreadable_config_files_are_problems(tmp_path):
 
 def test_c_functions_refuse_null_and_bad_utf8():
     out = ctypes.c_void_p()
-    for status, fragment in [(_ffi.lib.lever_config_check(None, ctypes.byref(out)), "json"),
-                             (_ffi.lib.lever_config_check(b'{"method": "\xff"}', ctypes.byref(out)), "UTF-8"),
-                             (_ffi.lib.lever_config_defaults(None), "out"),
-                             (_ffi.lib.lever_config_schema(None), "out")]:
-        assert status == lever.Status.INVALID_ARG
-        assert fragment in _ffi.lib.lever_last_error().decode()
+    calls = [(lambda: _ffi.lib.lever_config_check(None, ctypes.byref(out)), "json is NULL"),
+             (lambda: _ffi.lib.lever_config_check(b'{"method": "\xff"}', ctypes.byref(out)), "json is not valid UTF-8"),
+             (lambda: _ffi.lib.lever_config_defaults(None), "out is NULL"),
+             (lambda: _ffi.lib.lever_config_schema(None), "out is NULL")]
+    for call, message in calls:
+        assert call() == lever.Status.INVALID_ARG
+        assert _ffi.lib.lever_last_error().decode() == message
     assert out.value is None  # left unwritten
     _ffi.lib.lever_string_free(None)
     status, text = _ffi.call_returning_string(_ffi.lib.lever_config_check, b'{"seed": -1}')
