@@ -18,10 +18,10 @@ public struct DataConfig: ConfigSection, Equatable {
         .string("tst_X", \.testTexts, nonEmpty: true, "Test input texts, one per line."),
         .string("tst_X_Y", \.testLabels, nonEmpty: true, "Test labels, in the layout of trn_X_Y."),
         .string("Y", \.labelTexts, nonEmpty: true, "Label texts, one per line; a label's id is its 0-based line."),
-        .string("trn_filter", \.trainFilter, "\"row label\" pairs left out of training; used when the file exists"
-                + " (required when named explicitly); empty: none."),
-        .string("tst_filter", \.testFilter, "\"row label\" pairs removed from the test rankings before scoring;"
-                + " used when the file exists (required when named explicitly); empty: none."),
+        .string("trn_filter", \.trainFilter, "Training \"row label\" filter pairs: read and checked when the file"
+                + " exists (required when named explicitly), not used by training; empty: none."),
+        .string("tst_filter", \.testFilter, "\"row label\" pairs removed from the test predictions and metrics;"
+                + " read when the file exists (required when named explicitly); empty: none."),
     ]
 
     public init() {}

@@ -27,8 +27,7 @@ extension KNNIndex {
         }
         try requireFinite(postings.values, "model section KNN: postings")
         try requireFinite(labels.values, "model section KNN: training labels")
-        return KNNIndex(config: config, postings: postings,
-                        trainLabels: labels)
+        return KNNIndex(config: config, postings: postings, trainLabels: labels)
     }
 
     /// Adds the KNN section.
