@@ -168,7 +168,10 @@ lever_status lever_train_memory(const char *config_json, const char *const *text
  */
 lever_status lever_model_info_json(const lever_model *model, char **out);
 
-/** Releases a string returned by Lever (lever_model_info_json). NULL is a no-op. */
+/**
+ * Releases a string Lever returned to the caller (lever_model_info_json, lever_config_defaults,
+ * lever_config_schema, lever_config_check). NULL is a no-op.
+ */
 void lever_string_free(char *string);
 
 /**
@@ -226,6 +229,32 @@ void lever_predict_options_init(lever_predict_options *options);
  */
 lever_status lever_model_predict_ex(const lever_model *model, const char *const *texts, size_t n_texts, size_t k,
                                     const lever_predict_options *options, int64_t *labels, float *scores);
+
+/* ---- Config schema ------------------------------------------------------------------------ */
+
+/**
+ * Writes the default run config (every key with its default) as pretty-printed JSON to *out.
+ * The string is allocated by Lever: release it with lever_string_free.
+ */
+lever_status lever_config_defaults(char **out);
+
+/**
+ * Writes the config schema to *out as a JSON array with one object per key, in document order:
+ * "key" (dotted path, e.g. "teacher.dim"), "type" ("integer", "number", "boolean", "string",
+ * "choice", "integer_list"), "min"/"max" for numbers, "choices" for a choice, "non_empty" for a
+ * string, "default" and "description". Release it with lever_string_free.
+ */
+lever_status lever_config_schema(char **out);
+
+/**
+ * Checks a run config (JSON text, at most LEVER_MAX_CONFIG_BYTES) without reading the files it
+ * names. Returns LEVER_OK when it is valid, LEVER_ERR_CONFIG when not, with every problem listed in
+ * lever_last_error(). Unless `problems` is NULL, *problems receives (for LEVER_OK and
+ * LEVER_ERR_CONFIG alike) a JSON array of {"key", "message"} objects, one per problem ("key" is ""
+ * when the text is not JSON), to release with lever_string_free. A NULL or non-UTF-8 `json` is
+ * LEVER_ERR_INVALID_ARG and leaves *problems unwritten.
+ */
+lever_status lever_config_check(const char *json, char **problems);
 
 #ifdef __cplusplus
 }

@@ -215,16 +215,20 @@ struct ConfigCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Print the default config (every key, with its default).")
     var defaults = false
-    @Option(name: .long, help: "Check a config file and print it merged with the defaults.")
+    @Flag(name: .long, help: "With --defaults: list each key with its default, allowed values and description.")
+    var explain = false
+    @Option(name: .long, help: "Check a config file (every problem is reported) and print it merged with the defaults.")
     var check: String?
 
     func validate() throws {
         if defaults == (check != nil) { throw ValidationError("give exactly one of --defaults or --check FILE") }
+        if explain && !defaults { throw ValidationError("--explain goes with --defaults") }
     }
 
     func run() throws {
         try runEngine { () throws(LeverError) in
-            if defaults { print(RunConfig.defaults.serialized()) }
+            if defaults && explain { print(RunConfig.explanation, terminator: "") }
+            if defaults && !explain { print(RunConfig.defaults.serialized()) }
             if let check { print(try RunConfig.load(path: check).document.serialized()) }
         }
     }

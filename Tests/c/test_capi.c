@@ -249,6 +249,46 @@ static void test_memory_api(void) {
     }
     lever_model_free(knn);
     lever_model_free(teacher);
+/* The config schema: defaults, schema with descriptions, and a check listing every problem. */
+static void test_config_schema(void) {
+    char *out = NULL, *problems = NULL;
+    char untouched[] = "untouched";
+    CHECK(lever_config_defaults(&out) == LEVER_OK);
+    CHECK(out != NULL && strstr(out, "\"hash_bits\": 20") != NULL);
+    if (out != NULL) {
+        CHECK(lever_config_check(out, &problems) == LEVER_OK); /* the defaults are a valid config */
+        CHECK(problems != NULL && strcmp(problems, "[]") == 0);
+        lever_string_free(problems);
+        problems = NULL;
+    }
+    lever_string_free(out);
+    out = NULL;
+    CHECK_ERR(lever_config_defaults(NULL), LEVER_ERR_INVALID_ARG, "out");
+    CHECK(lever_config_schema(&out) == LEVER_OK);
+    CHECK(out != NULL && strstr(out, "\"key\": \"teacher.dim\"") != NULL && strstr(out, "\"min\": 2") != NULL);
+    CHECK(out != NULL && strstr(out, "\"choices\": [\"knn\", \"teacher\", \"ova\", \"lever\"]") != NULL);
+    lever_string_free(out);
+    CHECK_ERR(lever_config_schema(NULL), LEVER_ERR_INVALID_ARG, "out");
+
+    /* Every problem at once, each with its key path. */
+    CHECK_ERR(lever_config_check("{\"knn\": {\"neighbours\": 0}, \"teacher\": {\"dim\": 1}}", &problems),
+              LEVER_ERR_CONFIG, "2 problems");
+    CHECK(strstr(lever_last_error(), "\"teacher.dim\" is 1; expected an integer in 2...4096") != NULL);
+    CHECK(problems != NULL && strstr(problems, "{\"key\":\"knn.neighbours\",\"message\":") != NULL);
+    CHECK(problems != NULL && strstr(problems, "{\"key\":\"teacher.dim\",\"message\":") != NULL);
+    lever_string_free(problems);
+    problems = NULL;
+    CHECK_ERR(lever_config_check("{\"knn\": {\"neighbors\": 3}}", NULL), LEVER_ERR_CONFIG, "knn.neighbors");
+    CHECK_ERR(lever_config_check("{\"knn\": ", &problems), LEVER_ERR_CONFIG, "invalid JSON");
+    CHECK(problems != NULL && strstr(problems, "\"key\":\"\"") != NULL);
+    lever_string_free(problems);
+
+    /* NULL and non-UTF-8 text are invalid arguments and leave *problems unwritten. */
+    problems = untouched;
+    CHECK_ERR(lever_config_check(NULL, &problems), LEVER_ERR_INVALID_ARG, "json");
+    CHECK_ERR(lever_config_check("{\"method\": \"\xff\"}", &problems), LEVER_ERR_INVALID_ARG, "UTF-8");
+    CHECK(problems == untouched);
+    lever_string_free(NULL);
 }
 
 int main(int argc, char **argv) {
@@ -394,6 +434,7 @@ int main(int argc, char **argv) {
     }
     lever_model_free(model);
     test_memory_api();
+    test_config_schema();
 
     printf("%d passed, %d failed\n", checks - failures, failures);
     return failures == 0 ? 0 : 1;

@@ -1,4 +1,4 @@
-/* A seeded mutation fuzzer over everything Lever reads: run-config JSON (lever_train), data files
+/* A seeded mutation fuzzer over everything Lever reads: run-config JSON (lever_train, lever_config_check), data files
  * (lever_train_file on a mutated dataset folder), model files (lever_model_load, then predict) and
  * special inputs: texts of several MB (predict and a training line), NUL bytes inside JSON strings,
  * config paths and data files, headers claiming huge row counts, /dev/null as every kind of file
@@ -301,6 +301,20 @@ static void record(int target, lever_status st, lever_model *m) {
     if (st == LEVER_OK && m != NULL) { exercise(m); lever_model_free(m); }
 }
 
+/* lever_config_check on a config text lever_train returned `trained` for: it must list problems
+ * exactly when it returns LEVER_OK or LEVER_ERR_CONFIG, and a config it refuses must not train. */
+static void check_config(const char *text, lever_status trained) {
+    char *problems = NULL;
+    lever_status st = lever_config_check(text, &problems);
+    int listed = st == LEVER_OK || st == LEVER_ERR_CONFIG;
+    if (st == LEVER_ERR_INTERNAL || listed != (problems != NULL) || (st == LEVER_ERR_CONFIG && trained == LEVER_OK)) {
+        failures++;
+        fprintf(stderr, "fuzz: FAILURE: lever_config_check gave %d (problems %s) where lever_train gave %d: %s\n",
+                (int)st, problems ? problems : "NULL", (int)trained, lever_last_error());
+    }
+    lever_string_free(problems);
+}
+
 /* A text of `len` bytes: words, some shared with the seed labels, some random letters. */
 static void long_text(buf *b, size_t len) {
     static const char *words[] = {"cat", "dog", "bird", "small", "big", "and", "\xe2\x9c\x93"};
@@ -438,6 +452,7 @@ int main(int argc, char **argv) {
             write_file(path, &cfg);
             m = NULL;
             st = lever_train((const char *)cfg.data, progress_limit, &calls, &m);
+            check_config((const char *)cfg.data, st);
             record(0, st, m);
         } else if (t == 1) { /* data files */
             int which = (int)pick(4), calls = 0;

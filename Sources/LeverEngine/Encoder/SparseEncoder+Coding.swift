@@ -19,9 +19,7 @@ extension SparseEncoder {
         let table = stored & halfTableFlag != 0
             ? try r.array(UInt16.self).map { Float(Float16(bitPattern: $0)) }
             : try r.floatArray()
-        guard (1...4096).contains(dim) else {
-            throw .corrupt("model section \(r.section): invalid encoder dimension \(dim)")
-        }
+        try TeacherConfig.checkStored(\.dim, dim, in: "model section \(r.section)")
         let vocabulary = FeatureVocabulary(rowOf: rowOf)
         if rowOf.contains(where: { $0 < -1 }) { throw .corrupt("model section \(r.section): invalid vocabulary entry") }
         guard table.count == vocabulary.size * dim else {

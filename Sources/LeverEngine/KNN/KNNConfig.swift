@@ -1,22 +1,20 @@
-/// Settings of the TF-IDF k-nearest-neighbour baseline (config section `knn`).
-public struct KNNConfig: Sendable, Equatable {
-    /// How many training rows vote for a query's labels.
-    public var neighbours: Int
-    /// A neighbour's vote is similarity^power.
-    public var power: Float
+/// Settings of the TF-IDF k-nearest-neighbour baseline (config section `knn`; the student's lexical
+/// candidate source uses them too).
+public struct KNNConfig: ConfigSection, Equatable {
+    public var neighbours = 25
+    public var power: Float = 2
+
+    public static let section = "knn"
+    public static let keys: [ConfigKey<KNNConfig>] = [
+        .integer("neighbours", \.neighbours, 1...10_000,
+                 "How many most similar training rows (TF-IDF cosine) vote for a query's labels."),
+        .number("power", \.power, 0...100, "A neighbour's vote for each of its labels is its similarity^power."),
+    ]
+
+    public init() {}
 
     public init(neighbours: Int = 25, power: Float = 2) {
         self.neighbours = neighbours
         self.power = power
     }
-
-    init(_ r: ConfigReader) throws(LeverError) {
-        neighbours = try r.int("knn.neighbours", in: 1...10_000)
-        power = Float(try r.double("knn.power", in: 0...100))
-    }
-
-    static let defaultsJSON: JSONValue = {
-        let c = KNNConfig()
-        return .object(JSONObject([("neighbours", .int(Int64(c.neighbours))), ("power", .float(c.power))]))
-    }()
 }

@@ -18,9 +18,8 @@ extension KNNIndex {
     static func decode(_ r: inout ByteReader) throws(LeverError) -> KNNIndex {
         let neighbours = Int(try r.u32())
         let power = try r.f32()
-        guard (1...10_000).contains(neighbours), power.isFinite, power >= 0 else {
-            throw LeverError.corrupt("model section KNN: invalid settings")
-        }
+        let config = KNNConfig(neighbours: neighbours, power: power)
+        try config.checkStored(in: "model section \(r.section)")
         let postings = try r.matrix()
         let labels = try r.matrix()
         guard postings.cols == labels.rows else {
@@ -28,8 +27,7 @@ extension KNNIndex {
         }
         try requireFinite(postings.values, "model section KNN: postings")
         try requireFinite(labels.values, "model section KNN: training labels")
-        return KNNIndex(config: KNNConfig(neighbours: neighbours, power: power), postings: postings,
-                        trainLabels: labels)
+        return KNNIndex(config: config, postings: postings, trainLabels: labels)
     }
 
     /// Adds the KNN section.

@@ -90,7 +90,7 @@ public enum Trainer {
                            trainLabels: SparseMatrix, threads: Int, details: inout JSONObject,
                            progress: Progress) throws(LeverError) -> TeacherScorer {
         if let reused {
-            details["teacher"] = .object(JSONObject([("loaded_from", .string(config.teacher.load))]))
+            details["teacher"] = .object(JSONObject([("loaded_from", .string(config.teacherLoadPath))]))
             return reused
         }
         let (teacher, facts) = try TeacherTraining.train(config.teacher, trainFeatures: trainFeatures, labelFeatures: labelFeatures,
@@ -101,13 +101,13 @@ public enum Trainer {
 
     /// The teacher named by `teacher.load` (for "ova"/"lever"), checked against the data.
     static func reusedTeacher(_ config: RunConfig, numLabels: Int) throws(LeverError) -> (teacher: TeacherScorer, featurizer: TfidfFeaturizer)? {
-        guard config.method.trainsStudent, !config.teacher.load.isEmpty else { return nil }
-        let m = try LeverModel.load(from: config.teacher.load)
+        guard config.method.trainsStudent, !config.teacherLoadPath.isEmpty else { return nil }
+        let m = try LeverModel.load(from: config.teacherLoadPath)
         guard let t = m.encoderScorer else {
-            throw .config("\"teacher.load\": \(config.teacher.load) is a \(m.method) model, which has no teacher")
+            throw .config("\"teacher.load\": \(config.teacherLoadPath) is a \(m.method) model, which has no teacher")
         }
         guard t.numLabels == numLabels else {
-            throw .config("\"teacher.load\": \(config.teacher.load) ranks \(t.numLabels) labels but the data has \(numLabels)")
+            throw .config("\"teacher.load\": \(config.teacherLoadPath) ranks \(t.numLabels) labels but the data has \(numLabels)")
         }
         return (t, m.featurizer)
     }

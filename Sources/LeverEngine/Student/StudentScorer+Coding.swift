@@ -16,12 +16,12 @@ extension StudentScorer {
     }
 
     static func decode(_ r: inout ByteReader, teacher: TeacherScorer) throws(LeverError) -> StudentScorer {
-        let shortlist = try r.count(max: 1_000_000)
+        let shortlist = try r.count(max: Int(Int32.max))
         let fusion = try r.f32()
         let own = try r.u8()
-        guard fusion.isFinite, (0...1).contains(fusion), own <= 1 else {
-            throw .corrupt("model section STUDENT: invalid settings")
-        }
+        try StudentConfig.checkStored(\.predictShortlist, shortlist, in: "model section STUDENT")
+        try StudentConfig.checkStored(\.fusion, fusion, in: "model section STUDENT")
+        guard own <= 1 else { throw .corrupt("model section STUDENT: invalid settings") }
         let encoder = own == 1 ? try SparseEncoder.decode(&r) : nil
         if let encoder, encoder.dim != teacher.dim
             || encoder.vocabulary.rowOf.count != teacher.encoder.vocabulary.rowOf.count
@@ -62,7 +62,8 @@ extension StudentScorer {
             try SparseTerm.decode(&r, numLabels: teacher.numLabels, featureCount: teacher.encoder.rows)
         }
         let lexical = try file.decodeIfPresent("LEXICAL") { (r) throws(LeverError) -> (Int, KNNIndex) in
-            let k = try r.count(max: 1_000_000)
+            let k = try r.count(max: Int(Int32.max))
+            try StudentConfig.checkStored(\.lexicalShortlist, k, in: "model section LEXICAL")
             return (k, try KNNIndex.decode(&r))
         }
         if let (k, index) = lexical {

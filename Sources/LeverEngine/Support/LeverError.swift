@@ -23,6 +23,12 @@ public struct LeverError: Error, CustomStringConvertible, Sendable {
         self.message = Messages.escaped(message)
     }
 
+    /// A message of several lines (e.g. one per config problem), each escaped on its own.
+    public init(_ status: LeverStatus, lines: [String]) {
+        self.status = status
+        self.message = lines.map(Messages.escaped).joined(separator: "\n")
+    }
+
     public var description: String { message }
 
     static func invalidArgument(_ m: String) -> LeverError { LeverError(.invalidArgument, m) }

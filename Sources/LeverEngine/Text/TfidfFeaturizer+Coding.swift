@@ -16,17 +16,15 @@ extension TfidfFeaturizer {
         let bits = Int(try r.u32()), wmax = Int(try r.u32()), cmin = Int(try r.u32()), cmax = Int(try r.u32())
         let cw = try r.f32()
         let sub = try r.u8()
-        guard (8...26).contains(bits), (1...3).contains(wmax), (0...8).contains(cmin), (0...8).contains(cmax),
-              cmin <= cmax, (cmin == 0) == (cmax == 0), cw.isFinite, cw >= 0, sub <= 1 else {
-            throw LeverError.corrupt("model section FEATURES: invalid featuriser settings")
-        }
+        guard sub <= 1 else { throw LeverError.corrupt("model section FEATURES: invalid featuriser settings") }
+        let config = FeatureConfig(hashBits: bits, wordNgramMax: wmax, charNgramMin: cmin, charNgramMax: cmax,
+                                   charWeight: cw, sublinearTf: sub == 1)
+        try config.checkStored(in: "model section FEATURES")
         let idf = try r.floatArray()
         guard idf.count == 1 << bits else {
             throw LeverError.corrupt("model section FEATURES: IDF table has \(idf.count) entries, "
                                      + "expected \(1 << bits)")
         }
-        let config = FeatureConfig(hashBits: bits, wordNgramMax: wmax, charNgramMin: cmin, charNgramMax: cmax,
-                                   charWeight: cw, sublinearTf: sub == 1)
         return TfidfFeaturizer(config: config, idf: idf)
     }
 }

@@ -128,6 +128,11 @@ _SIGNATURES = {
     "lever_model_label_text": ([_model_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_char_p)], ctypes.c_int),
     "lever_model_predict": ([_model_p, ctypes.POINTER(ctypes.c_char_p), ctypes.c_size_t, ctypes.c_size_t,
                              ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_float)], ctypes.c_int),
+    # Strings Lever allocates are taken as void pointers, copied, then released with lever_string_free.
+    "lever_config_defaults": ([ctypes.POINTER(ctypes.c_void_p)], ctypes.c_int),
+    "lever_config_schema": ([ctypes.POINTER(ctypes.c_void_p)], ctypes.c_int),
+    "lever_config_check": ([ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)], ctypes.c_int),
+    "lever_string_free": ([ctypes.c_void_p], None),
 }
 
 
@@ -173,3 +178,16 @@ def check(status):
     except ValueError:
         st = status
     raise _ERRORS.get(st, LeverError)(st, message)
+
+
+def call_returning_string(fn, *args):
+    """Calls fn(*args, &out) where out is a string Lever allocates: returns (status, text or None),
+    the string copied and released."""
+    out = ctypes.c_void_p()
+    status = fn(*args, ctypes.byref(out))
+    if not out.value:
+        return status, None
+    try:
+        return status, ctypes.string_at(out.value).decode("utf-8")
+    finally:
+        lib.lever_string_free(out)
