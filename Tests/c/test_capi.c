@@ -249,6 +249,8 @@ static void test_memory_api(void) {
     }
     lever_model_free(knn);
     lever_model_free(teacher);
+}
+
 /* The config schema: defaults, schema with descriptions, and a check listing every problem. */
 static void test_config_schema(void) {
     char *out = NULL, *problems = NULL;
