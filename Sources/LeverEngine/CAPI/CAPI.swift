@@ -4,12 +4,12 @@ import CLever
 // `guarded`, and reports failures as a status plus a thread-local message: no Swift error or trap
 // may reach the caller's process.
 
-private func fail(_ error: LeverError) -> lever_status {
+func fail(_ error: LeverError) -> lever_status {
     clever_set_last_error(error.message)
     return lever_status(UInt32(error.status.rawValue))
 }
 
-private func guarded(_ body: () throws(LeverError) -> Void) -> lever_status {
+func guarded(_ body: () throws(LeverError) -> Void) -> lever_status {
     do {
         try body()
         return LEVER_OK
@@ -18,13 +18,13 @@ private func guarded(_ body: () throws(LeverError) -> Void) -> lever_status {
     }
 }
 
-private func cString(_ p: UnsafePointer<CChar>?, _ name: String) throws(LeverError) -> String {
+func cString(_ p: UnsafePointer<CChar>?, _ name: String) throws(LeverError) -> String {
     guard let p else { throw .invalidArgument("\(name) is NULL") }
     guard let s = String(validatingCString: p) else { throw .invalidArgument("\(name) is not valid UTF-8") }
     return s
 }
 
-private func liveModel(_ handle: OpaquePointer?, _ name: String = "model") throws(LeverError) -> LeverModel {
+func liveModel(_ handle: OpaquePointer?, _ name: String = "model") throws(LeverError) -> LeverModel {
     guard handle != nil else { throw .invalidArgument("\(name) is NULL") }
     guard let m = HandleRegistry.shared.model(handle) else {
         throw .invalidArgument("\(name) is not a live lever_model (already freed, or not from lever_train/lever_model_load)")

@@ -6,9 +6,10 @@
 from ._ffi import (ABI_VERSION, CancelledError, ConfigError, CorruptModelError, DataError, InvalidArgumentError,
                    LeverError, LeverIOError, NotAModelError, Status, VersionError, lib as _lib)
 from .model import Model
+from . import metrics
 
 __version__ = _lib.lever_version().decode()
 
-__all__ = ["Model", "LeverError", "InvalidArgumentError", "LeverIOError", "DataError", "ConfigError",
+__all__ = ["Model", "metrics", "LeverError", "InvalidArgumentError", "LeverIOError", "DataError", "ConfigError",
            "NotAModelError", "VersionError", "CorruptModelError", "CancelledError", "Status", "ABI_VERSION",
            "__version__"]
