@@ -82,14 +82,19 @@ def held_out_dataset(data, out, held, num_labels):
     return kept
 
 
-def train(data, run_dir):
+def train(data, run_dir, reuse):
+    """Trains the default lever method on `data` into `run_dir`; with `reuse`, a model a finished run
+    of the same config left there is used instead (its training time is then unknown)."""
     run_dir.mkdir(parents=True, exist_ok=True)
     config = run_dir / "config.json"
-    config.write_text(json.dumps({"data": {"dir": str(data)}, "method": "lever",
-                                  "output": {"dir": str(run_dir)}}))
+    text = json.dumps({"data": {"dir": str(data)}, "method": "lever", "output": {"dir": str(run_dir)}})
+    model = run_dir / "model.lever"
+    if reuse and model.exists() and (run_dir / "report.json").exists() and config.read_text() == text:
+        return model, None
+    config.write_text(text)
     t0 = time.perf_counter()
     lever_cli("train", "--config", config, "--quiet")
-    return run_dir / "model.lever", time.perf_counter() - t0
+    return model, time.perf_counter() - t0
 
 
 def main():
@@ -98,6 +103,8 @@ def main():
     ap.add_argument("--work", type=pathlib.Path, default=ROOT / "runs" / "zero-shot")
     ap.add_argument("--fraction", type=float, default=0.1)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--reuse", action="store_true",
+                    help="use the models of finished training runs of the same configs in WORK")
     args = ap.parse_args()
     data, work = args.data.resolve(), args.work.resolve()
     if not (data / "Y.txt").exists():
@@ -121,13 +128,13 @@ def main():
     train_labels = [[l for l, _ in row] for row in train_rows]
     trained_with = {l for row in train_labels for l in row if l in held_set}
 
-    heldout_model, heldout_secs = train(work / "data-heldout", work / "run-heldout")
+    heldout_model, heldout_secs = train(work / "data-heldout", work / "run-heldout", args.reuse)
     added_path = work / "run-heldout" / "model-added.lever"
     (work / "heldout_labels.txt").write_text("".join(label_texts[l] + "\n" for l in held), encoding="utf-8")
     t0 = time.perf_counter()
     lever_cli("labels", "add", "--model", heldout_model, "--labels", work / "heldout_labels.txt", "--out", added_path)
     add_secs = time.perf_counter() - t0
-    full_model, full_secs = train(data, work / "run-full")
+    full_model, full_secs = train(data, work / "run-full", args.reuse)
 
     # Ids of the zero-shot model: the kept labels renumbered, then the held-out ones in order.
     to_original = np.array(kept + held, dtype=np.int64)
@@ -146,7 +153,9 @@ def main():
     print(f"WordNet lemma ({data}): {len(held)} of {num_labels} labels held out (seed {args.seed}),"
           f" {len(trained_with)} of them with training rows in the full data; {len(rows)} test rows carry"
           f" {sum(map(len, truth))} held-out positives ({results[0][1]['labels_with_test_positive']} distinct labels).")
-    print(f"training: held-out data {heldout_secs:.0f} s, full data {full_secs:.0f} s; adding"
+    def secs(s):
+        return "reused" if s is None else f"{s:.0f} s"
+    print(f"training: held-out data {secs(heldout_secs)}, full data {secs(full_secs)}; adding"
           f" {len(held)} labels by text {add_secs:.1f} s (CLI, load + add + save)\n")
     print("| held-out labels in | P@1 | P@5 | PSP@5 | nDCG@5 | R@10 | coverage@10 |")
     print("|---|---|---|---|---|---|---|")

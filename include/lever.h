@@ -195,6 +195,12 @@ typedef struct lever_metrics_input {
  * propensity-scored metrics over all rows. PSP and PSnDCG need train_counts or inv_propensities and
  * are absent without both; "bands" is empty without train_counts.
  *
+ * The output: {"overall": T, "bands": {"head": B, "torso": B, "tail": B}} with T = {"rows",
+ * "rows_with_positive", "labels_with_test_positive", "P": {"1": value, ...}, "nDCG", "PSP", "PSnDCG",
+ * "coverage", "recall"} (one entry per cut-off) and B = {"train_rows": range text, "labels": count,
+ * "metrics": T}, a band's T restricting truth and rankings to its labels and rows to those with a
+ * positive among them. New keys may be added.
+ *
  * On success *out_json is a new NUL-terminated JSON object owned by the caller, released with
  * lever_string_free. Thread-safe.
  */

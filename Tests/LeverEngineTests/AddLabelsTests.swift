@@ -4,7 +4,7 @@ import XCTest
 /// New labels by text (LeverModel+Labels.swift) on the small animals dataset.
 final class AddLabelsTests: XCTestCase {
     /// Training input texts of three different classes, added as label texts.
-    let inputTexts = ["cat number 0 kitten", "puppy number 1 hound", "salmon number 3 fish"]
+    let inputTexts = ["cat number 0 kitten", "puppy number 1 hound", "fish number 3 trout"]
 
     func train(_ method: String, _ d: TempDir, sparse: Bool = false) throws -> LeverModel {
         let student = #", "student": {"epochs": 5, "batch_size": 8, "shortlist": 3, "predict_shortlist": 5, "#

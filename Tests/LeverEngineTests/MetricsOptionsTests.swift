@@ -8,7 +8,8 @@ final class MetricsOptionsTests: XCTestCase {
         XCTAssertEqual(try MetricsOptions.parse("{}").propensityA, 0.55)
         XCTAssertEqual(try MetricsOptions.parse(#"{"k": 3}"#).ks, [1, 2, 3])
         XCTAssertEqual(try MetricsOptions.parse(#"{"k": [10, 1]}"#).ks, [10, 1])
-        let c = try MetricsOptions.parse(#"{"propensity_a": 0.6, "propensity_b": 2, "head_min_count": 9, "tail_max_count": 2}"#)
+        let text = #"{"propensity_a": 0.6, "propensity_b": 2, "head_min_count": 9, "tail_max_count": 2}"#
+        let c = try MetricsOptions.parse(text)
         XCTAssertEqual([c.propensityA, c.propensityB], [0.6, 2])
         XCTAssertEqual([c.headMinCount, c.tailMaxCount], [9, 2])
     }

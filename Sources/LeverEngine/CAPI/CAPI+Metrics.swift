@@ -35,7 +35,8 @@ private struct MetricsArrays {
         }
         let (cells, overflow) = rows.multipliedReportingOverflow(by: width)
         guard !overflow, cells <= Int.max / 8 else { throw .invalidArgument("input->n_rows * input->width overflows") }
-        try Memory.check(cells * 4, "input->predictions (\(rows) x \(width))")
+        guard rows <= Int.max / 64 else { throw .invalidArgument("input->n_rows = \(rows) is too large") }
+        try Memory.check(cells * 4 + rows * 64, "input->predictions (\(rows) x \(width))")
         out.rankings = try readPredictions(v.predictions, rows: rows, width: width, labels: labels)
         out.truth = try readTruth(v.truth_indptr, v.truth_labels, rows: rows, labels: labels)
         if let counts = v.train_counts {

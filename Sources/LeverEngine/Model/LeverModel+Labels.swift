@@ -82,9 +82,9 @@ extension StudentScorer {
             labels.cols += count
             lex = KNNIndex(config: index.config, postings: index.postings, trainLabels: labels)
         }
-        return StudentScorer(teacher: teacher, encoder: encoder, weights: w, sparse: sparse?.appendingEmptyLabels(count),
-                             lexical: lex, predictShortlist: predictShortlist, lexicalShortlist: lexicalShortlist,
-                             fusion: fusion)
+        return StudentScorer(teacher: teacher, encoder: encoder, weights: w,
+                             sparse: sparse?.appendingEmptyLabels(count), lexical: lex,
+                             predictShortlist: predictShortlist, lexicalShortlist: lexicalShortlist, fusion: fusion)
     }
 }
 

@@ -44,6 +44,7 @@ def _is_sparse(x):
 
 
 def _as_k(k):
+    _need_numpy()
     if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)):
         raise TypeError(f"k must be an int, not {type(k).__name__}")
     if k < 1:
