@@ -19,10 +19,11 @@ public struct MetricTable: Sendable, Equatable {
     /// values[name][i] is the metric at ks[i], in percent (PSP and PSnDCG absent when evaluated
     /// without propensities).
     public var values: [String: [Double]]
-    /// Rows and distinct labels that took part; rows with at least one positive (recall's rows).
+    /// Rows and distinct labels that took part.
     public var rows: Int
-    public var rowsWithPositive: Int
     public var labels: Int
+    /// Rows with at least one positive: the rows recall averages over.
+    public var rowsWithPositive: Int
 
     public func value(_ name: String, k: Int) -> Double? {
         guard let i = ks.firstIndex(of: k) else { return nil }
@@ -170,7 +171,7 @@ public enum Evaluator {
         }
         values["coverage"] = hitLabels.map { pct(Double($0.count), Double(truthLabels.count)) }
         values["recall"] = recall.map { pct($0, Double(rowsWithTruth)) }
-        return MetricTable(ks: ks, values: values, rows: rows, rowsWithPositive: rowsWithTruth,
-                           labels: truthLabels.count)
+        return MetricTable(ks: ks, values: values, rows: rows, labels: truthLabels.count,
+                           rowsWithPositive: rowsWithTruth)
     }
 }
