@@ -54,3 +54,29 @@ def test_knn_models_and_bad_texts_are_refused(tiny_config, teacher_config):
         assert m.num_labels == 3
     with pytest.raises(ValueError, match="closed"):
         m.add_labels(["fish"])
+
+
+def test_threads_add_labels_to_one_shared_model(teacher_config):
+    import threading
+    with lever.Model.train(teacher_config) as m:
+        expected, _ = m.predict(["small cat", "big dog"], k=3)
+        errors, sizes = [], []
+
+        def work(i):
+            try:
+                for j in range(5):
+                    with m.add_labels([f"label {i} {j}", "small cat"]) as wider:
+                        sizes.append(wider.num_labels)
+                        labels, _ = m.predict(["small cat", "big dog"], k=3)
+                        assert (labels == expected).all()
+            except Exception as e:  # noqa: BLE001 - reported below
+                errors.append(e)
+
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert sizes == [5] * 20
+        assert m.num_labels == 3
