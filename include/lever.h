@@ -170,7 +170,7 @@ lever_status lever_model_info_json(const lever_model *model, char **out);
 
 /**
  * Releases a string Lever returned to the caller (lever_model_info_json, lever_config_defaults,
- * lever_config_schema, lever_config_check). NULL is a no-op.
+ * lever_config_schema, lever_config_check, lever_metrics_compute). NULL is a no-op.
  */
 void lever_string_free(char *string);
 
@@ -255,6 +255,75 @@ lever_status lever_config_schema(char **out);
  * LEVER_ERR_INVALID_ARG and leaves *problems unwritten.
  */
 lever_status lever_config_check(const char *json, char **problems);
+
+/* ---- Metrics and new labels ------------------------------------------------------------------ */
+
+/**
+ * New labels by text, without retraining (zero-shot). On success *out owns a NEW model: `model`'s
+ * labels followed by n new ones with ids num_labels .. num_labels + n - 1, whose texts are `texts`;
+ * `model` itself is unchanged (other threads may keep using it). Each new label is scored from its
+ * text through the teacher's encoder: its teacher embedding is computed as teacher training computes
+ * a label's, and a student's vector for it is initialised as student training initialises a label
+ * (student.init_scale x that embedding, bias -init_scale / 2). The student's sparse term and lexical
+ * candidate source have no entries for new labels. Texts must be non-empty (LEVER_ERR_INVALID_ARG
+ * names the text); a text may repeat a label's text (training labels may too), and such labels get
+ * the same teacher embedding. A kNN model is refused with LEVER_ERR_INVALID_ARG. Thread-safe on a
+ * shared model.
+ */
+lever_status lever_model_add_labels(const lever_model *model, const char *const *texts, size_t n, lever_model **out);
+
+/**
+ * Input of lever_metrics_compute. Set struct_size to sizeof(lever_metrics_input) (later versions of
+ * the library append fields and read only what struct_size covers); unused optional arrays are NULL.
+ * Label ids are 0-based and below n_labels.
+ */
+typedef struct lever_metrics_input {
+    size_t struct_size;
+    /** n_rows x width label ids, row-major, best first; -1 is an empty slot (skipped; a row may end early). */
+    const int64_t *predictions;
+    size_t n_rows;
+    size_t width;
+    /** True labels in CSR: row r's labels are truth_labels[truth_indptr[r] .. truth_indptr[r+1]). */
+    const size_t *truth_indptr;  /**< n_rows + 1 entries, truth_indptr[0] == 0, non-decreasing */
+    const int64_t *truth_labels; /**< truth_indptr[n_rows] entries; a repeated id counts once */
+    size_t n_labels;
+    /**
+     * Optional: training rows per label (n_labels entries, each in 0..n_train_rows) and the number of
+     * training rows. They give the propensities (Jain et al. 2016 with A and B) and the bands.
+     */
+    const int64_t *train_counts;
+    size_t n_train_rows;
+    /** Optional: n_labels inverse propensities (finite, > 0), used instead of the ones from train_counts. */
+    const double *inv_propensities;
+    /** Optional: n_filter_pairs (row, label) pairs, 2 int64 each, removed from the rankings (XC filter files). */
+    const int64_t *filter_pairs;
+    size_t n_filter_pairs;
+} lever_metrics_input;
+
+/**
+ * The field's metrics, in percent, of ranked predictions against true labels: P@k, nDCG@k, PSP@k,
+ * PSnDCG@k, coverage@k and recall@k for each cut-off k, overall and per label-frequency band (head,
+ * torso, tail by training rows per label), as `lever eval --json` writes them.
+ *
+ * `options_json` may be NULL or a JSON object with any of: "k" (an integer K for 1..K, or an array of
+ * cut-offs; default 5), "propensity_a" (default 0.55), "propensity_b" (default 1.5), "head_min_count"
+ * (default 51) and "tail_max_count" (default 5), the keys and ranges of the run config's `evaluation`.
+ *
+ * Per row, filtered pairs and repeated labels (after their first occurrence) leave the ranking.
+ * Recall averages over rows with a positive ("rows_with_positive" in the output); nDCG, P and the
+ * propensity-scored metrics over all rows. PSP and PSnDCG need train_counts or inv_propensities and
+ * are absent without both; "bands" is empty without train_counts.
+ *
+ * The output: {"overall": T, "bands": {"head": B, "torso": B, "tail": B}} with T = {"rows",
+ * "rows_with_positive", "labels_with_test_positive", "P": {"1": value, ...}, "nDCG", "PSP", "PSnDCG",
+ * "coverage", "recall"} (one entry per cut-off) and B = {"train_rows": range text, "labels": count,
+ * "metrics": T}, a band's T restricting truth and rankings to its labels and rows to those with a
+ * positive among them. New keys may be added.
+ *
+ * On success *out_json is a new NUL-terminated JSON object owned by the caller, released with
+ * lever_string_free. Thread-safe.
+ */
+lever_status lever_metrics_compute(const lever_metrics_input *input, const char *options_json, char **out_json);
 
 #ifdef __cplusplus
 }

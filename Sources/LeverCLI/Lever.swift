@@ -10,7 +10,8 @@ struct Lever: ParsableCommand {
         commandName: "lever",
         abstract: "Extreme classification with LEVER: train, predict and evaluate from a JSON run config.",
         version: LeverModel.version,
-        subcommands: [Train.self, Predict.self, Eval.self, DataCommand.self, ConfigCommand.self, Bench.self]
+        subcommands: [Train.self, Predict.self, Eval.self, DataCommand.self, ConfigCommand.self, Bench.self,
+                      LabelsCommand.self]
     )
 
     static func main() {

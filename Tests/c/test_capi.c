@@ -293,6 +293,139 @@ static void test_config_schema(void) {
     lever_string_free(NULL);
 }
 
+/* lever_metrics_compute and lever_string_free: a case worked out by hand, then every bad input. */
+static void test_metrics(void) {
+    /* 2 rows, 4 labels; row 0: truth {0, 2}, ranking 1, 0; row 1: truth {3}, ranking 3, (empty). */
+    const int64_t pred[4] = {1, 0, 3, -1};
+    const size_t indptr[3] = {0, 2, 3};
+    const int64_t truth[3] = {0, 2, 3};
+    const int64_t counts[4] = {3, 1, 1, 0};
+    const double inv_ps[4] = {1.0, 2.0, 2.0, 4.0};
+    const int64_t filter[2] = {0, 1}; /* drops label 1 from row 0: its ranking becomes 0 */
+    const int64_t bad_pred[4] = {1, 7, 3, -1};
+    const int64_t bad_truth[3] = {0, -2, 3};
+    const int64_t bad_counts[4] = {3, 1, 5, 0};
+    const double nan_ps[4] = {1.0, NAN, 2.0, 4.0};
+    const size_t bad_indptr[3] = {0, 2, 1};
+    lever_metrics_input in;
+    char *json = NULL;
+
+    memset(&in, 0, sizeof in);
+    in.struct_size = sizeof in;
+    in.predictions = pred;
+    in.n_rows = 2;
+    in.width = 2;
+    in.truth_indptr = indptr;
+    in.truth_labels = truth;
+    in.n_labels = 4;
+    CHECK(lever_metrics_compute(&in, "{\"k\": 2}", &json) == LEVER_OK);
+    CHECK(json != NULL && strstr(json, "\"P\":{\"1\":50.0,\"2\":50.0}") != NULL);
+    CHECK(json != NULL && strstr(json, "\"recall\":{\"1\":75.0,\"2\":75.0}") == NULL); /* R@1 = (0 + 1) / 2 */
+    CHECK(json != NULL && strstr(json, "\"recall\":{\"1\":50.0,\"2\":75.0}") != NULL);
+    CHECK(json != NULL && strstr(json, "PSP") == NULL); /* no propensities given */
+    CHECK(json != NULL && strstr(json, "\"bands\":{}") != NULL);
+    lever_string_free(json);
+    json = NULL;
+    in.inv_propensities = inv_ps;
+    in.filter_pairs = filter;
+    in.n_filter_pairs = 1;
+    CHECK(lever_metrics_compute(&in, "{\"k\": [1]}", &json) == LEVER_OK);
+    CHECK(json != NULL && strstr(json, "\"P\":{\"1\":100.0}") != NULL);
+    /* PSP@1: hits weigh 1 (row 0, label 0) and 4 (row 1); the best would be 2 (label 2) and 4. */
+    CHECK(json != NULL && strstr(json, "\"PSP\":{\"1\":83.3333") != NULL);
+    lever_string_free(json);
+    json = NULL;
+    in.train_counts = counts;
+    in.n_train_rows = 4;
+    CHECK(lever_metrics_compute(&in, NULL, &json) == LEVER_OK);
+    CHECK(json != NULL && strstr(json, "\"head\":{\"train_rows\":\">= 51\",\"labels\":0") != NULL);
+    CHECK(json != NULL && strstr(json, "\"tail\":{\"train_rows\":\"<= 5\",\"labels\":4") != NULL);
+    lever_string_free(json);
+    lever_string_free(NULL);
+
+    CHECK_ERR(lever_metrics_compute(NULL, NULL, &json), LEVER_ERR_INVALID_ARG, "input is NULL");
+    CHECK_ERR(lever_metrics_compute(&in, NULL, NULL), LEVER_ERR_INVALID_ARG, "out_json");
+    CHECK_ERR(lever_metrics_compute(&in, "{\"k\": 0}", &json), LEVER_ERR_CONFIG, "\"k\"");
+    CHECK_ERR(lever_metrics_compute(&in, "{\"kk\": 1}", &json), LEVER_ERR_CONFIG, "unknown key \"kk\"");
+    CHECK_ERR(lever_metrics_compute(&in, "{\"propensity_a\": -1}", &json), LEVER_ERR_CONFIG, "propensity_a");
+    CHECK_ERR(lever_metrics_compute(&in, "\xff", &json), LEVER_ERR_INVALID_ARG, "options_json");
+    in.struct_size = 8;
+    CHECK_ERR(lever_metrics_compute(&in, NULL, &json), LEVER_ERR_INVALID_ARG, "struct_size");
+    in.struct_size = sizeof in;
+    in.n_rows = (size_t)-1;
+    CHECK_ERR(lever_metrics_compute(&in, NULL, &json), LEVER_ERR_INVALID_ARG, "n_rows");
+    in.n_rows = 2;
+    in.n_labels = 0;
+    CHECK_ERR(lever_metrics_compute(&in, NULL, &json), LEVER_ERR_INVALID_ARG, "n_labels");
+    in.n_labels = 4;
+    in.predictions = NULL;
+    CHECK_ERR(lever_metrics_compute(&in, NULL, &json), LEVER_ERR_INVALID_ARG, "predictions is NULL");
+    in.predictions = bad_pred;
+    CHECK_ERR(lever_metrics_compute(&in, NULL, &json), LEVER_ERR_INVALID_ARG, "row 0, column 1: label 7");
+    in.predictions = pred;
+    in.truth_labels = bad_truth;
+    CHECK_ERR(lever_metrics_compute(&in, NULL, &json), LEVER_ERR_INVALID_ARG, "truth_labels[1] (row 0)");
+    in.truth_labels = NULL;
+    CHECK_ERR(lever_metrics_compute(&in, NULL, &json), LEVER_ERR_INVALID_ARG, "truth_labels is NULL");
+    in.truth_labels = truth;
+    in.truth_indptr = bad_indptr;
+    CHECK_ERR(lever_metrics_compute(&in, NULL, &json), LEVER_ERR_INVALID_ARG, "decreases at row 1");
+    in.truth_indptr = NULL;
+    CHECK_ERR(lever_metrics_compute(&in, NULL, &json), LEVER_ERR_INVALID_ARG, "truth_indptr is NULL");
+    in.truth_indptr = indptr;
+    in.train_counts = bad_counts;
+    CHECK_ERR(lever_metrics_compute(&in, NULL, &json), LEVER_ERR_INVALID_ARG, "train_counts[2] = 5");
+    in.train_counts = counts;
+    in.inv_propensities = nan_ps;
+    CHECK_ERR(lever_metrics_compute(&in, NULL, &json), LEVER_ERR_INVALID_ARG, "inv_propensities[1]");
+    in.inv_propensities = inv_ps;
+    in.filter_pairs = NULL;
+    CHECK_ERR(lever_metrics_compute(&in, NULL, &json), LEVER_ERR_INVALID_ARG, "filter_pairs is NULL");
+    in.filter_pairs = bad_pred; /* (1, 7): label out of range */
+    CHECK_ERR(lever_metrics_compute(&in, NULL, &json), LEVER_ERR_INVALID_ARG, "filter_pairs[0] = (1, 7)");
+}
+
+/* lever_model_add_labels: refused for kNN, a new model for a teacher; the original is unchanged. */
+static void test_add_labels(lever_model *knn, const char *data_dir) {
+    char config[4096];
+    lever_model *teacher = NULL, *wider = NULL, *freed = NULL;
+    const char *texts[2] = {"fish", "small bird"};
+    const char *bad[2] = {"fish", "\xc3\x28"};
+    const char *null_text[2] = {"fish", NULL};
+    const char *dup[2] = {"fish", "dog"};
+    const char *text = NULL;
+    size_t n = 0;
+
+    CHECK_ERR(lever_model_add_labels(knn, texts, 2, &wider), LEVER_ERR_INVALID_ARG, "\"knn\"");
+    snprintf(config, sizeof config,
+             "{\"data\": {\"dir\": \"%s\"}, \"method\": \"teacher\", \"features\": {\"hash_bits\": 12},"
+             " \"teacher\": {\"dim\": 8, \"epochs\": 2, \"batch_size\": 2, \"hard_negatives\": 1,"
+             " \"warmup_epochs\": 1, \"cluster_size\": 2, \"cluster_size_max\": 4, \"min_df\": 1}}", data_dir);
+    CHECK(lever_train(config, NULL, NULL, &teacher) == LEVER_OK);
+    CHECK(lever_model_add_labels(teacher, texts, 2, &wider) == LEVER_OK);
+    CHECK(wider != NULL && wider != teacher);
+    CHECK(lever_model_num_labels(wider, &n) == LEVER_OK && n == 5);
+    CHECK(lever_model_label_text(wider, 4, &text) == LEVER_OK && strcmp(text, "small bird") == 0);
+    CHECK(lever_model_num_labels(teacher, &n) == LEVER_OK && n == 3);
+    CHECK_ERR(lever_model_add_labels(NULL, texts, 2, &freed), LEVER_ERR_INVALID_ARG, "model");
+    CHECK_ERR(lever_model_add_labels(teacher, NULL, 2, &freed), LEVER_ERR_INVALID_ARG, "texts");
+    CHECK_ERR(lever_model_add_labels(teacher, texts, 2, NULL), LEVER_ERR_INVALID_ARG, "out");
+    CHECK_ERR(lever_model_add_labels(teacher, texts, 0, &freed), LEVER_ERR_INVALID_ARG, "n is 0");
+    CHECK_ERR(lever_model_add_labels(teacher, texts, (size_t)-1, &freed), LEVER_ERR_INVALID_ARG, "n =");
+    CHECK_ERR(lever_model_add_labels(teacher, bad, 2, &freed), LEVER_ERR_INVALID_ARG, "texts[1]");
+    CHECK_ERR(lever_model_add_labels(teacher, null_text, 2, &freed), LEVER_ERR_INVALID_ARG, "texts[1]");
+    {
+        const char *empty[1] = {""};
+        CHECK_ERR(lever_model_add_labels(teacher, empty, 1, &freed), LEVER_ERR_INVALID_ARG, "label text 0 is empty");
+    }
+    CHECK(freed == NULL);
+    CHECK(lever_model_add_labels(teacher, dup, 2, &freed) == LEVER_OK); /* a repeated text is allowed */
+    lever_model_free(freed);
+    lever_model_free(wider);
+    CHECK_ERR(lever_model_add_labels(wider, texts, 2, &freed), LEVER_ERR_INVALID_ARG, "not a live lever_model");
+    lever_model_free(teacher);
+}
+
 int main(int argc, char **argv) {
     char config[4096], path[4096];
     lever_model *model = NULL, *loaded = NULL;
@@ -434,6 +567,8 @@ int main(int argc, char **argv) {
             lever_model_free(fresh);
         }
     }
+    test_metrics();
+    test_add_labels(model, argv[1]);
     lever_model_free(model);
     test_memory_api();
     test_config_schema();

@@ -3,9 +3,13 @@
  * special inputs: texts of several MB (predict and a training line), NUL bytes inside JSON strings,
  * config paths and data files, headers claiming huge row counts, /dev/null as every kind of file
  * and, with LEVER_FUZZ_SPECIAL_FILES=1, /dev/zero and a FIFO (these need the library to refuse
- * non-regular files; older builds block or run out of memory on them), and the array entry points:
+ * non-regular files; older builds block or run out of memory on them), the array entry points:
  * lever_train_memory with mutated CSR label rows, values, texts and label texts, and
- * lever_model_predict_ex with mutated options (struct size, threads, floor, exclusion CSR).
+ * lever_model_predict_ex with mutated options (struct size, threads, floor, exclusion CSR);
+ * and the host API: metrics
+ * over random prediction, truth, count, propensity and filter arrays with mutated options JSON
+ * (lever_metrics_compute), and label texts with random bytes added to a model (lever_model_add_labels,
+ * also called on every mutated model that loads).
  * Model mutations are structure-aware: after mutating section bytes the checksums are recomputed,
  * so the section decoders, not only the CRC check, see the damage.
  *
@@ -19,6 +23,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "lever.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,11 +162,11 @@ static int progress_limit(const char *stage, double fraction, const char *messag
     return ++*(int *)user > 200; /* cancel runaway training */
 }
 
-#define TARGETS 5
+#define TARGETS 6
 static long hist[TARGETS][16];
 static long execs[TARGETS];
 static long failures;
-static const char *target_names[TARGETS] = {"config", "data", "model", "special", "arrays"};
+static const char *target_names[TARGETS] = {"config", "data", "model", "special", "arrays", "api"};
 
 static void exercise(lever_model *m) {
     const char *texts[3] = {"small cat", "", "\xe2\x9c\x93 big dog bird"};
@@ -174,6 +179,7 @@ static void exercise(lever_model *m) {
     size_t dim = 0;
     float emb[3 * 64];
     lever_predict_options opts;
+    lever_model *wider = NULL;
     lever_model_num_labels(m, &n);
     lever_model_predict(m, texts, 3, 7, labels, scores);
     if (n > 0) lever_model_label_text(m, n - 1, &t);
@@ -188,6 +194,10 @@ static void exercise(lever_model *m) {
     opts.has_score_floor = 1;
     opts.score_floor = 0.1f;
     lever_model_predict_ex(m, texts, 3, 7, &opts, labels, scores);
+    if (lever_model_add_labels(m, texts + 2, 1, &wider) == LEVER_OK) {
+        lever_model_predict(wider, texts, 3, 7, labels, scores);
+        lever_model_free(wider);
+    }
 }
 
 /* An int64 for a mutated CSR offset or id: small values, boundaries and huge ones. */
@@ -290,13 +300,107 @@ static lever_status fuzz_arrays(lever_model *seed_model, int *calls, lever_model
     return st;
 }
 
+/* A random int64 near the interesting edges of label ids and counts. */
+static int64_t edge_value(int64_t size) {
+    switch (pick(8)) {
+    case 0: return -1;
+    case 1: return (int64_t)pick(4) - 3;
+    case 2: return size + (int64_t)pick(3);
+    case 3: return pick(2) ? INT64_MAX : INT64_MIN;
+    default: return size > 0 ? (int64_t)pick((size_t)size) : 0;
+    }
+}
+
+/* lever_metrics_compute on random arrays that hold as many entries as the sizes claim (a caller
+ * that lies about array lengths is outside any C API's reach), with random values and options. */
+static lever_status fuzz_metrics(const char *work) {
+    static const char *options[] = {"{\"k\": 3}", "{\"k\": [1, 5, 10]}", "{\"propensity_a\": 0.5, \"propensity_b\": 0}",
+                                    "{\"head_min_count\": 2, \"tail_max_count\": 1}", "{}"};
+    int64_t pred[8 * 6], truth[64], counts[12], pairs[2 * 6];
+    size_t indptr[9];
+    double inv[12];
+    lever_metrics_input in;
+    buf opt = {0, 0, 0};
+    char *json = NULL, path[4096];
+    size_t i, rows = pick(9), width = pick(7), labels = pick(13), nnz = 0;
+    lever_status st;
+    memset(&in, 0, sizeof in);
+    in.struct_size = pick(16) ? sizeof in : pick(sizeof in + 8);
+    for (i = 0; i < rows * width; i++) pred[i] = edge_value((int64_t)labels);
+    indptr[0] = pick(8) ? 0 : pick(3);
+    for (i = 1; i <= rows; i++) {
+        indptr[i] = pick(10) ? indptr[i - 1] + pick(4) : pick(8);
+        if (indptr[i] > 64) indptr[i] = 64;
+        if (indptr[i] > nnz) nnz = indptr[i];
+    }
+    for (i = 0; i < nnz; i++) truth[i] = edge_value((int64_t)labels);
+    in.predictions = pick(12) ? pred : NULL;
+    in.n_rows = pick(20) ? rows : (size_t)-1 - pick(2);
+    in.width = width;
+    in.truth_indptr = pick(12) ? indptr : NULL;
+    in.truth_labels = pick(12) ? truth : NULL;
+    in.n_labels = labels;
+    if (pick(2)) {
+        for (i = 0; i < labels; i++) counts[i] = pick(6) ? (int64_t)pick(20) : edge_value(10);
+        in.train_counts = counts;
+        in.n_train_rows = pick(6) ? 20 : pick(30);
+    }
+    if (pick(3) == 0) {
+        static const double odd[] = {0.0, -1.0, 1e308, INFINITY, NAN, 1e-300};
+        for (i = 0; i < labels; i++) inv[i] = pick(5) ? 1.0 + (double)pick(100) / 10.0 : odd[pick(6)];
+        in.inv_propensities = inv;
+    }
+    if (pick(2)) {
+        in.n_filter_pairs = pick(7);
+        for (i = 0; i < 2 * in.n_filter_pairs; i++) pairs[i] = edge_value(i % 2 ? (int64_t)labels : (int64_t)rows);
+        in.filter_pairs = pick(10) ? pairs : NULL;
+    }
+    if (pick(4)) {
+        const char *o = options[pick(5)];
+        size_t j, n = pick(4);
+        buf_set(&opt, o, strlen(o));
+        for (j = 0; j < n; j++) mutate(&opt, 256);
+        snprintf(path, sizeof path, "%s/last-input.options.json", work);
+        write_file(path, &opt);
+    }
+    st = lever_metrics_compute(pick(30) ? &in : NULL, opt.data ? (const char *)opt.data : NULL, &json);
+    if (st == LEVER_OK && json == NULL) st = LEVER_ERR_INTERNAL;
+    lever_string_free(json);
+    free(opt.data);
+    return st;
+}
+
+/* lever_model_add_labels with one to three mutated label texts (random bytes, invalid UTF-8, empty). */
+static lever_status fuzz_add_labels(lever_model *model, const char *work) {
+    static const char *seeds[] = {"fish", "small reptile", "\xe2\x9c\x93 bird", "", "cat"};
+    buf b[3] = {{0, 0, 0}, {0, 0, 0}, {0, 0, 0}};
+    const char *texts[3];
+    char path[4096];
+    size_t i, n = 1 + pick(3), j;
+    lever_model *wider = NULL;
+    lever_status st;
+    for (i = 0; i < n; i++) {
+        const char *seed = seeds[pick(5)];
+        buf_set(&b[i], seed, strlen(seed));
+        for (j = pick(4); j > 0; j--) mutate(&b[i], 64);
+        texts[i] = (const char *)b[i].data;
+        snprintf(path, sizeof path, "%s/last-input.label%zu.txt", work, i);
+        write_file(path, &b[i]);
+    }
+    st = lever_model_add_labels(model, texts, n, &wider);
+    if (st == LEVER_OK) exercise(wider);
+    lever_model_free(wider);
+    for (i = 0; i < n; i++) free(b[i].data);
+    return st;
+}
+
 static void record(int target, lever_status st, lever_model *m) {
     execs[target]++;
     hist[target][(unsigned)st < 16 ? (unsigned)st : 15]++;
     if (st == LEVER_ERR_INTERNAL) {
         failures++;
         fprintf(stderr, "fuzz: FAILURE: LEVER_ERR_INTERNAL on %s input (execution %ld): %s\n", target_names[target],
-                execs[0] + execs[1] + execs[2] + execs[3] + execs[4], lever_last_error());
+                execs[0] + execs[1] + execs[2] + execs[3] + execs[4] + execs[5], lever_last_error());
     }
     if (st == LEVER_OK && m != NULL) { exercise(m); lever_model_free(m); }
 }
@@ -549,6 +653,8 @@ int main(int argc, char **argv) {
                 record(3, st, m);
             }
             free(s.data);
+        } else if (t == 5) { /* host API: metrics arrays and label texts */
+            record(5, pick(3) ? fuzz_metrics(argv[1]) : fuzz_add_labels(seed_model, argv[1]), NULL);
         } else { /* model file */
             buf_set(&cur, model_seed.data, model_seed.len);
             if (pick(4) == 0) { size_t j, n = 1 + pick(4); for (j = 0; j < n; j++) mutate(&cur, model_seed.len + 64); }
@@ -561,7 +667,7 @@ int main(int argc, char **argv) {
         }
     }
     {
-        long total = execs[0] + execs[1] + execs[2] + execs[3] + execs[4];
+        long total = execs[0] + execs[1] + execs[2] + execs[3] + execs[4] + execs[5];
         printf("fuzz: %ld executions in %.0f s wall (%.1f s CPU)\n", total, seconds, (double)clock() / CLOCKS_PER_SEC - start);
         for (t = 0; t < TARGETS; t++) {
             printf("  %-7s %7ld execs:", target_names[t], execs[t]);

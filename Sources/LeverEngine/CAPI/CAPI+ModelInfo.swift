@@ -11,16 +11,8 @@ public func lever_model_info_json(_ model: OpaquePointer?,
     guarded { () throws(LeverError) in
         let m = try liveModel(model)
         guard let out else { throw .invalidArgument("out is NULL") }
-        guard let s = strdup(m.info.serialized(pretty: true)) else {
-            throw LeverError(.noMemory, "lever_model_info_json: cannot allocate the JSON text")
-        }
-        out.pointee = s
+        out.pointee = try callerOwnedCString(m.info.serialized(pretty: true))
     }
-}
-
-@c @implementation
-public func lever_string_free(_ string: UnsafeMutablePointer<CChar>?) {
-    free(string)
 }
 
 @c @implementation

@@ -16,11 +16,14 @@ import Glibc
 public struct MetricTable: Sendable, Equatable {
     public static let names = ["P", "nDCG", "PSP", "PSnDCG", "coverage", "recall"]
     public var ks: [Int]
-    /// values[name][i] is the metric at ks[i], in percent.
+    /// values[name][i] is the metric at ks[i], in percent (PSP and PSnDCG absent when evaluated
+    /// without propensities).
     public var values: [String: [Double]]
     /// Rows and distinct labels that took part.
     public var rows: Int
     public var labels: Int
+    /// Rows with at least one positive: the rows recall averages over.
+    public var rowsWithPositive: Int
 
     public func value(_ name: String, k: Int) -> Double? {
         guard let i = ks.firstIndex(of: k) else { return nil }
@@ -60,37 +63,56 @@ public enum Evaluator {
         let counts = trainLabels.columnCounts()
         let invP = Propensity.inverse(labelCounts: counts, trainRows: trainLabels.rows,
                                       a: config.propensityA, b: config.propensityB)
-        // The filtered rankings, cut to what any metric can use.
-        var rankings: [[Int32]] = []
-        rankings.reserveCapacity(truth.rows)
-        for r in 0..<truth.rows {
+        let ranked = rankings(predictions.map { $0.map { $0.0 } }, filter: filter)
+        return evaluate(rankings: ranked, truth: truth, labelCounts: counts, invPropensities: invP, config: config)
+    }
+
+    /// Each row's ranking with its filtered (row, label) pairs and repeated labels removed (the first
+    /// occurrence of a label stays).
+    public static func rankings(_ lists: [[Int32]], filter: SparseMatrix?) -> [[Int32]] {
+        var out: [[Int32]] = []
+        out.reserveCapacity(lists.count)
+        for (r, list) in lists.enumerated() {
             var blocked = Set<Int32>()
-            if let filter { for j in filter.rowRange(r) { blocked.insert(filter.indices[j]) } }
-            var out: [Int32] = []
+            if let filter, r < filter.rows { for j in filter.rowRange(r) { blocked.insert(filter.indices[j]) } }
+            var ranking: [Int32] = []
             var seen = Set<Int32>()
-            for (l, _) in predictions[r] where !blocked.contains(l) && seen.insert(l).inserted {
-                out.append(l)
-            }
-            rankings.append(out)
+            for l in list where !blocked.contains(l) && seen.insert(l).inserted { ranking.append(l) }
+            out.append(ranking)
         }
-        let overall = table(rankings: rankings, truth: truth, invP: invP, ks: config.ks, keep: nil)
+        return out
+    }
+
+    /// The metrics of rankings from `rankings(_:filter:)` (one per truth row, label ids below
+    /// truth.cols; `config` validated by the caller). Without `invPropensities` the table has no PSP
+    /// and PSnDCG; without `labelCounts` (training rows per label) there are no bands.
+    public static func evaluate(rankings: [[Int32]], truth: SparseMatrix, labelCounts: [Int]?,
+                                invPropensities: [Double]?, config: EvaluationConfig) -> EvaluationResult {
+        let invP = invPropensities ?? [Double](repeating: 1, count: truth.cols)
+        let propensityScored = invPropensities != nil
+        let overall = table(rankings: rankings, truth: truth, invP: invP, ks: config.ks, keep: nil,
+                            propensityScored: propensityScored)
+        guard let counts = labelCounts else { return EvaluationResult(overall: overall, bands: []) }
         let bandDefs: [(String, String, (Int) -> Bool)] = [
             ("head", ">= \(config.headMinCount)", { $0 >= config.headMinCount }),
-            ("torso", "\(config.tailMaxCount + 1)..\(config.headMinCount - 1)", { $0 > config.tailMaxCount && $0 < config.headMinCount }),
+            ("torso", "\(config.tailMaxCount + 1)..\(config.headMinCount - 1)",
+             { $0 > config.tailMaxCount && $0 < config.headMinCount }),
             ("tail", "<= \(config.tailMaxCount)", { $0 <= config.tailMaxCount }),
         ]
         var bands: [BandMetrics] = []
         for (name, range, test) in bandDefs {
             let keep = counts.map(test)
-            bands.append(BandMetrics(name: name, range: range, numLabels: keep.filter { $0 }.count,
-                                     metrics: table(rankings: rankings, truth: truth, invP: invP, ks: config.ks, keep: keep)))
+            let metrics = table(rankings: rankings, truth: truth, invP: invP, ks: config.ks, keep: keep,
+                                propensityScored: propensityScored)
+            bands.append(BandMetrics(name: name, range: range, numLabels: keep.filter { $0 }.count, metrics: metrics))
         }
         return EvaluationResult(overall: overall, bands: bands)
     }
 
     /// Metrics over all rows (keep == nil), or restricted to labels with keep[l] and rows with a
     /// positive among them.
-    static func table(rankings: [[Int32]], truth: SparseMatrix, invP: [Double], ks: [Int], keep: [Bool]?) -> MetricTable {
+    static func table(rankings: [[Int32]], truth: SparseMatrix, invP: [Double], ks: [Int], keep: [Bool]?,
+                      propensityScored: Bool = true) -> MetricTable {
         let maxK = ks.max()!
         let nk = ks.count
         var p = [Double](repeating: 0, count: nk), ndcg = p, psp = p, pspBest = p, psndcg = p, psndcgBest = p, recall = p
@@ -143,10 +165,13 @@ public enum Evaluator {
         var values: [String: [Double]] = [:]
         values["P"] = p.map { pct($0, Double(rows)) }
         values["nDCG"] = ndcg.map { pct($0, Double(rows)) }
-        values["PSP"] = (0..<nk).map { pct(psp[$0], pspBest[$0]) }
-        values["PSnDCG"] = (0..<nk).map { pct(psndcg[$0], psndcgBest[$0]) }
+        if propensityScored {
+            values["PSP"] = (0..<nk).map { pct(psp[$0], pspBest[$0]) }
+            values["PSnDCG"] = (0..<nk).map { pct(psndcg[$0], psndcgBest[$0]) }
+        }
         values["coverage"] = hitLabels.map { pct(Double($0.count), Double(truthLabels.count)) }
         values["recall"] = recall.map { pct($0, Double(rowsWithTruth)) }
-        return MetricTable(ks: ks, values: values, rows: rows, labels: truthLabels.count)
+        return MetricTable(ks: ks, values: values, rows: rows, labels: truthLabels.count,
+                           rowsWithPositive: rowsWithTruth)
     }
 }

@@ -7,7 +7,7 @@ public enum MetricsReport {
         var header = pad("metric (%)", 12)
         for k in m.ks { header += pad("@\(k)", 9, right: true) }
         lines.append(header)
-        for name in MetricTable.names {
+        for name in MetricTable.names where m.values[name] != nil {
             var line = pad(name, 12)
             for v in m.values[name] ?? [] { line += pad(NumberFormat.fixed(v, 2), 9, right: true) }
             lines.append(line)
@@ -70,8 +70,9 @@ public enum MetricsReport {
     static func json(_ m: MetricTable) -> JSONValue {
         var o = JSONObject()
         o["rows"] = .int(Int64(m.rows))
+        o["rows_with_positive"] = .int(Int64(m.rowsWithPositive))
         o["labels_with_test_positive"] = .int(Int64(m.labels))
-        for name in MetricTable.names {
+        for name in MetricTable.names where m.values[name] != nil {
             var per = JSONObject()
             for (i, k) in m.ks.enumerated() { per["\(k)"] = .double(m.values[name]![i]) }
             o[name] = .object(per)

@@ -8,9 +8,10 @@ from ._ffi import (ABI_VERSION, CancelledError, ConfigError, CorruptModelError, 
                    LeverError, LeverIOError, NotAModelError, Status, VersionError, lib as _lib)
 from .config import ConfigProblem, check_config, config_defaults, config_schema
 from .model import Model
+from . import metrics
 
 __version__ = _lib.lever_version().decode()
 
-__all__ = ["Model", "LeverError", "InvalidArgumentError", "LeverIOError", "DataError", "ConfigError",
+__all__ = ["Model", "metrics", "LeverError", "InvalidArgumentError", "LeverIOError", "DataError", "ConfigError",
            "NotAModelError", "VersionError", "CorruptModelError", "CancelledError", "Status", "ABI_VERSION",
            "__version__", "config_defaults", "config_schema", "check_config", "ConfigProblem"]

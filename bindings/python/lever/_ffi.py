@@ -114,6 +114,21 @@ def _load_with_blas_kernel(candidates):
 lib = _load_with_blas_kernel(list(_candidates()))
 
 _model_p = ctypes.c_void_p
+
+
+class MetricsInput(ctypes.Structure):
+    """lever_metrics_input of lever.h (field for field)."""
+    _fields_ = [
+        ("struct_size", ctypes.c_size_t),
+        ("predictions", ctypes.POINTER(ctypes.c_int64)), ("n_rows", ctypes.c_size_t), ("width", ctypes.c_size_t),
+        ("truth_indptr", ctypes.POINTER(ctypes.c_size_t)), ("truth_labels", ctypes.POINTER(ctypes.c_int64)),
+        ("n_labels", ctypes.c_size_t),
+        ("train_counts", ctypes.POINTER(ctypes.c_int64)), ("n_train_rows", ctypes.c_size_t),
+        ("inv_propensities", ctypes.POINTER(ctypes.c_double)),
+        ("filter_pairs", ctypes.POINTER(ctypes.c_int64)), ("n_filter_pairs", ctypes.c_size_t),
+    ]
+
+
 _SIGNATURES = {
     "lever_version": ([], ctypes.c_char_p),
     "lever_abi_version": ([], ctypes.c_int),
@@ -132,7 +147,10 @@ _SIGNATURES = {
     "lever_config_defaults": ([ctypes.POINTER(ctypes.c_void_p)], ctypes.c_int),
     "lever_config_schema": ([ctypes.POINTER(ctypes.c_void_p)], ctypes.c_int),
     "lever_config_check": ([ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)], ctypes.c_int),
-    "lever_string_free": ([ctypes.c_void_p], None),
+    "lever_model_add_labels": ([_model_p, ctypes.POINTER(ctypes.c_char_p), ctypes.c_size_t, ctypes.POINTER(_model_p)],
+                               ctypes.c_int),
+    "lever_metrics_compute": ([ctypes.POINTER(MetricsInput), ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)],
+                              ctypes.c_int),
 }
 
 

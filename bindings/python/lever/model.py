@@ -293,6 +293,18 @@ class Model:
             dst = ctypes.cast(row + j * dim * ctypes.sizeof(ctypes.c_float), ctypes.POINTER(ctypes.c_float))
             check(lib.lever_model_embed_labels(self._live(), label, 1, dst, dim))
         return self._as_rows(out, len(ids), dim)
+    def add_labels(self, texts):
+        """A NEW Model with labels appended (ids num_labels, num_labels + 1, ...), each given by its
+        text and scored through the teacher's encoder, without retraining (zero-shot). This model is
+        unchanged. Texts must be non-empty (a text may repeat a label's text); a kNN model raises
+        InvalidArgumentError. A single str adds one label."""
+        texts = _texts(texts)
+        encoded = [_encode(t, f"texts[{i}]") for i, t in enumerate(texts)]
+        n = len(encoded)
+        c_texts = (ctypes.c_char_p * max(n, 1))(*encoded)
+        out = ctypes.c_void_p()
+        check(lib.lever_model_add_labels(self._live(), c_texts, n, ctypes.byref(out)))
+        return Model(out.value)
 
     # Lifetime ---------------------------------------------------------------------------------
     def close(self):
