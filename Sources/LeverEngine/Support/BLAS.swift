@@ -12,18 +12,4 @@ enum BLAS {
                     b, Int32(transB ? k : n),
                     beta, c, Int32(n))
     }
-
-    /// Measures this machine's sgemm rate (GFLOP/s) on square matrices of size `n`.
-    public static func measureGemmRate(n: Int = 1024, repeats: Int = 3) -> Double {
-        var a = [Float](repeating: 0, count: n * n), b = a, c = a
-        var rng = SeededRandom(seed: 1)
-        for i in 0..<(n * n) { a[i] = rng.unitFloat(); b[i] = rng.unitFloat() }
-        var best = Double.infinity
-        for _ in 0..<repeats {
-            let t0 = Clock.now()
-            gemm(a, b, &c, m: n, n: n, k: n)
-            best = min(best, Clock.now() - t0)
-        }
-        return 2 * Double(n) * Double(n) * Double(n) / best / 1e9
-    }
 }
