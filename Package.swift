@@ -30,10 +30,14 @@ let package = Package(
             exclude: ["exports.map"],
             linkerSettings: sharedLibraryLinkerFlags
         ),
+        // What only the `lever` tool needs (dataset builders, the end-to-end run, text tables, the SVG
+        // chart, benchmark measurements): linked into the CLI and the tests, never into liblever.so.
+        .target(name: "LeverTools", dependencies: ["LeverEngine", "CLever"]),
         .executableTarget(
             name: "LeverCLI",
-            dependencies: ["LeverEngine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LeverEngine", "LeverTools",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "LeverEngineTests", dependencies: ["LeverEngine", "CLever"]),
+        .testTarget(name: "LeverEngineTests", dependencies: ["LeverEngine", "LeverTools", "CLever"]),
     ]
 )

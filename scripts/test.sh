@@ -2,6 +2,7 @@
 # All tests: Swift unit tests; the C API test, the C example and the 8-thread test (each compiled
 # as C99 and C++ with -Wall -Wextra -Werror); the resident-memory test (train + free and 200 x 1,000
 # predictions must not grow VmRSS); a one-minute fuzz run (fails on a crash or an internal error); the
+# installed library and wheel used from outside the repository (Tests/install/test_install.sh); the
 # Python tests (CLI, metrics against napkinXC and numpy, exported symbols, the ctypes binding).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -57,6 +58,11 @@ build_c Tests/fuzz/fuzz_lever.c "$work/fuzz_lever"
 # LEVER_FUZZ_SPECIAL_FILES=1 adds /dev/zero and a FIFO as inputs.
 LEVER_FUZZ_SPECIAL_FILES="${LEVER_FUZZ_SPECIAL_FILES:-1}" "$work/fuzz_lever" "$work/fuzz" "${LEVER_FUZZ_SECONDS:-60}" ${LEVER_FUZZ_SEED:+"$LEVER_FUZZ_SEED"}
 
+echo "== install: make install + pkg-config (C), the wheel in a fresh venv (Python), both outside the repository"
+Tests/install/test_install.sh "$work/install"
+
 echo "== Python tests"
+# The distribution was called "lever" before it became "lever-xc"; drop such an install from .venv.
+.venv/bin/pip uninstall -q -y lever > /dev/null 2>&1 || true
 .venv/bin/pip install -q --disable-pip-version-check --force-reinstall --no-deps ./bindings/python
 .venv/bin/python -m pytest

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LeverEngine
+import LeverTools
 
 /// `lever bench teacher`: the teacher's training time, encode and prediction throughput, peak
 /// memory, and the brute-force scoring rate as a share of this machine's sgemm rate.
@@ -14,7 +15,8 @@ struct Bench: ParsableCommand {
         var config: String
         @Option(name: .long, help: "k for the prediction throughput.")
         var k: Int = 100
-        @Option(name: .long, help: "Write the figures as JSON here.")
+        @Option(name: .long,
+                help: "Write the figures as JSON here (- for standard output; the text then goes to stderr).")
         var json: String?
 
         func validate() throws {
@@ -55,12 +57,14 @@ struct Bench: ParsableCommand {
                 o["sgemm_gflops"] = .double(sgemm)
                 o["scoring_share_of_sgemm"] = .double(scoringGflops / sgemm)
                 o["peak_resident_mib"] = .double(Measurements.peakResidentMiB())
-                print("teacher benchmark on \(cfg.paths.testTexts) (\(texts.count) queries, \(model.numLabels) labels, d=\(dim), \(threads) threads)")
-                print("  training                \(NumberFormat.fixed(trainSeconds, 1)) s")
-                print("  encode                  \(NumberFormat.fixed(Double(texts.count) / encodeSeconds, 0)) texts/s")
-                print("  predict (k=\(k))          \(NumberFormat.fixed(Double(texts.count) / predictSeconds, 0)) queries/s (featurise + encode + score + top-k)")
-                print("  brute-force scoring     \(NumberFormat.fixed(scoringGflops, 1)) GFLOP/s incl. top-k = \(NumberFormat.fixed(100 * scoringGflops / sgemm, 1))% of sgemm \(NumberFormat.fixed(sgemm, 1)) GFLOP/s")
-                print("  peak resident memory    \(NumberFormat.fixed(Measurements.peakResidentMiB(), 0)) MiB")
+                // With --json - the JSON owns standard output; the text goes to stderr.
+                let say: (String) -> Void = json == StandardStreams.dash ? { writeStderr($0 + "\n") } : { print($0) }
+                say("teacher benchmark on \(cfg.paths.testTexts) (\(texts.count) queries, \(model.numLabels) labels, d=\(dim), \(threads) threads)")
+                say("  training                \(NumberFormat.fixed(trainSeconds, 1)) s")
+                say("  encode                  \(NumberFormat.fixed(Double(texts.count) / encodeSeconds, 0)) texts/s")
+                say("  predict (k=\(k))          \(NumberFormat.fixed(Double(texts.count) / predictSeconds, 0)) queries/s (featurise + encode + score + top-k)")
+                say("  brute-force scoring     \(NumberFormat.fixed(scoringGflops, 1)) GFLOP/s incl. top-k = \(NumberFormat.fixed(100 * scoringGflops / sgemm, 1))% of sgemm \(NumberFormat.fixed(sgemm, 1)) GFLOP/s")
+                say("  peak resident memory    \(NumberFormat.fixed(Measurements.peakResidentMiB(), 0)) MiB")
                 if let json { try ReportFile.write(json, .object(o)) }
             }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LeverEngine
+import LeverTools
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -95,11 +96,11 @@ struct Predict: ParsableCommand {
 
     @Option(name: .long, help: "A model file written by `lever train`.")
     var model: String
-    @Option(name: .long, help: "Input texts, one per line.")
+    @Option(name: .long, help: "Input texts, one per line (- for standard input).")
     var input: String
     @Option(name: .long, help: "How many labels to write per text.")
     var k: Int = 5
-    @Option(name: .long, help: "Where to write the predictions (XC sparse format, best first).")
+    @Option(name: .long, help: "Where to write the predictions (XC sparse format, best first; - for standard output).")
     var out: String
     @Option(name: .long, help: "Worker threads (0 = all cores).")
     var threads: Int = 0
@@ -114,13 +115,16 @@ struct Predict: ParsableCommand {
     func run() throws {
         try runEngine { () throws(LeverError) in
             let m = try LeverModel.load(from: model)
-            let texts = try XCDataset.readTexts(input)
+            let texts = try StandardStreams.readTexts(input)
             let t0 = Clock.now()
             let preds = try m.predict(texts, k: k, threads: threads == 0 ? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) : threads,
                                       progress: ProgressRenderer.make(quiet: quiet))
             let secs = Clock.now() - t0
-            try PredictionFile.write(out, numLabels: m.numLabels, rows: preds)
-            print("predicted \(texts.count) texts in \(NumberFormat.fixed(secs, 2)) s; wrote \(out)")
+            try StandardStreams.write(out) { (sink) throws(LeverError) in
+                try PredictionFile.write(to: sink, numLabels: m.numLabels, rows: preds)
+            }
+            let summary = "predicted \(texts.count) texts in \(NumberFormat.fixed(secs, 2)) s"
+            if out == StandardStreams.dash { writeStderr(summary + "\n") } else { print("\(summary); wrote \(out)") }
         }
     }
 }
@@ -131,11 +135,11 @@ struct Eval: ParsableCommand {
 
     @Option(name: .long, help: "The dataset folder (trn_X_Y.txt, tst_X.txt, tst_X_Y.txt, Y.txt, optional tst_filter_labels.txt).")
     var data: String
-    @Option(name: .long, help: "Predictions in XC sparse format, one row per test row.")
+    @Option(name: .long, help: "Predictions in XC sparse format, one row per test row (- for standard input).")
     var pred: String
     @Option(name: .long, parsing: .upToNextOption, help: "Cut-offs, e.g. --k 1 3 5.")
     var k: [Int] = [1, 3, 5]
-    @Option(name: .long, help: "Write the metrics as JSON here.")
+    @Option(name: .long, help: "Write the metrics as JSON here (- for standard output; the table then goes to stderr).")
     var json: String?
     @Option(name: .long, help: "Propensity parameter A.")
     var propensityA: Double = 0.55
@@ -171,8 +175,11 @@ struct Eval: ParsableCommand {
                                           headMinCount: headMinCount, tailMaxCount: tailMaxCount)
             var paths = DatasetPaths(dir: data)
             if noFilter { paths.testFilter = nil }
-            let result = try EvaluationRun.evaluateFile(paths: paths, predictions: pred, config: config)
-            print(MetricsReport.table(result, title: "\(pred)"), terminator: "")
+            let result = pred == StandardStreams.dash
+                ? try EvaluationRun.evaluate(paths: paths, predictions: StandardStreams.input(), config: config)
+                : try EvaluationRun.evaluateFile(paths: paths, predictions: pred, config: config)
+            let table = MetricsReport.table(result, title: pred == StandardStreams.dash ? "standard input" : pred)
+            if json == StandardStreams.dash { writeStderr(table) } else { print(table, terminator: "") }
             if let json { try ReportFile.write(json, MetricsReport.json(result)) }
         }
     }

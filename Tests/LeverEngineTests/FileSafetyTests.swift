@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import LeverEngine
+import LeverTools
 
 /// Issue 12: saves (atomic, concurrent, special files, leftovers) and reads (special files, sizes
 /// checked before allocating, bounded work per text).

@@ -38,7 +38,7 @@ def test_tiny_dataset_trains_and_evaluates(tmp_path):
     proc = run_lever("train", "--config", config(d), "--quiet")
     assert "P " in proc.stdout
     assert (d / "out" / "model.lever").exists()
-    run_lever("eval", "--data", d, "--pred", d / "pred.txt")
+    run_lever("eval", "--data", d, "--pred", d / "pred.txt", "--k", 1, 2)
 
 
 def test_every_method_runs_end_to_end(tmp_path):

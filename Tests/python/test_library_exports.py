@@ -24,3 +24,19 @@ def test_no_swift_runtime_dependency():
     out = subprocess.run(["ldd", str(LIB)], capture_output=True, text=True, check=True).stdout
     assert "swift" not in out.lower(), out
     assert "not found" not in out, out
+
+
+# Mangled-name fragments of the code that only the `lever` tool needs (Sources/LeverTools): the module
+# itself, the WordNet builder, the SVG chart, the text tables, the end-to-end run, bench measurements.
+CLI_ONLY = ["10LeverTools", "WordNetDataset", "BandChart", "MetricsReportO5table", "MetricsReportO10comparison",
+            "shortlistRecall", "Measurements", "sgemmGflops", "peakResidentMiB", "StandardStreams"]
+
+
+def test_no_cli_only_code_in_the_library():
+    """ARCHITECTURE.md: liblever.so holds no CLI-only code. Read from the full symbol table (the
+    library keeps one; only lever_* are exported)."""
+    out = subprocess.run(["nm", str(LIB)], capture_output=True, text=True, check=True).stdout
+    names = [line.split()[-1] for line in out.splitlines() if line.strip()]
+    assert any("11LeverEngine" in n for n in names), "no Swift symbols to check: was liblever.so stripped?"
+    leaked = sorted(n for n in names if any(fragment in n for fragment in CLI_ONLY))
+    assert not leaked, f"{len(leaked)} CLI-only symbols in liblever.so, e.g. {leaked[:5]}"

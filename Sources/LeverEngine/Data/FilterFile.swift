@@ -1,6 +1,6 @@
 /// Filter files list (row, label) pairs, one "row label" per line, that are removed from a ranking
 /// before evaluation (for example a row's own label in a taxonomy dataset).
-enum FilterFile {
+public enum FilterFile {
     /// Reads the pairs into a rows x labels CSR matrix (values 1). Every error names file and line.
     static func read(_ path: String, rows: Int, labels: Int) throws(LeverError) -> SparseMatrix {
         let reader = try LineReader(path: path)
@@ -35,7 +35,7 @@ enum FilterFile {
         return m
     }
 
-    static func write(_ path: String, pairs: [(Int, Int)]) throws(LeverError) {
+    public static func write(_ path: String, pairs: [(Int, Int)]) throws(LeverError) {
         try FileIO.writeAtomically(path) { (sink) throws(LeverError) in
             for (r, l) in pairs { try sink.write("\(r) \(l)\n") }
         }

@@ -5,16 +5,18 @@ import Glibc
 /// Streams a text file line by line in fixed-size chunks, so reading costs memory proportional to the
 /// longest line, not the file. Lines split on "\n" only (a trailing "\r" is dropped); a UTF-8 byte
 /// order mark at the start of the file is skipped; line numbers are 1-based.
-final class LineReader {
-    let path: String
+public final class LineReader {
+    /// The file's path, or the name of the stream, as messages quote it.
+    public let path: String
     private let file: UnsafeMutablePointer<FILE>
     private var buffer: [UInt8]
     private var start = 0
     private var end = 0
     private var eof = false
-    private(set) var lineNumber = 0
+    public private(set) var lineNumber = 0
 
-    init(path: String, chunkSize: Int = 1 << 20) throws(LeverError) {
+    /// Opens `path`, which must be a regular file (see `FileIO.openRegular`).
+    public init(path: String, chunkSize: Int = 1 << 20) throws(LeverError) {
         let (fd, _) = try FileIO.openRegular(path)
         guard let f = fdopen(fd, "rb") else {
             close(fd)
@@ -22,6 +24,14 @@ final class LineReader {
         }
         self.path = path
         self.file = f
+        self.buffer = [UInt8](repeating: 0, count: chunkSize)
+    }
+
+    /// Reads an open stream (a pipe, a terminal), which it closes when done; `name` stands for the
+    /// path in messages.
+    public init(stream: UnsafeMutablePointer<FILE>, name: String, chunkSize: Int = 1 << 20) {
+        self.path = name
+        self.file = stream
         self.buffer = [UInt8](repeating: 0, count: chunkSize)
     }
 
@@ -94,8 +104,13 @@ final class LineReader {
 
     /// Reads every line as a validated UTF-8 string. A NUL byte is refused: C callers could not see
     /// past it, and a label text holding one could not be saved in a model.
-    static func readLines(_ path: String) throws(LeverError) -> [String] {
-        let reader = try LineReader(path: path)
+    public static func readLines(_ path: String) throws(LeverError) -> [String] {
+        try readLines(LineReader(path: path))
+    }
+
+    /// Reads every remaining line of `reader` as in `readLines(_ path:)`.
+    public static func readLines(_ reader: LineReader) throws(LeverError) -> [String] {
+        let path = reader.path
         var lines: [String] = []
         while let s = try reader.next({ (bytes) throws(LeverError) -> String in
             if let base = bytes.baseAddress, let p = memchr(base, 0, bytes.count) {

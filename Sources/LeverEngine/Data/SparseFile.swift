@@ -1,6 +1,6 @@
 /// Reads and writes the Extreme Classification Repository's sparse text format: a header line
 /// "ROWS COLUMNS", then one line per row of space-separated `index:value` pairs (possibly empty).
-enum SparseFile {
+public enum SparseFile {
     enum ValueRule {
         /// Label files: values must be finite and >= 0. A zero value is not a positive: the entry is
         /// dropped at read time (after the duplicate check), so every stage sees the same labels.
@@ -17,7 +17,14 @@ enum SparseFile {
     static func read(_ path: String, expectedRows: Int? = nil, rowsSource: String = "", expectedCols: Int? = nil,
                      colsSource: String = "", values: ValueRule = .nonNegative) throws(LeverError) -> SparseMatrix {
         try Messages.requireFile(path)
-        let reader = try LineReader(path: path)
+        return try read(LineReader(path: path), expectedRows: expectedRows, rowsSource: rowsSource,
+                        expectedCols: expectedCols, colsSource: colsSource, values: values)
+    }
+
+    /// Reads the rest of `reader` (a file or a stream) as in `read(_ path:...)`.
+    static func read(_ reader: LineReader, expectedRows: Int? = nil, rowsSource: String = "", expectedCols: Int? = nil,
+                     colsSource: String = "", values: ValueRule = .nonNegative) throws(LeverError) -> SparseMatrix {
+        let path = reader.path
         guard let header = try reader.next({ (b) throws(LeverError) -> (Int, Int) in
             var i = 0
             skipSpaces(b, &i)
@@ -42,7 +49,8 @@ enum SparseFile {
         }
         guard cols <= Int(Int32.max) else { throw .data("\(path):1: \(cols) columns is more than this build supports") }
         var m = SparseMatrix(cols: cols)
-        m.indptr.reserveCapacity(rows + 1)
+        // A stream has no size to check the header against: reserve for at most 64 Ki rows up front.
+        m.indptr.reserveCapacity(min(rows, reader.regularFileSize ?? 1 << 16) + 1)
         var seen = Set<Int32>()
         while try reader.next({ (b) throws(LeverError) -> Bool in
             let line = reader.lineNumber
@@ -77,18 +85,21 @@ enum SparseFile {
     }
 
     /// Writes ranked rows (each already sorted best first) atomically.
-    static func write(_ path: String, cols: Int, rows: [[(Int32, Float)]]) throws(LeverError) {
-        try FileIO.writeAtomically(path) { (sink) throws(LeverError) in
-            try sink.write("\(rows.count) \(cols)\n")
-            for row in rows {
-                var line = ""
-                for (j, (c, v)) in row.enumerated() {
-                    if j > 0 { line += " " }
-                    line += "\(c):\(NumberFormat.score(v))"
-                }
-                line += "\n"
-                try sink.write(line)
+    public static func write(_ path: String, cols: Int, rows: [[(Int32, Float)]]) throws(LeverError) {
+        try FileIO.writeAtomically(path) { (sink) throws(LeverError) in try write(to: sink, cols: cols, rows: rows) }
+    }
+
+    /// Writes ranked rows to `sink` (a file being written, or a stream).
+    public static func write(to sink: FileSink, cols: Int, rows: [[(Int32, Float)]]) throws(LeverError) {
+        try sink.write("\(rows.count) \(cols)\n")
+        for row in rows {
+            var line = ""
+            for (j, (c, v)) in row.enumerated() {
+                if j > 0 { line += " " }
+                line += "\(c):\(NumberFormat.score(v))"
             }
+            line += "\n"
+            try sink.write(line)
         }
     }
 

@@ -107,16 +107,3 @@ extension LeverModel {
                                     k: min(k, t.numLabels), exclude: nil, threads: threads, progress: .silent, stage: "rank")
     }
 }
-
-/// Machine measurements that benchmarks report beside the engine's own figures.
-public enum Measurements {
-    /// Single-precision GEMM rate of this machine through OpenBLAS, in GFLOP/s.
-    public static func sgemmGflops(size: Int = 1024) -> Double { BLAS.measureGemmRate(n: size) }
-
-    /// Peak resident memory of this process so far, in MiB.
-    public static func peakResidentMiB() -> Double {
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        return Double(usage.ru_maxrss) / 1024
-    }
-}

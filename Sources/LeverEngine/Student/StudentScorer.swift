@@ -44,7 +44,7 @@ public struct StudentScorer: Sendable {
         }
     }
 
-    typealias Lists = [[(Int32, Float)]]
+    public typealias Lists = [[(Int32, Float)]]
 
     /// The teacher's top labels (at least k) and, when `withLexical` and the source is on, the lexical
     /// source's labels for featurised texts, each best first by its own score.
@@ -90,8 +90,8 @@ public struct StudentScorer: Sendable {
 
     /// Each candidate source's lists for featurised texts, best first by the source's own score, and
     /// their union (for shortlist recall reports): ("teacher", ...), ("lexical", ...), ("union", ...).
-    func candidateSources(_ features: SparseMatrix, exclude: SparseMatrix?,
-                          threads: Int) throws(LeverError) -> [(name: String, lists: Lists)] {
+    public func candidateSources(_ features: SparseMatrix, exclude: SparseMatrix?,
+                                 threads: Int) throws(LeverError) -> [(name: String, lists: Lists)] {
         let tq = teacher.embed(features, threads: threads)
         let (lists, lex) = try sourceLists(features, teacherQueries: tq, k: 1, exclude: exclude, withLexical: true,
                                            threads: threads, progress: .silent)

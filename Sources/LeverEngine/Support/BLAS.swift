@@ -19,18 +19,4 @@ public enum BLAS {
     /// The kernel to ask for with OPENBLAS_CORETYPE when OpenBLAS fell back to a generic one on a CPU
     /// with AVX2 or AVX-512, else nil (see `clever_blas_kernel_advice`).
     public static var kernelAdvice: String? { clever_blas_kernel_advice().map { String(cString: $0) } }
-
-    /// Measures this machine's sgemm rate (GFLOP/s) on square matrices of size `n`.
-    public static func measureGemmRate(n: Int = 1024, repeats: Int = 3) -> Double {
-        var a = [Float](repeating: 0, count: n * n), b = a, c = a
-        var rng = SeededRandom(seed: 1)
-        for i in 0..<(n * n) { a[i] = rng.unitFloat(); b[i] = rng.unitFloat() }
-        var best = Double.infinity
-        for _ in 0..<repeats {
-            let t0 = Clock.now()
-            gemm(a, b, &c, m: n, n: n, k: n)
-            best = min(best, Clock.now() - t0)
-        }
-        return 2 * Double(n) * Double(n) * Double(n) / best / 1e9
-    }
 }

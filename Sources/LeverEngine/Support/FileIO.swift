@@ -10,14 +10,14 @@ import Musl
 /// refused with an error naming the path, without blocking (a FIFO is opened with O_NONBLOCK) and
 /// without reading a byte (a `/dev/zero` never ends). Whole-file reads check the real size (fstat)
 /// against a cap and against what can be allocated before allocating.
-enum FileIO {
+public enum FileIO {
     /// The largest config file or config string accepted (1 MiB). A JSON document costs the parser
     /// up to about 60 bytes per input byte, so this bounds a config's memory to well under 100 MB.
     static let maxConfigBytes = 1 << 20
 
     static func errnoText() -> String { String(cString: strerror(errno)) }
 
-    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
     static func isDirectory(_ path: String) -> Bool {
         var st = stat()
@@ -104,7 +104,7 @@ enum FileIO {
 
     /// Creates `path` and its missing parents; returns the folders it created, outermost first.
     @discardableResult
-    static func makeDirectories(_ path: String) throws(LeverError) -> [String] {
+    public static func makeDirectories(_ path: String) throws(LeverError) -> [String] {
         var missing: [String] = []
         var p = path
         while !p.isEmpty && p != "." && p != "/" && !isDirectory(p) {
@@ -166,7 +166,7 @@ enum FileIO {
     /// over `path`, then the folder is synced. On any failure the temporary file and any folders
     /// this call created are removed, and whatever was at `path` before is left untouched.
     /// Temporary files left by a killed process (dead pid) for the same path are removed first.
-    static func writeAtomically(_ path: String,
+    public static func writeAtomically(_ path: String,
                                 _ write: (_ sink: FileSink) throws(LeverError) -> Void) throws(LeverError) {
         let (target, oldMode) = try replaceTarget(path)
         let dir = Path.directory(of: target)
@@ -266,7 +266,7 @@ enum FileIO {
         return 0o022
     }
 
-    static func writeText(_ path: String, _ text: String) throws(LeverError) {
+    public static func writeText(_ path: String, _ text: String) throws(LeverError) {
         try writeAtomically(path) { (sink) throws(LeverError) in try sink.write(text) }
     }
 }
@@ -293,20 +293,21 @@ enum Memory {
         free(p)
     }
 }
-/// A buffered writer over an open file, used inside `FileIO.writeAtomically`.
-final class FileSink {
+/// A buffered writer over an open file: the one `FileIO.writeAtomically` hands its writer, or one
+/// over a stream the caller owns (it is not closed here; call `flush` at the end).
+public final class FileSink {
     let file: UnsafeMutablePointer<FILE>
     let path: String
     var closed = false
     private var buffer: [UInt8] = []
 
-    init(file: UnsafeMutablePointer<FILE>, path: String) {
+    public init(file: UnsafeMutablePointer<FILE>, path: String) {
         self.file = file
         self.path = path
         buffer.reserveCapacity(1 << 16)
     }
 
-    func write(_ s: String) throws(LeverError) {
+    public func write(_ s: String) throws(LeverError) {
         buffer.append(contentsOf: s.utf8)
         if buffer.count >= 1 << 16 { try flush() }
     }
@@ -318,7 +319,7 @@ final class FileSink {
         }
     }
 
-    func flush() throws(LeverError) {
+    public func flush() throws(LeverError) {
         if buffer.isEmpty { return }
         let n = buffer.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
         if n != buffer.count { throw .io("\(path): write failed: \(FileIO.errnoText())") }
@@ -327,7 +328,7 @@ final class FileSink {
 }
 
 /// Path string helpers (POSIX separators only).
-enum Path {
+public enum Path {
     static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         if slash == path.startIndex { return "/" }
@@ -335,7 +336,7 @@ enum Path {
     }
 
     /// `base/name` (or `name` when absolute), lexically normalised: "a/./b/../c" becomes "a/c".
-    static func join(_ base: String, _ name: String) -> String {
+    public static func join(_ base: String, _ name: String) -> String {
         if name.isEmpty { return base }
         let joined = name.hasPrefix("/") || base.isEmpty ? name : base + "/" + name
         return normalize(joined)

@@ -31,11 +31,11 @@ public struct LeverError: Error, CustomStringConvertible, Sendable {
 
     public var description: String { message }
 
-    static func invalidArgument(_ m: String) -> LeverError { LeverError(.invalidArgument, m) }
-    static func io(_ m: String) -> LeverError { LeverError(.io, m) }
-    static func data(_ m: String) -> LeverError { LeverError(.data, m) }
-    static func config(_ m: String) -> LeverError { LeverError(.config, m) }
-    static func corrupt(_ m: String) -> LeverError { LeverError(.corrupt, m) }
+    public static func invalidArgument(_ m: String) -> LeverError { LeverError(.invalidArgument, m) }
+    public static func io(_ m: String) -> LeverError { LeverError(.io, m) }
+    public static func data(_ m: String) -> LeverError { LeverError(.data, m) }
+    public static func config(_ m: String) -> LeverError { LeverError(.config, m) }
+    public static func corrupt(_ m: String) -> LeverError { LeverError(.corrupt, m) }
 }
 
 /// Runs a rethrowing standard-library call whose closure throws LeverError and keeps the error's

@@ -2,7 +2,7 @@ import Dispatch
 
 /// Splits 0..<count into `threads` contiguous chunks and runs them concurrently. Chunk boundaries
 /// depend only on `count` and `threads`, so per-chunk results are deterministic for a thread count.
-enum Parallel {
+public enum Parallel {
     static func chunks(_ count: Int, threads: Int) -> [Range<Int>] {
         let t = max(1, min(threads, count))
         return (0..<t).map { i in (count * i / t)..<(count * (i + 1) / t) }
@@ -34,7 +34,7 @@ enum Parallel {
     }
 
     /// The number of worker threads to use for a config value (0 = all cores).
-    static func resolveThreads(_ requested: Int) -> Int {
+    public static func resolveThreads(_ requested: Int) -> Int {
         if requested > 0 { return requested }
         return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }

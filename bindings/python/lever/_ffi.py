@@ -26,7 +26,7 @@ class Status(enum.IntEnum):
 class LeverError(Exception):
     """A failed Lever call: `status` is a Status, `message` the library's explanation."""
 
-    def __init__(self, status, message):
+    def __init__(self, status: "Status | int", message: str) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
@@ -186,7 +186,7 @@ if lib.lever_abi_version() != ABI_VERSION:
     raise ImportError(f"liblever has ABI version {lib.lever_abi_version()} but this binding needs {ABI_VERSION}")
 
 
-def check(status):
+def check(status: int) -> None:
     """Raises the LeverError subclass for a non-OK status, with the thread's last error message."""
     if status == Status.OK:
         return

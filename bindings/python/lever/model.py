@@ -7,6 +7,7 @@ import operator
 import os
 import sys
 import threading
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, SupportsIndex, Tuple, Union
 
 from . import _arrays, _ffi
 from ._ffi import lib, check
@@ -15,6 +16,16 @@ try:
     import numpy as _np
 except ImportError:  # numpy is optional
     _np = None
+
+if TYPE_CHECKING:
+    import numpy
+
+PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+"""A file path: str, bytes or os.PathLike."""
+ProgressFn = Callable[[str, float, str], Optional[bool]]
+"""A progress callback: (stage, fraction 0..1, message); returning False cancels."""
+Labels = Union["numpy.ndarray", List[List[int]]]
+Scores = Union["numpy.ndarray", List[List[float]]]
 
 
 def _encode(text, what):
@@ -79,7 +90,8 @@ class _ProgressBridge:
 class Model:
     """A trained Lever model. Immutable: predict may be called from many threads at once."""
 
-    def __init__(self, handle):
+    def __init__(self, handle: int) -> None:
+        """Wraps a live lever_model handle and owns it; use Model.train or Model.load instead."""
         self._handle = ctypes.c_void_p(handle)
         self._lock = threading.Lock()
 
@@ -99,7 +111,8 @@ class Model:
 
     # Construction ---------------------------------------------------------------------------
     @classmethod
-    def train(cls, texts, labels=None, label_texts=None, config=None, progress=None):
+    def train(cls, texts: Any, labels: Any = None, label_texts: Optional[Sequence[str]] = None,
+              config: Union[None, str, Dict[str, Any]] = None, progress: Optional[ProgressFn] = None) -> "Model":
         """Trains a model, from data in memory or from files.
 
         In memory: ``Model.train(texts, labels, label_texts, config=None, progress=None)``. ``texts`` is
@@ -111,7 +124,9 @@ class Model:
         From files: ``Model.train(config, progress=None)`` (the same as ``Model.train_files``).
 
         ``progress(stage, fraction, message)`` is called during training; returning False cancels
-        (raising CancelledError)."""
+        (raising CancelledError); an exception it raises cancels training and is re-raised. Raises
+        ConfigError, DataError, LeverIOError and the other LeverError subclasses with the library's
+        message."""
         if labels is None and label_texts is None:
             if config is not None:
                 raise TypeError("Model.train(config) takes the config first; config= is for in-memory training")
@@ -135,7 +150,8 @@ class Model:
             config_json, c_texts, n_rows, rows.indptr, rows.ids, rows.values, c_labels, n_labels, fn, None, out))
 
     @classmethod
-    def train_files(cls, config, progress=None):
+    def train_files(cls, config: Union[Dict[str, Any], PathLike],
+                    progress: Optional[ProgressFn] = None) -> "Model":
         """Trains from a run config naming data files: a dict (relative paths resolve against the
         current folder) or a path to a JSON file (relative paths resolve against its folder)."""
         if isinstance(config, dict):
@@ -147,7 +163,7 @@ class Model:
         raise TypeError(f"config must be a dict or a path, not {type(config).__name__}")
 
     @classmethod
-    def _train(cls, progress, call):
+    def _train(cls, progress: Optional[ProgressFn], call: Callable[[Any, Any], int]) -> "Model":
         bridge = _ProgressBridge(progress)
         out = ctypes.c_void_p()
         status = call(bridge.c_fn, ctypes.byref(out))
@@ -159,7 +175,9 @@ class Model:
         return cls(out.value)
 
     @classmethod
-    def load(cls, path):
+    def load(cls, path: PathLike) -> "Model":
+        """Loads a model file written by Model.save, lever_model_save or `lever train`. Raises
+        NotAModelError, VersionError, CorruptModelError or LeverIOError naming the file."""
         out = ctypes.c_void_p()
         check(lib.lever_model_load(_path(path), ctypes.byref(out)))
         return cls(out.value)
@@ -170,22 +188,27 @@ class Model:
             raise ValueError("the model is closed")
         return self._handle
 
-    def save(self, path):
+    def save(self, path: PathLike) -> None:
+        """Writes the model to path atomically: a regular file or a missing path is replaced only
+        once the new file is complete; a folder, device or FIFO is refused (LeverIOError)."""
         check(lib.lever_model_save(self._live(), _path(path)))
 
     @property
-    def num_labels(self):
+    def num_labels(self) -> int:
+        """The number of labels the model ranks (ids 0..num_labels-1)."""
         n = ctypes.c_size_t()
         check(lib.lever_model_num_labels(self._live(), ctypes.byref(n)))
         return n.value
 
-    def label_text(self, label):
+    def label_text(self, label: SupportsIndex) -> str:
+        """The text of label id `label` (an int or numpy integer); IndexError when out of range."""
         label = _count(label, "label", 0, sys.maxsize)  # beyond size_t, ctypes would wrap it
         out = ctypes.c_char_p()
         check(lib.lever_model_label_text(self._live(), label, ctypes.byref(out)))
         return out.value.decode("utf-8")
 
-    def predict(self, texts, k=5, threads=None, exclude=None, min_score=None):
+    def predict(self, texts: Union[str, Sequence[str]], k: SupportsIndex = 5, threads: Optional[SupportsIndex] = None,
+                exclude: Any = None, min_score: Optional[float] = None) -> Tuple[Labels, Scores]:
         """Top-k labels per text, best first: (labels, scores), each n_texts x k. Slots beyond the
         labels the model can rank hold label -1 and score 0. numpy arrays when numpy is
         installed, lists of lists otherwise. A single str gives one row; otherwise texts is a sequence
@@ -307,16 +330,17 @@ class Model:
         return Model(out.value)
 
     # Lifetime ---------------------------------------------------------------------------------
-    def close(self):
+    def close(self) -> None:
+        """Frees the model now (later calls raise ValueError); safe to call twice."""
         with self._lock:
             if self._handle.value:
                 lib.lever_model_free(self._handle)
                 self._handle = ctypes.c_void_p()
 
-    def __enter__(self):
+    def __enter__(self) -> "Model":
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def __del__(self):

@@ -1,3 +1,5 @@
+import LeverEngine
+
 /// Builds a taxonomy-completion dataset (LF-WikiHierarchy style) from WordNet 3.0's noun database,
 /// as shipped by Debian's wordnet-base (/usr/share/wordnet/data.noun).
 ///

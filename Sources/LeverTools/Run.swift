@@ -1,3 +1,5 @@
+import LeverEngine
+
 /// The main job behind `lever train --config`: load the dataset, train, predict the test split,
 /// evaluate, and write the model, predictions and a JSON report.
 public enum Run {

@@ -1,3 +1,5 @@
+import LeverEngine
+
 /// A grouped bar chart (SVG) of one metric by label-frequency band, one bar per model, so the
 /// tail gain is visible without reading numbers.
 public enum BandChart {
