@@ -110,6 +110,19 @@ final class MappedModelTests: XCTestCase {
         XCTAssertEqual(Array(original), [1, 2])
     }
 
+    func testNonFiniteScansNameTheFirstBadIndex() {
+        var floats = [Float](repeating: 1, count: 10_000)
+        XCTAssertNoThrow(try requireFinite(ArrayStorage(floats), "floats"))
+        floats[9_999] = .infinity
+        floats[5_000] = .nan
+        assertLeverError(.corrupt, ["floats", "non-finite", "index 5000"]) { try requireFinite(ArrayStorage(floats), "floats") }
+        var halves = [UInt16](repeating: 0x3C00, count: 9_000)  // 1.0
+        halves[100] = 0x7BFF  // the largest finite half
+        XCTAssertNoThrow(try requireFinite(ArrayStorage(halves), "halves"))
+        halves[4_097] = 0xFC00  // -infinity
+        assertLeverError(.corrupt, ["halves", "index 4097"]) { try requireFinite(ArrayStorage(halves), "halves") }
+    }
+
     func testHalfRowsAddExactlyLikeTheirFloats() {
         var rng = SeededRandom(seed: 3)
         var halves: [UInt16] = (0..<37).map { _ in UInt16(truncatingIfNeeded: rng.next()) & 0x7BFF }

@@ -7,4 +7,5 @@
 #include "clever_helpers.h"
 #include "clever_crc32c.h"
 #include "clever_half.h"
+#include "clever_finite.h"
 #endif

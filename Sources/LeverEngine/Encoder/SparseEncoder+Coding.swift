@@ -23,7 +23,7 @@ extension SparseEncoder {
     static func decode(_ r: inout ByteReader) throws(LeverError) -> SparseEncoder {
         let stored = try r.u32()
         let dim = Int(stored & ~halfTableFlag)
-        let rowOf = try r.array(Int32.self)
+        let rowOf = try r.storage(Int32.self)
         let table = stored & halfTableFlag != 0
             ? EncoderTable(.half(try r.storage(UInt16.self)))
             : EncoderTable(.float(try r.floatStorage()))
@@ -31,7 +31,7 @@ extension SparseEncoder {
             throw .corrupt("model section \(r.section): invalid encoder dimension \(dim)")
         }
         let vocabulary = FeatureVocabulary(rowOf: rowOf)
-        if rowOf.contains(where: { $0 < -1 }) { throw .corrupt("model section \(r.section): invalid vocabulary entry") }
+        if vocabulary.lowest < -1 { throw .corrupt("model section \(r.section): invalid vocabulary entry") }
         guard table.count == vocabulary.size * dim else {
             throw .corrupt("model section \(r.section): encoder table has \(table.count) values, "
                            + "expected \(vocabulary.size) x \(dim)")

@@ -1,3 +1,5 @@
+import CLever
+
 /// Saving and loading a LeverModel through the ModelFile container. Each part of the model is one
 /// section; loading validates every structure so a damaged file cannot make prediction index out
 /// of bounds. The scorer's sections are written and read by the parts themselves, through the
@@ -98,28 +100,17 @@ extension LeverModel {
 }
 
 /// Throws LEVER_ERR_CORRUPT naming `what` when `values` holds a NaN or an infinity: checksum-valid
-/// bytes can, and would give NaN scores. One branch-free pass (it reads every page of a mapped
-/// section); the position is looked up only on failure.
+/// bytes can, and would give NaN scores. One vectorised pass (it reads every page of a mapped
+/// section once).
 func requireFinite(_ values: ArrayStorage<Float>, _ what: String) throws(LeverError) {
-    let bad = values.withUnsafeBufferPointer { b in
-        b.withMemoryRebound(to: UInt32.self) { firstMatch($0, exponentMask: 0x7F80_0000) }
-    }
-    if let i = bad { throw .corrupt("\(what) holds a non-finite value (\(values[i])) at index \(i)") }
+    let i = values.withUnsafeBufferPointer { clever_first_nonfinite_f32($0.baseAddress, $0.count) }
+    if i < values.count { throw .corrupt("\(what) holds a non-finite value (\(values[i])) at index \(i)") }
 }
 
 /// The same for IEEE half floats given as bit patterns.
 func requireFinite(_ bits: ArrayStorage<UInt16>, _ what: String) throws(LeverError) {
-    let bad = bits.withUnsafeBufferPointer { firstMatch($0, exponentMask: 0x7C00) }
-    if let i = bad {
+    let i = bits.withUnsafeBufferPointer { clever_first_nonfinite_f16($0.baseAddress, $0.count) }
+    if i < bits.count {
         throw .corrupt("\(what) holds a non-finite value (\(Float(Float16(bitPattern: bits[i])))) at index \(i)")
     }
-}
-
-/// The index of the first value whose exponent bits are all set (NaN or infinity), or nil.
-private func firstMatch<T: FixedWidthInteger & UnsignedInteger>(_ values: UnsafeBufferPointer<T>,
-                                                                exponentMask: T) -> Int? {
-    var any: T = 0
-    for v in values { any |= (v & exponentMask) == exponentMask ? 1 : 0 }
-    guard any != 0 else { return nil }
-    return values.firstIndex { ($0 & exponentMask) == exponentMask }
 }

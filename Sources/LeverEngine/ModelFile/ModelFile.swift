@@ -175,6 +175,7 @@ enum ModelFile {
             }
             var contents = Contents(file: file)
             var covered: [(Int, Int)] = []
+            var crcs: [UInt32] = []
             for _ in 0..<count {
                 var tagBytes: [UInt8] = []
                 for _ in 0..<8 { tagBytes.append(try r.u8()) }
@@ -184,13 +185,22 @@ enum ModelFile {
                 guard offset <= fileLength, length <= fileLength - offset else {
                     throw LeverError.corrupt("\(path): section \(tag) lies outside the file")
                 }
-                let range = Int(offset)..<Int(offset + length)
-                guard checksum(UnsafeRawBufferPointer(rebasing: raw[range]), major: major) == crc else {
-                    throw LeverError.corrupt("\(path): section \(tag) checksum mismatch")
-                }
                 if contents.section(tag) != nil { throw LeverError.corrupt("\(path): section \(tag) appears twice") }
-                contents.add(tag, range)
-                covered.append((range.lowerBound, range.upperBound))
+                contents.add(tag, Int(offset)..<Int(offset + length))
+                covered.append((Int(offset), Int(offset + length)))
+                crcs.append(crc)
+            }
+            // The sections' checksums, one task per section on the available cores.
+            let base = SendableConstPointer(raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            let ranges = covered
+            let sums = Parallel.mapChunks(ranges.count, threads: ranges.count) { chunk in
+                chunk.map { i in
+                    checksum(UnsafeRawBufferPointer(start: base.pointer + ranges[i].0,
+                                                    count: ranges[i].1 - ranges[i].0), major: major)
+                }
+            }.flatMap { $0 }
+            if let bad = sums.indices.first(where: { sums[$0] != crcs[$0] }) {
+                throw LeverError.corrupt("\(path): section \(contents.order[bad]) checksum mismatch")
             }
             // Alignment padding is not covered by a checksum, so it must be zero.
             var cursor = headerLength
