@@ -158,5 +158,16 @@ final class CRC32CTests: XCTestCase {
                 }
             }
         }
+        // Lengths that use the three-stream blocks (3 x 8192 and 3 x 256 bytes) and their joins.
+        let long = (0..<200_000).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        long.withUnsafeBytes { raw in
+            for n in [767, 768, 769, 24_575, 24_576, 24_577, 25_344, 49_152 + 771, 199_993] {
+                for start in [0, 3] {
+                    let part = UnsafeRawBufferPointer(rebasing: raw[start..<(start + n)])
+                    XCTAssertEqual(clever_crc32c(part.baseAddress, n), clever_crc32c_portable(part.baseAddress, n),
+                                   "length \(n) at \(start)")
+                }
+            }
+        }
     }
 }
