@@ -80,7 +80,8 @@ static void build_shifts(void) {
 }
 
 static uint64_t shifted(uint32_t shift[4][256], uint64_t crc) {
-    return shift[0][crc & 0xFF] ^ shift[1][(crc >> 8) & 0xFF] ^ shift[2][(crc >> 16) & 0xFF] ^ shift[3][(crc >> 24) & 0xFF];
+    return shift[0][crc & 0xFF] ^ shift[1][(crc >> 8) & 0xFF] ^ shift[2][(crc >> 16) & 0xFF]
+        ^ shift[3][(crc >> 24) & 0xFF];
 }
 
 static uint64_t load64(const unsigned char *p) {

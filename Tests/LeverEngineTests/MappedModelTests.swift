@@ -17,10 +17,12 @@ final class MappedModelTests: XCTestCase {
         return (m, path)
     }
 
-    func assertSamePredictions(_ a: LeverModel, _ b: LeverModel, file: StaticString = #filePath, line: UInt = #line) throws {
+    func assertSamePredictions(_ a: LeverModel, _ b: LeverModel, file: StaticString = #filePath,
+                               line: UInt = #line) throws {
         let pa = try a.predict(texts, k: 4), pb = try b.predict(texts, k: 4)
         XCTAssertEqual(pa.map { $0.map { $0.0 } }, pb.map { $0.map { $0.0 } }, file: file, line: line)
-        XCTAssertEqual(pa.map { $0.map { $0.1.bitPattern } }, pb.map { $0.map { $0.1.bitPattern } }, file: file, line: line)
+        XCTAssertEqual(pa.map { $0.map { $0.1.bitPattern } }, pb.map { $0.map { $0.1.bitPattern } },
+                       file: file, line: line)
     }
 
     func testMappedAndCopiedLoadsPredictIdenticallyAndUseTheFileInPlace() throws {
@@ -115,7 +117,9 @@ final class MappedModelTests: XCTestCase {
         XCTAssertNoThrow(try requireFinite(ArrayStorage(floats), "floats"))
         floats[9_999] = .infinity
         floats[5_000] = .nan
-        assertLeverError(.corrupt, ["floats", "non-finite", "index 5000"]) { try requireFinite(ArrayStorage(floats), "floats") }
+        assertLeverError(.corrupt, ["floats", "non-finite", "index 5000"]) {
+            try requireFinite(ArrayStorage(floats), "floats")
+        }
         var halves = [UInt16](repeating: 0x3C00, count: 9_000)  // 1.0
         halves[100] = 0x7BFF  // the largest finite half
         XCTAssertNoThrow(try requireFinite(ArrayStorage(halves), "halves"))
@@ -139,7 +143,8 @@ final class MappedModelTests: XCTestCase {
 enum TinyModel {
     static func make(_ d: TempDir) throws -> LeverModel {
         writeTinyDataset(d)
-        let cfg = try RunConfig.parse(#"{"data": {"dir": "\#(d.path)"}, "method": "knn", "features": {"hash_bits": 8}}"#)
+        let cfg = try RunConfig.parse(
+            #"{"data": {"dir": "\#(d.path)"}, "method": "knn", "features": {"hash_bits": 8}}"#)
         return try Trainer.train(cfg).model
     }
 }

@@ -152,7 +152,7 @@ int main(int argc, char **argv) {
         int64_t labels2[2 * 4];
         float scores2[2 * 4];
         FILE *in, *out;
-        long size;
+        long size = 0;
         lever_model *third = NULL;
         snprintf(other, sizeof other, "%s.other", path);
         snprintf(cut, sizeof cut, "%s.cut", path);

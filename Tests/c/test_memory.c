@@ -123,7 +123,8 @@ static int load_loop(const char *path, const char **texts, int rounds, int warmu
     int round;
     for (round = 1; round <= rounds; round++) {
         lever_model *m = NULL;
-        if (lever_model_load(path, &m) != LEVER_OK || lever_model_predict(m, texts, 100, K, labels, scores) != LEVER_OK) {
+        if (lever_model_load(path, &m) != LEVER_OK
+            || lever_model_predict(m, texts, 100, K, labels, scores) != LEVER_OK) {
             fprintf(stderr, "load + predict: %s\n", lever_last_error());
             exit(1);
         }

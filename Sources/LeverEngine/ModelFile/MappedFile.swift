@@ -56,7 +56,8 @@ final class MappedFile: @unchecked Sendable {
             if n < 0 && errno == EINTR { continue }
             if n <= 0 {
                 heap.deallocate()
-                throw n == 0 ? .corrupt("\(path): file shrank while it was read") : .io("\(path): read failed: \(FileIO.errnoText())")
+                throw n == 0 ? .corrupt("\(path): file shrank while it was read")
+                    : .io("\(path): read failed: \(FileIO.errnoText())")
             }
             done += n
         }

@@ -28,7 +28,8 @@ enum StudentTraining {
                                      lexical: lexical?.trainLists ?? [], threads: threads, seed: config.seed)
         let trained = try trainer.train(name: distill ? "student-lever" : "student-ova", progress: progress)
         let scorer = StudentScorer(teacher: view.teacher, encoder: trained.encoder,
-                                   weights: ArrayStorage(trained.weights), sparse: trained.sparse, lexical: lexical?.index,
+                                   weights: ArrayStorage(trained.weights), sparse: trained.sparse,
+                                   lexical: lexical?.index,
                                    predictShortlist: config.student.predictShortlist,
                                    lexicalShortlist: lexical == nil ? 0 : config.student.lexicalShortlist,
                                    fusion: config.student.fusion)
