@@ -55,9 +55,10 @@ final class MappedFile: @unchecked Sendable {
             let n = pread(fd, heap.baseAddress! + done, size - done, off_t(done))
             if n < 0 && errno == EINTR { continue }
             if n <= 0 {
-                heap.deallocate()
-                throw n == 0 ? .corrupt("\(path): file shrank while it was read")
+                let error: LeverError = n == 0 ? .corrupt("\(path): file shrank while it was read")
                     : .io("\(path): read failed: \(FileIO.errnoText())")
+                heap.deallocate()
+                throw error
             }
             done += n
         }
