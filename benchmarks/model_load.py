@@ -2,9 +2,11 @@
 
     .venv/bin/python benchmarks/model_load.py runs/wordnet/model.lever data/wordnet/tst_X.txt
 
-Resident memory is VmRSS added to this process (the library already loaded by the import): after
-loading the model, after its first prediction (one text) and after a batch; "model file pages" is
-the part of it that is the mapped file's (shared page-cache) pages. Sharing: two
+Load time: the first load of this process, then the median of repeated load + close, before any
+prediction (OpenBLAS threads left spinning by a prediction would slow it). Resident memory is VmRSS
+added in a fresh process (the library already loaded by the import): after loading the model and
+after its first prediction (one text); "model file pages" is the part of it that is the mapped
+file's (shared page-cache) pages. Sharing: two
 child processes each load the model and predict one text; their /proc/<pid>/smaps_rollup shows how
 much of their resident memory is shared (Pss counts a page shared by two processes half in each).
 """
@@ -55,10 +57,13 @@ def mapped_mib(path, pid="self"):
 
 
 def hold(model, text):
-    """Child mode: load, predict one text, report ready, wait for the parent to read our memory."""
+    """Child mode: load, predict one text, report resident memory, wait for the parent to read ours."""
+    before = rss_mib()
     m = lever.Model.load(model)
+    after_load, pages_after_load = rss_mib() - before, mapped_mib(model)
     m.predict([text], k=10)
-    print("ready", flush=True)
+    after_first, pages_after_first = rss_mib() - before, mapped_mib(model)
+    print(after_load, pages_after_load, after_first, pages_after_first, flush=True)
     sys.stdin.readline()
     m.close()
 
@@ -67,9 +72,8 @@ def shared_pages(model, text):
     children = [subprocess.Popen([sys.executable, __file__, "--hold", model, text], stdin=subprocess.PIPE,
                                  stdout=subprocess.PIPE, text=True) for _ in range(2)]
     try:
-        for c in children:
-            assert c.stdout.readline().strip() == "ready"
-        return [rollup(c.pid) | {"model": mapped_mib(model, c.pid)} for c in children]
+        added = [[float(v) for v in c.stdout.readline().split()] for c in children]
+        return [rollup(c.pid) | {"model": mapped_mib(model, c.pid), "added": a} for c, a in zip(children, added)]
     finally:
         for c in children:
             c.stdin.write("\n")
@@ -89,41 +93,37 @@ def main():
     size = os.path.getsize(args.model) / 2**20
     texts = open(args.texts, encoding="utf-8").read().split("\n")
     texts = [t for t in texts if t][:5000]
-    before = rss_mib()  # the library is loaded (import), no model yet
     t0 = time.perf_counter()
     model = lever.Model.load(args.model)
     first_load = time.perf_counter() - t0
-    after_load = rss_mib()
-    model_after_load = mapped_mib(args.model)
-    model.predict(texts[:1], k=args.k)
-    after_first = rss_mib()
-    model_after_first = mapped_mib(args.model)
-    model.predict(texts[:100], k=args.k)  # warm-up
-    t0 = time.perf_counter()
-    model.predict(texts, k=args.k)
-    batch = time.perf_counter() - t0
-    after_batch = rss_mib()
-    t0 = time.perf_counter()
-    for t in texts[:500]:
-        model.predict([t], k=args.k)
-    single = (time.perf_counter() - t0) / 500
+    model.close()
     loads = []
     for _ in range(args.repeats):
         t0 = time.perf_counter()
         lever.Model.load(args.model).close()
         loads.append(time.perf_counter() - t0)
+    model = lever.Model.load(args.model)
+    model.predict(texts[:100], k=args.k)  # warm-up
+    t0 = time.perf_counter()
+    model.predict(texts, k=args.k)
+    batch = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for t in texts[:500]:
+        model.predict([t], k=args.k)
+    single = (time.perf_counter() - t0) / 500
     print(f"model file            {size:8.1f} MiB  ({model.num_labels} labels)")
     print(f"load time             {statistics.median(loads) * 1000:8.1f} ms  (median of {args.repeats}; the first load "
           f"{first_load * 1000:.1f} ms)")
-    print(f"resident after load   {after_load - before:8.1f} MiB  (VmRSS added; {model_after_load:.1f} MiB of it "
-          f"the model file's pages)")
-    print(f"after 1st prediction  {after_first - before:8.1f} MiB  (VmRSS added, one text; model file pages "
-          f"{model_after_first:.1f} MiB)")
-    print(f"after batch           {after_batch - before:8.1f} MiB  (VmRSS added, {len(texts)} texts)")
     print(f"batch predict         {len(texts) / batch:8.0f} queries/s  (k={args.k}, {len(texts)} queries, all cores)")
     print(f"single-text predict   {single * 1000:8.3f} ms/query  (k={args.k}, one thread)")
     model.close()
-    for i, r in enumerate(shared_pages(args.model, texts[0]), 1):
+    processes = shared_pages(args.model, texts[0])
+    after_load, pages_after_load, after_first, pages_after_first = processes[0]["added"]
+    print(f"resident after load   {after_load:8.1f} MiB  (VmRSS added in a fresh process; model file pages "
+          f"{pages_after_load:.1f} MiB)")
+    print(f"after 1st prediction  {after_first:8.1f} MiB  (VmRSS added, one text; model file pages "
+          f"{pages_after_first:.1f} MiB)")
+    for i, r in enumerate(processes, 1):
         print(f"process {i} of 2        Rss {r['Rss']:6.1f}  Pss {r['Pss']:6.1f}  Shared_Clean {r['Shared_Clean']:6.1f}"
               f"  Private {r['Private_Clean'] + r['Private_Dirty']:6.1f} MiB  (model file pages {r['model']:.1f})")
 

@@ -103,14 +103,16 @@ public struct KNNIndex: Sendable {
         }
         s.touchedRows.removeAll(keepingCapacity: true)
         // 3. Their labels vote.
-        for (r, sim) in nearest.heap.map({ ($0.index, $0.score) }) {
-            let vote = config.power == 1 ? sim : powf(sim, config.power)
-            for j in labelStorage.rowRange(Int(r)) {
-                let l = Int(labelStorage.indices[j])
-                if s.labelScore[l] == 0 { s.touchedLabels.append(Int32(l)) }
-                s.labelScore[l] += vote
+        labelStorage.indptr.withUnsafeBufferPointer { lPtr in labelStorage.indices.withUnsafeBufferPointer { lIdx in
+            for (r, sim) in nearest.heap.map({ ($0.index, $0.score) }) {
+                let vote = config.power == 1 ? sim : powf(sim, config.power)
+                for j in Int(lPtr[Int(r)])..<Int(lPtr[Int(r) + 1]) {
+                    let l = Int(lIdx[j])
+                    if s.labelScore[l] == 0 { s.touchedLabels.append(Int32(l)) }
+                    s.labelScore[l] += vote
+                }
             }
-        }
+        } }
         if let exclude {
             for j in exclude.rowRange(row) { s.labelScore[Int(exclude.indices[j])] = 0 }
         }
