@@ -99,7 +99,12 @@ lever_status lever_train(const char *config_json, lever_progress_fn progress, vo
 lever_status lever_train_file(const char *config_path, lever_progress_fn progress, void *user_data,
                               lever_model **out);
 
-/** Loads a model file written by lever_model_save or `lever train`. On success *out owns a new model. */
+/**
+ * Loads a model file written by lever_model_save or `lever train`. On success *out owns a new model.
+ * The file is mapped read-only and shared, not copied (docs/model-format.md, "Reading"): processes that
+ * load one file share its pages. A later save to the same path (a rename) does not affect the loaded
+ * model; truncating or rewriting the file in place while it is loaded makes the process receive SIGBUS.
+ */
 lever_status lever_model_load(const char *path, lever_model **out);
 
 /**

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cblas.h>
+#include <sys/vfs.h>
 
 static _Thread_local char *last_error = NULL;
 
@@ -27,4 +28,9 @@ const char *clever_blas_kernel_advice(void) {
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
 #endif
     return NULL;
+}
+
+long long clever_filesystem_type(int fd) {
+    struct statfs fs;
+    return fstatfs(fd, &fs) == 0 ? (long long)(unsigned long)fs.f_type : -1;
 }

@@ -90,3 +90,24 @@ func studentTestConfig(_ d: TempDir, method: String = "lever", _ extra: String =
     return try RunConfig.parse(JSONValue.object(merged).serialized())
 }
 
+/// A model file with its format version set to `major`.`minor`, every checksum recomputed with
+/// that major's algorithm (CRC-32 for 1.x, CRC-32C for 2.x).
+func withVersion(_ bytes: [UInt8], major: UInt16, minor: UInt16) -> [UInt8] {
+    var b = bytes
+    b[8] = UInt8(major & 0xFF); b[9] = UInt8(major >> 8)
+    b[10] = UInt8(minor & 0xFF); b[11] = UInt8(minor >> 8)
+    func u32(_ at: Int) -> Int { (0..<4).reduce(0) { $0 | Int(b[at + $1]) << (8 * $1) } }
+    func u64(_ at: Int) -> Int { u32(at) | u32(at + 4) << 32 }
+    func put(_ v: UInt32, at: Int) { for i in 0..<4 { b[at + i] = UInt8(truncatingIfNeeded: v >> (8 * UInt32(i))) } }
+    func sum(_ r: Range<Int>) -> UInt32 {
+        Array(b[r]).withUnsafeBytes { ModelFile.checksum($0, major: major == 1 ? 1 : 2) }
+    }
+    let h = u32(16)
+    for s in 0..<u32(20) {
+        let entry = 32 + 32 * s
+        let offset = u64(entry + 8), length = u64(entry + 16)
+        put(sum(offset..<(offset + length)), at: entry + 24)
+    }
+    put(sum(0..<(h - 4)), at: h - 4)
+    return b
+}

@@ -529,6 +529,42 @@ int main(int argc, char **argv) {
         CHECK(memcmp(scores, scores2, sizeof scores) == 0);
     }
 
+    /* A loaded model maps its file: it keeps predicting the same after the file is replaced by a
+     * save (a rename) and removed; a truncated copy of the file is refused as corrupt. */
+    {
+        char other[4200], cut[4200];
+        int64_t labels2[2 * 4];
+        float scores2[2 * 4];
+        FILE *in, *out;
+        long size = 0;
+        lever_model *third = NULL;
+        snprintf(other, sizeof other, "%s.other", path);
+        snprintf(cut, sizeof cut, "%s.cut", path);
+        CHECK(lever_model_save(model, other) == LEVER_OK);
+        CHECK(lever_model_load(other, &third) == LEVER_OK);
+        CHECK(lever_model_save(loaded, other) == LEVER_OK);
+        CHECK(remove(other) == 0);
+        CHECK(lever_model_predict(third, inputs, 2, 4, labels2, scores2) == LEVER_OK);
+        CHECK(memcmp(labels, labels2, sizeof labels) == 0);
+        CHECK(memcmp(scores, scores2, sizeof scores) == 0);
+        lever_model_free(third);
+        in = fopen(path, "rb");
+        out = fopen(cut, "wb");
+        CHECK(in != NULL && out != NULL);
+        if (in != NULL && out != NULL) {
+            char block[4096];
+            CHECK(fseek(in, 0, SEEK_END) == 0 && (size = ftell(in)) > 4096 && fseek(in, 0, SEEK_SET) == 0);
+            for (size -= 100; size > 0; size -= (long)sizeof block) {
+                size_t n = size < (long)sizeof block ? (size_t)size : sizeof block;
+                CHECK(fread(block, 1, n, in) == n && fwrite(block, 1, n, out) == n);
+            }
+        }
+        if (in != NULL) fclose(in);
+        if (out != NULL) fclose(out);
+        CHECK_ERR(lever_model_load(cut, &third), LEVER_ERR_CORRUPT, "truncated");
+        remove(cut);
+    }
+
     /* Freeing: NULL is a no-op; a second free of the same handle is detected, not a crash. */
     lever_model_free(NULL);
     lever_model_free(loaded);

@@ -1,6 +1,7 @@
 /* Resident memory must stay flat in a long-running host. Makes a synthetic dataset (2,000 rows,
  * 200 labels) in WORK_DIR, then: repeated train + free (kNN and LEVER), and 200 predictions of 1,000
- * texts on one LEVER model. Two measures after warm-up:
+ * texts on one LEVER model, then 100 rounds of load (mapped) + predict + free of that model saved.
+ * Two measures after warm-up:
  * - heap bytes in use (glibc mallinfo2, summed over all arenas): what a leak grows. Fails above
  *   LEAK_LIMIT_KIB. Exact, so it catches even a small per-call leak.
  * - VmRSS: what the host sees. glibc's per-thread arenas keep freed pages for reuse, so resident memory
@@ -113,12 +114,37 @@ static int train_loop(const char *config, const char *name, int rounds, int warm
     return check_growth(what, base, last, heap_base, heap_last);
 }
 
+/* Loads the model at `path` (mapped), predicts and frees it `rounds` times; fails on growth after
+ * `warmup` rounds (a mapping or a view that outlived its model would grow both measures). */
+static int load_loop(const char *path, const char **texts, int rounds, int warmup) {
+    static int64_t labels[100 * K];
+    static float scores[100 * K];
+    long first = 0, base = 0, last = 0, heap_base = 0, heap_last = 0;
+    int round;
+    for (round = 1; round <= rounds; round++) {
+        lever_model *m = NULL;
+        if (lever_model_load(path, &m) != LEVER_OK
+            || lever_model_predict(m, texts, 100, K, labels, scores) != LEVER_OK) {
+            fprintf(stderr, "load + predict: %s\n", lever_last_error());
+            exit(1);
+        }
+        lever_model_free(m);
+        if (round == 1) first = rss_kib();
+        if (round == warmup) { base = rss_kib(); heap_base = heap_kib(); }
+        if (round == rounds) { last = rss_kib(); heap_last = heap_kib(); }
+    }
+    printf("load + predict + free: VmRSS after 1 / %d / %d rounds: %ld / %ld / %ld KiB (growth after warm-up "
+           "%ld KiB); heap in use after %d / %d rounds: %ld / %ld KiB\n", warmup, rounds, first, base, last,
+           last - base, warmup, rounds, heap_base, heap_last);
+    return check_growth("load + predict + free", base, last, heap_base, heap_last);
+}
+
 int main(int argc, char **argv) {
     static char storage[N_TEXTS][256];
     static const char *texts[N_TEXTS];
     static int64_t labels[N_TEXTS * K];
     static float scores[N_TEXTS * K];
-    char knn[4096], lever[4096];
+    char knn[4096], lever[4096], saved[4096];
     lever_model *model = NULL;
     long base = 0, at1 = 0, at100 = 0, at200 = 0, heap_base = 0, heap_last = 0;
     int call, i, failed = 0;
@@ -152,6 +178,12 @@ int main(int argc, char **argv) {
            "(growth after warm-up %ld KiB); heap in use after %d / %d calls: %ld / %ld KiB\n", CALLS, N_TEXTS,
            at1, at100, at200, at200 - base, WARMUP, CALLS, heap_base, heap_last);
     failed |= check_growth("predict loop", base, at200, heap_base, heap_last);
+    snprintf(saved, sizeof saved, "%s/model.lever", argv[1]);
+    if (lever_model_save(model, saved) != LEVER_OK) {
+        fprintf(stderr, "save: %s\n", lever_last_error());
+        return 1;
+    }
     lever_model_free(model);
+    failed |= load_loop(saved, texts, 100, 20);
     return failed;
 }

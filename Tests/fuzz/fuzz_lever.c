@@ -115,25 +115,43 @@ static int read_file(const char *path, buf *b) {
     return 0;
 }
 
-static uint32_t crc_table[256];
+/* The model file's checksums: CRC-32 (format 1) or CRC-32C (format 2), both reflected. */
+static uint32_t crc_table[256], crc32c_table[256];
 static void crc_init(void) {
     uint32_t i, c, k;
     for (i = 0; i < 256; i++) {
         for (c = i, k = 0; k < 8; k++) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
         crc_table[i] = c;
+        for (c = i, k = 0; k < 8; k++) c = (c & 1) ? 0x82F63B78u ^ (c >> 1) : c >> 1;
+        crc32c_table[i] = c;
     }
 }
-static uint32_t crc32(const unsigned char *p, size_t n) {
+static uint32_t model_checksum(const unsigned char *file, const unsigned char *p, size_t n) {
+    const uint32_t *t = file[8] == 1 && file[9] == 0 ? crc_table : crc32c_table;
     uint32_t c = 0xFFFFFFFFu;
-    while (n--) c = crc_table[(c ^ *p++) & 0xFF] ^ (c >> 8);
+    while (n--) c = t[(c ^ *p++) & 0xFF] ^ (c >> 8);
     return c ^ 0xFFFFFFFFu;
 }
 static uint32_t rd32(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
 static uint64_t rd64(const unsigned char *p) { return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32; }
 static void wr32(unsigned char *p, uint32_t v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); p[2] = (unsigned char)(v >> 16); p[3] = (unsigned char)(v >> 24); }
 
+/* Rewrites a format-2 file as format 1.1 (CRC-32 checksums), which the library still reads. */
+static void as_format_1(buf *b) {
+    uint32_t hlen = rd32(b->data + 16), count = rd32(b->data + 20), s;
+    if (b->len < 32 || hlen < 36 || hlen > b->len || count > (hlen - 36) / 32) return;
+    b->data[8] = 1; b->data[9] = 0; b->data[10] = 1; b->data[11] = 0;
+    for (s = 0; s < count; s++) {
+        unsigned char *entry = b->data + 32 + 32 * s;
+        uint64_t off = rd64(entry + 8), len = rd64(entry + 16);
+        if (off > b->len || len > b->len - off) continue;
+        wr32(entry + 24, model_checksum(b->data, b->data + off, (size_t)len));
+    }
+    wr32(b->data + hlen - 4, model_checksum(b->data, b->data, hlen - 4));
+}
+
 /* Mutates bytes inside one section of a valid model file (keeping its length), then recomputes
- * that section's and the header's checksums. */
+ * that section's and the header's checksums; sometimes as a format 1.1 file. */
 static void mutate_model(buf *b) {
     uint32_t hlen = rd32(b->data + 16), count = rd32(b->data + 20), s, edits, e;
     unsigned char *entry;
@@ -153,8 +171,9 @@ static void mutate_model(buf *b) {
         default: b->data[at] = pick(2) ? 0xFF : 0x00; break;
         }
     }
-    wr32(entry + 24, crc32(b->data + off, (size_t)len));
-    wr32(b->data + hlen - 4, crc32(b->data, hlen - 4));
+    wr32(entry + 24, model_checksum(b->data, b->data + off, (size_t)len));
+    wr32(b->data + hlen - 4, model_checksum(b->data, b->data, hlen - 4));
+    if (pick(4) == 0) as_format_1(b);
 }
 
 static int progress_limit(const char *stage, double fraction, const char *message, void *user) {

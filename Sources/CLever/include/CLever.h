@@ -5,4 +5,7 @@
 #include <cblas.h>
 #include <json-c/json.h>
 #include "clever_helpers.h"
+#include "clever_crc32c.h"
+#include "clever_half.h"
+#include "clever_finite.h"
 #endif

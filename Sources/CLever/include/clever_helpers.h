@@ -14,4 +14,6 @@ CLEVER_HIDDEN const char *clever_last_error(void);
 /// 0.3.21 (Debian 12) does not know CPUs released after it (e.g. Xeon model 207) and runs sgemm 3-5x
 /// slower there; OPENBLAS_CORETYPE, read when OpenBLAS loads, overrides its choice.
 CLEVER_HIDDEN const char *clever_blas_kernel_advice(void);
+/// The filesystem type (statfs f_type) of the open file `fd`, or -1 when it cannot be found.
+CLEVER_HIDDEN long long clever_filesystem_type(int fd);
 #endif

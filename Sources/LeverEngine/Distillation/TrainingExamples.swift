@@ -48,7 +48,8 @@ struct TrainingExamples {
                     for c in 0..<d { q[i * d + c] = view.teacher.labelEmbeddings[l * d + c] }
                 }
                 let inputs = Array(view.embeddings[0..<(view.numInputs * d)])
-                let nearest = try DenseScorer.topK(queries: q, count: tail.count, labels: inputs, numLabels: view.numInputs, dim: d,
+                let nearest = try DenseScorer.topK(queries: q, count: tail.count, labels: ArrayStorage(inputs),
+                                                   numLabels: view.numInputs, dim: d,
                                                    k: config.minedRows + 16, exclude: nil, threads: threads, progress: progress, stage: "mine-inputs")
                 for (i, l) in tail.enumerated() {
                     var have = counts[l]

@@ -1,13 +1,25 @@
 /// Maps hashed feature buckets to rows of an embedding table, keeping only buckets seen in at least
 /// `minDF` fitting texts (rarer ones carry no learnable signal and would only cost memory).
 struct FeatureVocabulary: Sendable {
-    /// rowOf[bucket] is the table row, or -1 for a dropped bucket.
-    let rowOf: [Int32]
+    /// rowOf[bucket] is the table row, or -1 for a dropped bucket (in place in a loaded model file).
+    let rowOf: ArrayStorage<Int32>
     let size: Int
+    /// The smallest entry (below -1 only in a damaged file).
+    let lowest: Int32
 
-    init(rowOf: [Int32]) {
+    init(rowOf: [Int32]) { self.init(rowOf: ArrayStorage(rowOf)) }
+
+    init(rowOf: ArrayStorage<Int32>) {
         self.rowOf = rowOf
-        size = rowOf.reduce(0) { max($0, Int($1) + 1) }
+        var high: Int32 = -1, low: Int32 = -1
+        rowOf.withUnsafeBufferPointer { b in
+            for v in b {
+                high = Swift.max(high, v)
+                low = Swift.min(low, v)
+            }
+        }
+        size = Int(high) + 1
+        lowest = low
     }
 
     /// Builds the vocabulary from the document frequencies of `features` (rows = texts).
@@ -29,13 +41,15 @@ struct FeatureVocabulary: Sendable {
         var out = SparseMatrix(cols: size)
         out.indices.reserveCapacity(m.nnz)
         out.values.reserveCapacity(m.nnz)
-        for r in 0..<m.rows {
-            for j in m.rowRange(r) {
-                let c = Int(m.indices[j])
-                if c < rowOf.count, rowOf[c] >= 0 { out.indices.append(rowOf[c]); out.values.append(m.values[j]) }
+        rowOf.withUnsafeBufferPointer { rows in
+            for r in 0..<m.rows {
+                for j in m.rowRange(r) {
+                    let c = Int(m.indices[j])
+                    if c < rows.count, rows[c] >= 0 { out.indices.append(rows[c]); out.values.append(m.values[j]) }
+                }
+                out.indptr.append(out.indices.count)
+                out.rows += 1
             }
-            out.indptr.append(out.indices.count)
-            out.rows += 1
         }
         return out
     }

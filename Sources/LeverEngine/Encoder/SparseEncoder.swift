@@ -8,7 +8,7 @@ struct SparseEncoder: Sendable {
     let dim: Int
     let vocabulary: FeatureVocabulary
     /// rows x dim, row-major.
-    var table: [Float]
+    var table: EncoderTable
 
     var rows: Int { vocabulary.size }
 
@@ -18,7 +18,7 @@ struct SparseEncoder: Sendable {
         let scale = (3.0 / Float(dim)).squareRoot()
         var table = [Float](repeating: 0, count: vocabulary.size * dim)
         for i in 0..<table.count { table[i] = (2 * rng.unitFloat() - 1) * scale }
-        return SparseEncoder(dim: dim, vocabulary: vocabulary, table: table)
+        return SparseEncoder(dim: dim, vocabulary: vocabulary, table: EncoderTable(table))
     }
 
     /// Encodes rows `rows` of the remapped feature matrix into `out` (rows.count x dim), and their
@@ -26,8 +26,7 @@ struct SparseEncoder: Sendable {
     func encode(_ x: SparseMatrix, rows: [Int], into out: UnsafeMutablePointer<Float>, norms: UnsafeMutablePointer<Float>? = nil,
                 threads: Int) {
         let d = dim
-        table.withUnsafeBufferPointer { tb in
-            let t = SendableConstPointer(tb.baseAddress!)
+        table.withRows(dim: d) { t in
             let o = SendablePointer(out)
             let nr = norms.map { SendablePointer($0) }
             Parallel.forEachChunk(rows.count, threads: threads) { _, range in
@@ -35,11 +34,7 @@ struct SparseEncoder: Sendable {
                     let dst = o.pointer + i * d
                     dst.initialize(repeating: 0, count: d)
                     let r = rows[i]
-                    for j in x.rowRange(r) {
-                        let w = x.values[j]
-                        let src = t.pointer + Int(x.indices[j]) * d
-                        for c in 0..<d { dst[c] += w * src[c] }
-                    }
+                    for j in x.rowRange(r) { t.add(row: Int(x.indices[j]), weight: x.values[j], into: dst) }
                     var n: Float = 0
                     for c in 0..<d { n += dst[c] * dst[c] }
                     n = n.squareRoot()

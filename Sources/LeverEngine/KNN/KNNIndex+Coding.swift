@@ -11,8 +11,8 @@ extension KNNIndex {
     func encode(into w: inout ByteWriter) {
         w.u32(UInt32(config.neighbours))
         w.f32(config.power)
-        w.matrix(postings)
-        w.matrix(trainLabels)
+        w.matrix(postingStorage)
+        w.matrix(labelStorage)
     }
 
     static func decode(_ r: inout ByteReader) throws(LeverError) -> KNNIndex {
@@ -42,7 +42,7 @@ extension KNNIndex {
             throw LeverError.corrupt("\(file.path): the KNN section has \(index.numLabels) labels "
                                      + "but LABELS has \(file.numLabels)")
         }
-        guard index.postings.rows <= file.featureDimension else {
+        guard index.postingStorage.rows <= file.featureDimension else {
             throw LeverError.corrupt("\(file.path): KNN feature count exceeds the featuriser's")
         }
         return index

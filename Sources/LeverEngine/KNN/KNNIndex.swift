@@ -7,22 +7,32 @@ import Glibc
 /// Similarities come from a sparse inverted index (features -> training rows).
 public struct KNNIndex: Sendable {
     public let config: KNNConfig
-    /// Features x training rows: the training TF-IDF matrix in column form.
-    public let postings: SparseMatrix
+    /// Features x training rows: the training TF-IDF matrix in column form (in place in a loaded
+    /// model file).
+    let postingStorage: CSRStorage
     /// Training rows x labels.
-    public let trainLabels: SparseMatrix
+    let labelStorage: CSRStorage
+
+    /// Features x training rows (a copy).
+    public var postings: SparseMatrix { postingStorage.matrix }
+    /// Training rows x labels (a copy).
+    public var trainLabels: SparseMatrix { labelStorage.matrix }
 
     public init(config: KNNConfig, postings: SparseMatrix, trainLabels: SparseMatrix) {
+        self.init(config: config, postings: CSRStorage(postings), trainLabels: CSRStorage(trainLabels))
+    }
+
+    init(config: KNNConfig, postings: CSRStorage, trainLabels: CSRStorage) {
         self.config = config
-        self.postings = postings
-        self.trainLabels = trainLabels
+        postingStorage = postings
+        labelStorage = trainLabels
     }
 
     public init(config: KNNConfig, trainFeatures: SparseMatrix, trainLabels: SparseMatrix) {
         self.init(config: config, postings: trainFeatures.transposed(), trainLabels: trainLabels)
     }
 
-    public var numLabels: Int { trainLabels.cols }
+    public var numLabels: Int { labelStorage.cols }
 
     /// Top-k labels for each query row, best first. Labels in `exclude`'s row (same row count as
     /// `queries`) are skipped. With `leaveOneOut`, query row i is training row i and does not vote
@@ -38,7 +48,7 @@ public struct KNNIndex: Sendable {
         while done < queries.rows {
             let start = done, end = min(queries.rows, done + batch)
             let parts = Parallel.mapChunks(end - start, threads: threads) { range in
-                var scratch = Scratch(trainRows: postings.cols, labels: numLabels)
+                var scratch = Scratch(trainRows: postingStorage.cols, labels: numLabels)
                 return range.map { i in predictOne(queries, row: start + i, k: k, exclude: exclude,
                                                    skip: leaveOneOut ? start + i : -1, scratch: &scratch) }
             }
@@ -64,17 +74,20 @@ public struct KNNIndex: Sendable {
     func predictOne(_ q: SparseMatrix, row: Int, k: Int, exclude: SparseMatrix?, skip: Int = -1,
                     scratch s: inout Scratch) -> [(Int32, Float)] {
         // 1. Similarities to every training row sharing a feature with the query.
+        let postings = postingStorage
         s.similarity.withUnsafeMutableBufferPointer { sim in
-            postings.indices.withUnsafeBufferPointer { pIdx in
-                postings.values.withUnsafeBufferPointer { pVal in
-                    for j in q.rowRange(row) {
-                        let f = Int(q.indices[j])
-                        let w = q.values[j]
-                        guard f < postings.rows else { continue }
-                        for p in postings.indptr[f]..<postings.indptr[f + 1] {
-                            let r = Int(pIdx[p])
-                            if sim[r] == 0 { s.touchedRows.append(Int32(r)) }
-                            sim[r] += w * pVal[p]
+            postings.indptr.withUnsafeBufferPointer { pPtr in
+                postings.indices.withUnsafeBufferPointer { pIdx in
+                    postings.values.withUnsafeBufferPointer { pVal in
+                        for j in q.rowRange(row) {
+                            let f = Int(q.indices[j])
+                            let w = q.values[j]
+                            guard f < postings.rows else { continue }
+                            for p in Int(pPtr[f])..<Int(pPtr[f + 1]) {
+                                let r = Int(pIdx[p])
+                                if sim[r] == 0 { s.touchedRows.append(Int32(r)) }
+                                sim[r] += w * pVal[p]
+                            }
                         }
                     }
                 }
@@ -90,14 +103,16 @@ public struct KNNIndex: Sendable {
         }
         s.touchedRows.removeAll(keepingCapacity: true)
         // 3. Their labels vote.
-        for (r, sim) in nearest.heap.map({ ($0.index, $0.score) }) {
-            let vote = config.power == 1 ? sim : powf(sim, config.power)
-            for j in trainLabels.rowRange(Int(r)) {
-                let l = Int(trainLabels.indices[j])
-                if s.labelScore[l] == 0 { s.touchedLabels.append(Int32(l)) }
-                s.labelScore[l] += vote
+        labelStorage.indptr.withUnsafeBufferPointer { lPtr in labelStorage.indices.withUnsafeBufferPointer { lIdx in
+            for (r, sim) in nearest.heap.map({ ($0.index, $0.score) }) {
+                let vote = config.power == 1 ? sim : powf(sim, config.power)
+                for j in Int(lPtr[Int(r)])..<Int(lPtr[Int(r) + 1]) {
+                    let l = Int(lIdx[j])
+                    if s.labelScore[l] == 0 { s.touchedLabels.append(Int32(l)) }
+                    s.labelScore[l] += vote
+                }
             }
-        }
+        } }
         if let exclude {
             for j in exclude.rowRange(row) { s.labelScore[Int(exclude.indices[j])] = 0 }
         }

@@ -1,3 +1,5 @@
+import CLever
+
 /// Saving and loading a LeverModel through the ModelFile container. Each part of the model is one
 /// section; loading validates every structure so a damaged file cannot make prediction index out
 /// of bounds. The scorer's sections are written and read by the parts themselves, through the
@@ -25,12 +27,17 @@ extension LeverModel {
         }
     }
 
+    /// Loads a model: the file is mapped and its large arrays are used in place (docs/model-format.md,
+    /// "Reading"). Validating touches every page; they are then dropped from this process's resident
+    /// set (they stay in the page cache, shared with other processes) until prediction needs them.
     public static func load(from path: String) throws(LeverError) -> LeverModel {
         try Messages.requireFile(path)
-        let bytes = try ModelFile.read(path: path)
-        let sections = try ModelFile.decode(bytes, path: path)
+        let file = try ModelFile.read(path: path)
+        let sections = try ModelFile.decode(file, path: path)
         do throws(LeverError) {
-            return try decodeModel(sections, path: path)
+            let model = try decodeModel(sections, path: path)
+            file.releasePages(0..<file.bytes.count)
+            return model
         } catch {
             // Section decoders do not know the file: name it in every message.
             if error.message.hasPrefix(path) { throw error }
@@ -38,7 +45,7 @@ extension LeverModel {
         }
     }
 
-    static func decodeModel(_ sections: ModelFile.Sections, path: String) throws(LeverError) -> LeverModel {
+    static func decodeModel(_ sections: ModelFile.Contents, path: String) throws(LeverError) -> LeverModel {
         func section(_ tag: String) throws(LeverError) -> [UInt8] {
             guard let s = sections[tag] else { throw LeverError.corrupt("\(path): missing section \(tag)") }
             return s
@@ -78,15 +85,14 @@ extension LeverModel {
         for (i, t) in labelTexts.enumerated() where t.utf8.contains(0) {
             throw LeverError.corrupt("\(path): label \(i) text contains a NUL byte")
         }
-        let featurizer = try typed { try section("FEATURES").withUnsafeBytes { (raw) throws -> TfidfFeaturizer in
-            var r = ByteReader(raw, section: "FEATURES")
-            return try TfidfFeaturizer.decode(&r)
-        } }
+        let features = ModelSectionReader(sections: sections, path: path, numLabels: labelTexts.count,
+                                          featureDimension: 0)
+        let featurizer = try features.decode("FEATURES") { (r) throws(LeverError) in try TfidfFeaturizer.decode(&r) }
         let file = ModelSectionReader(sections: sections, path: path, numLabels: labelTexts.count,
                                       featureDimension: featurizer.dimension)
         let kind = ScorerKind(rawValue: method)
         try kind?.checkSections(file)
-        try requireFinite(featurizer.idf, "model section FEATURES: IDF table")
+        try requireFinite(featurizer.idfStorage, "model section FEATURES: IDF table")
         guard let kind else {
             let known = ScorerKind.allCases.map { $0.rawValue }.joined(separator: ", ")
             throw LeverError(.version, "\(path): model method \"\(method)\" is not supported by this library version"
@@ -100,11 +106,17 @@ extension LeverModel {
 }
 
 /// Throws LEVER_ERR_CORRUPT naming `what` when `values` holds a NaN or an infinity: checksum-valid
-/// bytes can, and would give NaN scores.
-func requireFinite(_ values: [Float], _ what: String) throws(LeverError) {
-    let bad = values.withUnsafeBufferPointer { b -> Int? in
-        for i in 0..<b.count where !b[i].isFinite { return i }
-        return nil
+/// bytes can, and would give NaN scores. One vectorised pass (it reads every page of a mapped
+/// section once).
+func requireFinite(_ values: ArrayStorage<Float>, _ what: String) throws(LeverError) {
+    let i = values.withUnsafeBufferPointer { clever_first_nonfinite_f32($0.baseAddress, $0.count) }
+    if i < values.count { throw .corrupt("\(what) holds a non-finite value (\(values[i])) at index \(i)") }
+}
+
+/// The same for IEEE half floats given as bit patterns.
+func requireFinite(_ bits: ArrayStorage<UInt16>, _ what: String) throws(LeverError) {
+    let i = bits.withUnsafeBufferPointer { clever_first_nonfinite_f16($0.baseAddress, $0.count) }
+    if i < bits.count {
+        throw .corrupt("\(what) holds a non-finite value (\(Float(Float16(bitPattern: bits[i])))) at index \(i)")
     }
-    if let i = bad { throw .corrupt("\(what) holds a non-finite value (\(values[i])) at index \(i)") }
 }

@@ -63,7 +63,7 @@ enum ScorerKind: String, CaseIterable, Sendable {
 /// The sections of a model file being loaded, with what a scorer's sections are checked against.
 /// Decoders do not know the file; `LeverModel.load` prefixes their messages with the path.
 struct ModelSectionReader {
-    let sections: ModelFile.Sections
+    let sections: ModelFile.Contents
     let path: String
     /// The LABELS section's label count.
     let numLabels: Int
@@ -72,22 +72,17 @@ struct ModelSectionReader {
 
     /// Decodes the section `tag`; its absence is LEVER_ERR_CORRUPT.
     func decode<T>(_ tag: String, _ body: (inout ByteReader) throws(LeverError) -> T) throws(LeverError) -> T {
-        guard let bytes = sections[tag] else { throw LeverError.corrupt("\(path): missing section \(tag)") }
-        return try ModelSectionReader.decode(bytes, tag, body)
+        guard let value = try decodeIfPresent(tag, body) else {
+            throw LeverError.corrupt("\(path): missing section \(tag)")
+        }
+        return value
     }
 
-    /// Decodes the section `tag` when the file has it.
+    /// Decodes the section `tag` when the file has it. Its large arrays are views into the file.
     func decodeIfPresent<T>(_ tag: String,
                             _ body: (inout ByteReader) throws(LeverError) -> T) throws(LeverError) -> T? {
-        guard let bytes = sections[tag] else { return nil }
-        return try ModelSectionReader.decode(bytes, tag, body)
-    }
-
-    private static func decode<T>(_ bytes: [UInt8], _ tag: String,
-                                  _ body: (inout ByteReader) throws(LeverError) -> T) throws(LeverError) -> T {
-        try typed { try bytes.withUnsafeBytes { (raw) throws -> T in
-            var r = ByteReader(raw, section: tag)
-            return try body(&r)
-        } }
+        guard let (bytes, offset) = sections.section(tag) else { return nil }
+        var r = ByteReader(sections.file, at: offset, count: bytes.count, section: tag)
+        return try body(&r)
     }
 }

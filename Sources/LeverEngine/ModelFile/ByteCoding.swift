@@ -44,26 +44,60 @@ struct ByteWriter {
         #endif
     }
 
+    /// An array of a model part, owned or a view into a loaded file (the same bytes either way).
+    mutating func array<T: FixedWidthInteger>(_ a: ArrayStorage<T>) {
+        #if _endian(little)
+        u64(UInt64(a.count))
+        align()
+        a.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeRawBufferPointer($0)) }
+        #else
+        array(a.array)
+        #endif
+    }
+
+    mutating func array(_ a: ArrayStorage<Float>) {
+        #if _endian(little)
+        u64(UInt64(a.count))
+        align()
+        a.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeRawBufferPointer($0)) }
+        #else
+        array(a.array)
+        #endif
+    }
+
     /// Stores a CSR matrix.
-    mutating func matrix(_ m: SparseMatrix) {
+    mutating func matrix(_ m: CSRStorage) {
         i64(m.rows)
         i64(m.cols)
-        array(m.indptr.map { Int64($0) })
+        array(m.indptr)
         array(m.indices)
         array(m.values)
     }
 }
 
 /// Bounds-checked reading of what ByteWriter wrote. Every failure is `LeverError(.corrupt)` naming
-/// the section.
+/// the section. A reader over a section of a loaded model file (`file`) returns the large arrays
+/// of `storage` as views into the file instead of copies.
 struct ByteReader {
     let bytes: UnsafeRawBufferPointer
     let section: String
     private(set) var offset = 0
+    /// The file `bytes` lie in, at `fileOffset`.
+    private let file: MappedFile?
+    private let fileOffset: Int
 
     init(_ bytes: UnsafeRawBufferPointer, section: String) {
         self.bytes = bytes
         self.section = section
+        file = nil
+        fileOffset = 0
+    }
+
+    init(_ file: MappedFile, at fileOffset: Int, count: Int, section: String) {
+        bytes = UnsafeRawBufferPointer(rebasing: file.bytes[fileOffset..<(fileOffset + count)])
+        self.section = section
+        self.file = file
+        self.fileOffset = fileOffset
     }
 
     var atEnd: Bool { offset == bytes.count }
@@ -139,18 +173,59 @@ struct ByteReader {
         #endif
     }
 
-    /// Reads a CSR matrix and checks its structure, so later indexing cannot go out of bounds.
-    mutating func matrix() throws(LeverError) -> SparseMatrix {
+    /// An array of `T`, read in place when this reader has a file and the elements are aligned
+    /// (always, for files Lever wrote), else copied.
+    mutating func storage<T: FixedWidthInteger & BitwiseCopyable>(_: T.Type) throws(LeverError) -> ArrayStorage<T> {
+        #if _endian(little)
+        if let view = try view(T.self) { return view }
+        #endif
+        return ArrayStorage(try array(T.self))
+    }
+
+    mutating func floatStorage() throws(LeverError) -> ArrayStorage<Float> {
+        #if _endian(little)
+        if let view = try view(Float.self) { return view }
+        #endif
+        return ArrayStorage(try floatArray())
+    }
+
+    /// The next array as a view into the file, or nil (nothing consumed) when there is no file or
+    /// the elements would be misaligned.
+    private mutating func view<T: BitwiseCopyable>(_: T.Type) throws(LeverError) -> ArrayStorage<T>? {
+        guard let file else { return nil }
+        let start = offset
+        let n = try count(max: bytes.count)
+        try align()
+        let at = fileOffset + offset
+        guard at % MemoryLayout<T>.alignment == 0 else {
+            offset = start
+            return nil
+        }
+        _ = try take(n * MemoryLayout<T>.stride)
+        return ArrayStorage(viewing: file, at: at, count: n)
+    }
+
+    /// Reads a CSR matrix (in place when this reader has a file) and checks its structure, so
+    /// later indexing cannot go out of bounds.
+    mutating func matrix() throws(LeverError) -> CSRStorage {
         let rows = try count(max: Int(Int32.max))
         let cols = try count(max: Int(Int32.max))
-        let indptr = try array(Int64.self).map { Int($0) }
-        let indices = try array(Int32.self)
-        let values = try floatArray()
-        guard indptr.count == rows + 1, indptr.first == 0, indptr.last == indices.count, values.count == indices.count else {
+        let indptr = try storage(Int64.self)
+        let indices = try storage(Int32.self)
+        let values = try floatStorage()
+        guard indptr.count == rows + 1, indptr.first == 0, indptr.last == Int64(indices.count),
+              values.count == indices.count else {
             throw fail("inconsistent sparse matrix shape")
         }
-        for r in 0..<rows where indptr[r] > indptr[r + 1] { throw fail("decreasing row pointer at row \(r)") }
-        for c in indices where c < 0 || Int(c) >= cols { throw fail("column index \(c) out of range \(cols)") }
-        return SparseMatrix(rows: rows, cols: cols, indptr: indptr, indices: indices, values: values)
+        let decreasing = indptr.withUnsafeBufferPointer { p in (0..<rows).first { p[$0] > p[$0 + 1] } }
+        if let r = decreasing { throw fail("decreasing row pointer at row \(r)") }
+        let outside = indices.withUnsafeBufferPointer { ix in
+            // One branch-free pass; the offending index is looked up only on failure.
+            var bad: UInt32 = 0
+            for c in ix { bad |= UInt32(bitPattern: c) >= UInt32(cols) ? 1 : 0 }
+            return bad != 0 ? ix.first { $0 < 0 || Int($0) >= cols } : nil
+        }
+        if let c = outside { throw fail("column index \(c) out of range \(cols)") }
+        return CSRStorage(rows: rows, cols: cols, indptr: indptr, indices: indices, values: values)
     }
 }

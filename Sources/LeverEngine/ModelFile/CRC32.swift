@@ -1,4 +1,4 @@
-/// CRC-32 (IEEE 802.3 polynomial, as in zlib and PNG) for the model file's section checksums,
+/// CRC-32 (IEEE 802.3 polynomial, as in zlib and PNG): the checksum of model files of format 1,
 /// computed eight bytes at a time ("slicing-by-8").
 enum CRC32 {
     /// tables[k][b]: the CRC of byte b followed by k zero bytes.

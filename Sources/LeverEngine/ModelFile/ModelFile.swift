@@ -11,17 +11,25 @@ import Glibc
 ///   16  u32 header length (through the header checksum)
 ///   20  u32 section count
 ///   24  u64 file length
-///   32  section table: per section tag[8], u64 offset, u64 length, u32 crc32, u32 flags (0)
-///   ..  u32 crc32 of the header bytes before it
-/// Sections follow, each starting on a 64-byte boundary.
+///   32  section table: per section tag[8], u64 offset, u64 length, u32 checksum, u32 flags (0)
+///   ..  u32 checksum of the header bytes before it
+/// Sections follow, each starting on a 64-byte boundary. Checksums are CRC-32C in format 2 and
+/// CRC-32 (as zlib) in format 1, which still loads.
 enum ModelFile {
     static let magic: [UInt8] = Array("LEVERMDL".utf8)
-    static let formatMajor: UInt16 = 1
-    /// 1.1: `lever` models may have SPARSE and LEXICAL sections (1.0 files, without them, still load).
-    static let formatMinor: UInt16 = 1
+    /// 2.0: checksums are CRC-32C (hardware-accelerated), so a mapped model validates quickly.
+    static let formatMajor: UInt16 = 2
+    static let formatMinor: UInt16 = 0
+    /// The majors this library reads: 1 (CRC-32; minors 0 and 1) and 2.
+    static let readableMajors: ClosedRange<UInt16> = 1...2
     static let byteOrderMark: UInt32 = 0x0102_0304
     static let fixedHeader = 32
     static let entrySize = 32
+
+    /// The checksum a file of format `major` uses.
+    static func checksum(_ bytes: UnsafeRawBufferPointer, major: UInt16) -> UInt32 {
+        major == 1 ? CRC32.checksum(bytes) : CRC32C.checksum(bytes)
+    }
 
     /// Section payloads by tag (at most 8 ASCII characters).
     struct Sections {
@@ -61,10 +69,10 @@ enum ModelFile {
             t.forEach { w.u8($0) }
             w.u64(UInt64(offsets[i]))
             w.u64(UInt64(sections[tag]!.count))
-            w.u32(CRC32.checksum(sections[tag]!))
+            w.u32(CRC32C.checksum(sections[tag]!))
             w.u32(0)
         }
-        w.u32(CRC32.checksum(w.bytes))
+        w.u32(CRC32C.checksum(w.bytes))
         var out = w.bytes
         out.reserveCapacity(fileLength)
         for (i, tag) in sections.order.enumerated() {
@@ -74,44 +82,41 @@ enum ModelFile {
         return out
     }
 
-    /// Reads a model file: the magic and the fixed header are checked against the file's real
-    /// size (fstat) before the rest is read, so a large file that is not a model costs 32 bytes.
-    static func read(path: String) throws(LeverError) -> [UInt8] {
+    /// Opens a model file: the magic and the fixed header are checked against the file's real
+    /// size (fstat) before the rest is touched, so a large file that is not a model costs 32 bytes.
+    /// The bytes are mapped, not copied (see `MappedFile`).
+    static func read(path: String) throws(LeverError) -> MappedFile {
         let (fd, size) = try FileIO.openRegular(path)
         defer { close(fd) }
         let head = try FileIO.read(fd, at: 0, count: min(size, fixedHeader), path: path)
         _ = try typed { try head.withUnsafeBytes { (raw) throws in
             try checkFixedHeader(raw, fileSize: size, path: path)
         } }
-        // The bytes, plus a copy of every section while it is decoded.
-        let (need, overflow) = size.multipliedReportingOverflow(by: 2)
-        try Memory.check(overflow ? Int.max : need, "\(path): loading a \(size)-byte model")
-        let bytes = try FileIO.read(fd, at: 0, count: size, path: path)
-        guard bytes.count == size else { throw .corrupt("\(path): file shrank while it was read") }
-        return bytes
+        return try MappedFile.open(fd, size: size, path: path)
     }
 
     /// Checks the magic, version, byte order, header length and file length of the first 32 bytes
-    /// against a file of `fileSize` bytes; returns (header length, section count).
+    /// against a file of `fileSize` bytes; returns (major, header length, section count).
     static func checkFixedHeader(_ raw: UnsafeRawBufferPointer, fileSize: Int,
-                                 path: String) throws(LeverError) -> (headerLength: Int, count: Int) {
+                                 path: String) throws(LeverError) -> (major: UInt16, headerLength: Int, count: Int) {
         guard raw.count >= 8, Array(raw[0..<8]) == magic else {
             throw LeverError(.notAModel, "\(path): not a Lever model file (no LEVERMDL magic)")
         }
         guard raw.count >= fixedHeader else {
             throw LeverError.corrupt("\(path): truncated header (\(raw.count) bytes)")
         }
-        return try typed { () throws -> (headerLength: Int, count: Int) in
+        return try typed { () throws -> (major: UInt16, headerLength: Int, count: Int) in
             var r = ByteReader(raw, section: "header")
             _ = try r.u64()
             let major = try r.u16(), minor = try r.u16()
-            guard major == formatMajor else {
-                let remedy = major > formatMajor
+            guard readableMajors.contains(major) else {
+                let remedy = major > readableMajors.upperBound
                     ? "it was written by a newer Lever: load it with that version or later, "
                         + "or retrain the model with this one"
                     : "it was written by an older Lever: retrain the model with this version"
                 throw LeverError(.version, "\(path): model format \(major).\(minor) is not supported by this library "
-                                 + "(it reads format \(formatMajor).x); \(remedy)")
+                                 + "(it reads formats \(readableMajors.lowerBound).x to "
+                                 + "\(readableMajors.upperBound).x); \(remedy)")
             }
             guard try r.u32() == byteOrderMark else { throw LeverError.corrupt("\(path): bad byte-order mark") }
             let headerLength = Int(try r.u32())
@@ -123,23 +128,54 @@ enum ModelFile {
             guard fileLength == UInt64(fileSize) else {
                 throw LeverError.corrupt("\(path): file is \(fileSize) bytes but its header says \(fileLength) (truncated or padded)")
             }
-            return (headerLength, count)
+            return (major, headerLength, count)
         }
     }
 
-    /// Parses and verifies a model file's bytes; `path` is for messages.
-    static func decode(_ bytes: [UInt8], path: String) throws(LeverError) -> Sections {
-        return try typed { try bytes.withUnsafeBytes { (raw) throws -> Sections in
-            let (headerLength, count) = try checkFixedHeader(raw, fileSize: raw.count, path: path)
+    /// The sections of a model file being read: ranges of its bytes, used in place.
+    struct Contents {
+        let file: MappedFile
+        private(set) var order: [String] = []
+        private var ranges: [String: Range<Int>] = [:]
+
+        init(file: MappedFile) { self.file = file }
+
+        fileprivate mutating func add(_ tag: String, _ range: Range<Int>) {
+            order.append(tag)
+            ranges[tag] = range
+        }
+
+        /// The bytes of section `tag` and their offset in the file (valid while `file` lives).
+        func section(_ tag: String) -> (bytes: UnsafeRawBufferPointer, offset: Int)? {
+            guard let r = ranges[tag] else { return nil }
+            return (UnsafeRawBufferPointer(rebasing: file.bytes[r]), r.lowerBound)
+        }
+
+        /// A copy of section `tag`'s bytes.
+        subscript(tag: String) -> [UInt8]? { section(tag).map { Array($0.bytes) } }
+    }
+
+    /// Parses and verifies model file bytes; `path` is for messages.
+    static func decode(_ bytes: [UInt8], path: String) throws(LeverError) -> Contents {
+        try decode(MappedFile.copy(of: bytes), path: path)
+    }
+
+    /// Parses and verifies a model file: header, section table, bounds, checksums and padding.
+    static func decode(_ file: MappedFile, path: String) throws(LeverError) -> Contents {
+        let raw = file.bytes
+        return try typed { () throws -> Contents in
+            let (major, headerLength, count) = try checkFixedHeader(raw, fileSize: raw.count, path: path)
             let fileLength = UInt64(raw.count)
             var r = ByteReader(raw, section: "header")
             for _ in 0..<fixedHeader { _ = try r.u8() }
             let stored = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: headerLength - 4, as: UInt32.self))
-            guard CRC32.checksum(UnsafeRawBufferPointer(rebasing: raw[0..<(headerLength - 4)])) == stored else {
+            let header = UnsafeRawBufferPointer(rebasing: raw[0..<(headerLength - 4)])
+            guard checksum(header, major: major) == stored else {
                 throw LeverError.corrupt("\(path): header checksum mismatch")
             }
-            var sections = Sections()
+            var contents = Contents(file: file)
             var covered: [(Int, Int)] = []
+            var crcs: [UInt32] = []
             for _ in 0..<count {
                 var tagBytes: [UInt8] = []
                 for _ in 0..<8 { tagBytes.append(try r.u8()) }
@@ -149,11 +185,22 @@ enum ModelFile {
                 guard offset <= fileLength, length <= fileLength - offset else {
                     throw LeverError.corrupt("\(path): section \(tag) lies outside the file")
                 }
-                let body = UnsafeRawBufferPointer(rebasing: raw[Int(offset)..<Int(offset + length)])
-                guard CRC32.checksum(body) == crc else { throw LeverError.corrupt("\(path): section \(tag) checksum mismatch") }
-                if sections[tag] != nil { throw LeverError.corrupt("\(path): section \(tag) appears twice") }
-                sections.add(tag, Array(body))
+                if contents.section(tag) != nil { throw LeverError.corrupt("\(path): section \(tag) appears twice") }
+                contents.add(tag, Int(offset)..<Int(offset + length))
                 covered.append((Int(offset), Int(offset + length)))
+                crcs.append(crc)
+            }
+            // The sections' checksums, one task per section on the available cores.
+            let base = SendableConstPointer(raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            let ranges = covered
+            let sums = Parallel.mapChunks(ranges.count, threads: ranges.count) { chunk in
+                chunk.map { i in
+                    checksum(UnsafeRawBufferPointer(start: base.pointer + ranges[i].0,
+                                                    count: ranges[i].1 - ranges[i].0), major: major)
+                }
+            }.flatMap { $0 }
+            if let bad = sums.indices.first(where: { sums[$0] != crcs[$0] }) {
+                throw LeverError.corrupt("\(path): section \(contents.order[bad]) checksum mismatch")
             }
             // Alignment padding is not covered by a checksum, so it must be zero.
             var cursor = headerLength
@@ -164,8 +211,8 @@ enum ModelFile {
                 cursor = max(cursor, end)
             }
             if cursor < raw.count { throw LeverError.corrupt("\(path): \(raw.count - cursor) stray bytes after the last section") }
-            return sections
-        } }
+            return contents
+        }
     }
 }
 

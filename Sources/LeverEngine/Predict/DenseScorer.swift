@@ -1,7 +1,7 @@
 /// Exact top-k over all labels for dense query vectors: scores come from one GEMM per block of
 /// queries against the label matrix, then a partial top-k per row (labels in `exclude` skipped).
 enum DenseScorer {
-    static func topK(queries: [Float], count: Int, labels: [Float], numLabels: Int, dim: Int, k: Int,
+    static func topK(queries: [Float], count: Int, labels: ArrayStorage<Float>, numLabels: Int, dim: Int, k: Int,
                      exclude: SparseMatrix?, threads: Int, block: Int = 512,
                      progress: Progress, stage: String) throws(LeverError) -> [[(Int32, Float)]] {
         var results: [[(Int32, Float)]] = []

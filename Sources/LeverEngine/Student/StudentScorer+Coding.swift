@@ -28,7 +28,7 @@ extension StudentScorer {
             || encoder.rows != teacher.encoder.rows {
             throw .corrupt("model section STUDENT: encoder does not match the teacher's")
         }
-        let weights = try r.floatArray()
+        let weights = try r.floatStorage()
         guard weights.count == teacher.numLabels * (teacher.dim + 1) else {
             throw .corrupt("model section STUDENT: classifier has the wrong size")
         }
@@ -67,7 +67,7 @@ extension StudentScorer {
             return (k, try KNNIndex.decode(&r))
         }
         if let (k, index) = lexical {
-            guard index.numLabels == file.numLabels, index.postings.rows <= file.featureDimension else {
+            guard index.numLabels == file.numLabels, index.postingStorage.rows <= file.featureDimension else {
                 throw LeverError.corrupt("\(file.path): the LEXICAL section does not match the labels or features")
             }
             student.lexical = index

@@ -10,8 +10,8 @@ public struct StudentScorer: Sendable {
     let teacher: TeacherScorer
     /// The student's own encoder when fine-tuned; nil when it uses the teacher's.
     let encoder: SparseEncoder?
-    /// numLabels x (dim + 1): vector then bias.
-    let weights: [Float]
+    /// numLabels x (dim + 1): vector then bias (in place in a loaded model file).
+    let weights: ArrayStorage<Float>
     var sparse: SparseTerm?
     /// TF-IDF neighbours of the input among the training rows, whose labels become candidates.
     var lexical: KNNIndex?

@@ -175,7 +175,9 @@ struct StudentTrainer {
                         eGrad.addEncoderGradients(view.texts, items: sources, e: e.baseAddress!, de: de.baseAddress!, norms: nr.baseAddress!)
                     } } }
                     eGrad.grads.withUnsafeBufferPointer { g in
-                        eAdam!.apply(table: &encoder.table, touched: eGrad.touched, grads: g.baseAddress!, threads: threads)
+                        encoder.table.withFloats {
+                            eAdam!.apply(table: &$0, touched: eGrad.touched, grads: g.baseAddress!, threads: threads)
+                        }
                     }
                 }
             }

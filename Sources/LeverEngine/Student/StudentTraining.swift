@@ -27,8 +27,9 @@ enum StudentTraining {
         let trainer = StudentTrainer(config: config.student, view: view, examples: examples,
                                      lexical: lexical?.trainLists ?? [], threads: threads, seed: config.seed)
         let trained = try trainer.train(name: distill ? "student-lever" : "student-ova", progress: progress)
-        let scorer = StudentScorer(teacher: view.teacher, encoder: trained.encoder, weights: trained.weights,
-                                   sparse: trained.sparse, lexical: lexical?.index,
+        let scorer = StudentScorer(teacher: view.teacher, encoder: trained.encoder,
+                                   weights: ArrayStorage(trained.weights), sparse: trained.sparse,
+                                   lexical: lexical?.index,
                                    predictShortlist: config.student.predictShortlist,
                                    lexicalShortlist: lexical == nil ? 0 : config.student.lexicalShortlist,
                                    fusion: config.student.fusion)

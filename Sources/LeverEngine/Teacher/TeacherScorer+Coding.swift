@@ -13,7 +13,7 @@ extension TeacherScorer {
     static func decode(_ r: inout ByteReader) throws(LeverError) -> TeacherScorer {
         let encoder = try SparseEncoder.decode(&r)
         let numLabels = try r.count(max: Int(Int32.max))
-        let emb = try r.floatArray()
+        let emb = try r.floatStorage()
         guard emb.count == numLabels * encoder.dim else {
             throw .corrupt("model section TEACHER: label embeddings have the wrong size")
         }

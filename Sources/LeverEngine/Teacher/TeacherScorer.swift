@@ -2,11 +2,15 @@
 /// A query's score for a label is the cosine of their embeddings.
 public struct TeacherScorer: Sendable {
     let encoder: SparseEncoder
-    /// numLabels x dim, row-major, unit rows.
-    let labelEmbeddings: [Float]
+    /// numLabels x dim, row-major, unit rows (in place in a loaded model file).
+    let labelEmbeddings: ArrayStorage<Float>
     public let numLabels: Int
 
     init(encoder: SparseEncoder, labelEmbeddings: [Float], numLabels: Int) {
+        self.init(encoder: encoder, labelEmbeddings: ArrayStorage(labelEmbeddings), numLabels: numLabels)
+    }
+
+    init(encoder: SparseEncoder, labelEmbeddings: ArrayStorage<Float>, numLabels: Int) {
         self.encoder = encoder
         self.labelEmbeddings = labelEmbeddings
         self.numLabels = numLabels

@@ -221,7 +221,9 @@ struct TeacherTrainer {
             ws.gradient.addEncoderGradients(inputs, items: rows, e: x.baseAddress!, de: dx.baseAddress!, norms: xn.baseAddress!)
         } } }
         ws.gradient.grads.withUnsafeBufferPointer { g in
-            adam.apply(table: &encoder.table, touched: ws.gradient.touched, grads: g.baseAddress!, threads: threads)
+            encoder.table.withFloats {
+                adam.apply(table: &$0, touched: ws.gradient.touched, grads: g.baseAddress!, threads: threads)
+            }
         }
     }
 }

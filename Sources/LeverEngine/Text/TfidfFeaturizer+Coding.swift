@@ -8,7 +8,7 @@ extension TfidfFeaturizer {
         w.u32(UInt32(config.charNgramMax))
         w.f32(config.charWeight)
         w.u8(config.sublinearTf ? 1 : 0)
-        w.array(idf)
+        w.array(idfStorage)
         return w.bytes
     }
 
@@ -20,7 +20,7 @@ extension TfidfFeaturizer {
         let config = FeatureConfig(hashBits: bits, wordNgramMax: wmax, charNgramMin: cmin, charNgramMax: cmax,
                                    charWeight: cw, sublinearTf: sub == 1)
         try config.checkStored(in: "model section FEATURES")
-        let idf = try r.floatArray()
+        let idf = try r.floatStorage()
         guard idf.count == 1 << bits else {
             throw LeverError.corrupt("model section FEATURES: IDF table has \(idf.count) entries, "
                                      + "expected \(1 << bits)")

@@ -3,14 +3,21 @@
 /// of the model file.
 public struct TfidfFeaturizer: Sendable {
     public let config: FeatureConfig
+    /// Inverse document frequency per hash bucket (in place in a loaded model file).
+    let idfStorage: ArrayStorage<Float>
+
     /// Inverse document frequency per hash bucket.
-    public private(set) var idf: [Float]
+    public var idf: [Float] { idfStorage.array }
 
     public var dimension: Int { 1 << config.hashBits }
 
     public init(config: FeatureConfig, idf: [Float]) {
+        self.init(config: config, idf: ArrayStorage(idf))
+    }
+
+    init(config: FeatureConfig, idf: ArrayStorage<Float>) {
         self.config = config
-        self.idf = idf
+        idfStorage = idf
     }
 
     /// Fits IDF weights on `texts` (smooth IDF: ln((1 + N) / (1 + df)) + 1).
@@ -29,7 +36,7 @@ public struct TfidfFeaturizer: Sendable {
     public func transform(_ texts: [String], threads: Int, progress: Progress = .silent,
                           stage: String = "features") throws(LeverError) -> SparseMatrix {
         var m = try counts(texts, threads: threads, progress: progress, stage: stage)
-        idf.withUnsafeBufferPointer { idf in
+        idfStorage.withUnsafeBufferPointer { idf in
             for r in 0..<m.rows {
                 let range = m.rowRange(r)
                 var norm: Float = 0

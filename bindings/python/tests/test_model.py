@@ -54,6 +54,32 @@ def test_save_load_gives_bit_identical_scores(tiny_config, tmp_path):
     assert s1.tobytes() == s2.tobytes()
 
 
+def _mapped(path):
+    """Whether this process maps `path` (its inode, as /proc/self/maps names it)."""
+    with open("/proc/self/maps") as f:
+        return any(line.rstrip("\n").endswith(str(path)) for line in f)
+
+
+def test_load_maps_the_file_until_close_and_outlives_its_replacement(tiny_config, tmp_path):
+    texts = ["small cat", "big dog and a small bird"]
+    path = tmp_path / "m.lever"
+    with lever.Model.train(tiny_config) as m:
+        m.save(path)
+        (tmp_path / "cut.lever").write_bytes(path.read_bytes()[:-100])
+        l1, s1 = m.predict(texts, k=3)
+        loaded = lever.Model.load(path)
+        assert _mapped(path)
+        m.save(path)  # replaced by rename: the mapped old file stays valid
+        path.unlink()
+        l2, s2 = loaded.predict(texts, k=3)
+        assert np.array_equal(l1, l2) and s1.tobytes() == s2.tobytes()
+        loaded.close()
+        with open("/proc/self/maps") as f:
+            assert not any("m.lever" in line for line in f)
+    with pytest.raises(lever.CorruptModelError, match="truncated"):
+        lever.Model.load(tmp_path / "cut.lever")
+
+
 def test_progress_is_reported_and_can_cancel(tiny_config):
     seen = []
     lever.Model.train(tiny_config, progress=lambda stage, frac, msg: seen.append((stage, frac))).close()

@@ -1,0 +1,57 @@
+// Half-float rows: F16C (chosen at run time) with a portable fallback. No FMA contraction, so the
+// results are bit-identical to `dst[i] += weight * src[i]` over the widened floats.
+#include "clever_half.h"
+#include <string.h>
+
+#pragma STDC FP_CONTRACT OFF
+
+static float widen(uint16_t h) {
+    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1F, mant = h & 0x3FF, bits;
+    if (exp == 0x1F) {
+        bits = sign | 0x7F800000u | (mant << 13);
+    } else if (exp != 0) {
+        bits = sign | ((exp + 112) << 23) | (mant << 13);
+    } else if (mant == 0) {
+        bits = sign;
+    } else { /* subnormal: normalise */
+        int e = -1;
+        do { mant <<= 1; e++; } while ((mant & 0x400) == 0);
+        bits = sign | ((uint32_t)(112 - e) << 23) | ((mant & 0x3FF) << 13);
+    }
+    float f;
+    memcpy(&f, &bits, 4);
+    return f;
+}
+
+static void portable(float *dst, const uint16_t *src, float weight, size_t n) {
+    for (size_t i = 0; i < n; i++) dst[i] += weight * widen(src[i]);
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+__attribute__((target("avx,f16c")))
+static void hardware(float *dst, const uint16_t *src, float weight, size_t n) {
+    __m256 w = _mm256_set1_ps(weight);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 x = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(src + i)));
+        _mm256_storeu_ps(dst + i, _mm256_add_ps(_mm256_loadu_ps(dst + i), _mm256_mul_ps(w, x)));
+    }
+    for (; i < n; i++) dst[i] += weight * widen(src[i]);
+}
+#endif
+
+void clever_add_half_row(float *dst, const uint16_t *src, float weight, size_t n) {
+#if defined(__x86_64__)
+    static int hw = -1;
+    int use = __atomic_load_n(&hw, __ATOMIC_RELAXED);
+    if (use < 0) {
+        __builtin_cpu_init();
+        use = __builtin_cpu_supports("avx") && __builtin_cpu_supports("f16c");
+        __atomic_store_n(&hw, use, __ATOMIC_RELAXED);
+    }
+    if (use) { hardware(dst, src, weight, n); return; }
+#endif
+    portable(dst, src, weight, n);
+}

@@ -1,0 +1,12 @@
+// Half-float rows of encoder tables, used in place in a mapped model. Hidden: not part of the ABI.
+#ifndef CLEVER_HALF_H
+#define CLEVER_HALF_H
+#include <stddef.h>
+#include <stdint.h>
+#include "clever_helpers.h"
+
+/// dst[i] += weight * (float)src[i] for n IEEE half floats (bit patterns) at src. F16C when the CPU
+/// has it; the same float results either way (widening a half is exact, and no FMA is used, so the
+/// sums equal those over a float copy of the table).
+CLEVER_HIDDEN void clever_add_half_row(float *dst, const uint16_t *src, float weight, size_t n);
+#endif
