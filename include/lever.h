@@ -289,7 +289,7 @@ typedef struct lever_metrics_input {
     size_t n_rows;
     size_t width;
     /** True labels in CSR: row r's labels are truth_labels[truth_indptr[r] .. truth_indptr[r+1]). */
-    const size_t *truth_indptr;  /**< n_rows + 1 entries, truth_indptr[0] == 0, non-decreasing */
+    const int64_t *truth_indptr; /**< n_rows + 1 entries, truth_indptr[0] == 0, non-decreasing (as label_indptr) */
     const int64_t *truth_labels; /**< truth_indptr[n_rows] entries; a repeated id counts once */
     size_t n_labels;
     /**

@@ -51,17 +51,17 @@ final class AddLabelsTests: XCTestCase {
         let dim = s.dim, scale = StudentConfig().initScale
         // Teacher: the embedding of the text as training embeds a label text.
         let expected = try model.embed(["reptile snake", "feline cat"])
-        XCTAssertEqual(Array(s.teacher.labelEmbeddings[(4 * dim)...]), expected)
-        XCTAssertEqual(Array(s.teacher.labelEmbeddings[..<(4 * dim)]), old.teacher.labelEmbeddings)
+        let embeddings = s.teacher.labelEmbeddings.array, weights = s.weights.array
+        XCTAssertEqual(Array(embeddings[(4 * dim)...]), expected)
+        XCTAssertEqual(Array(embeddings[..<(4 * dim)]), old.teacher.labelEmbeddings.array)
         // "feline cat" is also label 0's text: the same embedding.
-        XCTAssertEqual(Array(s.teacher.labelEmbeddings[(5 * dim)..<(6 * dim)]),
-                       Array(s.teacher.labelEmbeddings[0..<dim]))
+        XCTAssertEqual(Array(embeddings[(5 * dim)..<(6 * dim)]), Array(embeddings[0..<dim]))
         // Student: init_scale x embedding, bias -init_scale / 2; the trained labels keep theirs.
-        XCTAssertEqual(Array(s.weights[..<(4 * (dim + 1))]), old.weights)
+        XCTAssertEqual(Array(weights[..<(4 * (dim + 1))]), old.weights.array)
         for l in 0..<2 {
             let base = (4 + l) * (dim + 1)
-            for c in 0..<dim { XCTAssertEqual(s.weights[base + c], scale * expected[l * dim + c]) }
-            XCTAssertEqual(s.weights[base + dim], -scale / 2)
+            for c in 0..<dim { XCTAssertEqual(weights[base + c], scale * expected[l * dim + c]) }
+            XCTAssertEqual(weights[base + dim], -scale / 2)
         }
         // Sparse term and lexical source: no entries for the new labels.
         let sparse = try XCTUnwrap(s.sparse)

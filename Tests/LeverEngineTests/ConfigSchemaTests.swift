@@ -225,7 +225,7 @@ final class ConfigSchemaTests: XCTestCase {
 
     func testEncoderAndStudentDecodersAcceptExactlyTheConfigRanges() {
         func encoder(dim: Int) -> SparseEncoder {
-            SparseEncoder(dim: dim, vocabulary: FeatureVocabulary(rowOf: []), table: [])
+            SparseEncoder(dim: dim, vocabulary: FeatureVocabulary(rowOf: []), table: EncoderTable([]))
         }
         assertDecoderRange("teacher.dim") { (v: Int) throws(LeverError) in
             var w = ByteWriter()
@@ -251,7 +251,8 @@ final class ConfigSchemaTests: XCTestCase {
                                         predictShortlist: 10, lexicalShortlist: v, fusion: 0)
             var sections = ModelFile.Sections()
             student.write(into: &sections)
-            let file = ModelSectionReader(sections: sections, path: "m.lever", numLabels: 0, featureDimension: 0)
+            let contents = try ModelFile.decode(ModelFile.encode(sections), path: "m.lever")
+            let file = ModelSectionReader(sections: contents, path: "m.lever", numLabels: 0, featureDimension: 0)
             _ = try StudentScorer.read(file, teacher: teacher)
         }
     }

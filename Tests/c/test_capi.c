@@ -297,7 +297,7 @@ static void test_config_schema(void) {
 static void test_metrics(void) {
     /* 2 rows, 4 labels; row 0: truth {0, 2}, ranking 1, 0; row 1: truth {3}, ranking 3, (empty). */
     const int64_t pred[4] = {1, 0, 3, -1};
-    const size_t indptr[3] = {0, 2, 3};
+    const int64_t indptr[3] = {0, 2, 3};
     const int64_t truth[3] = {0, 2, 3};
     const int64_t counts[4] = {3, 1, 1, 0};
     const double inv_ps[4] = {1.0, 2.0, 2.0, 4.0};
@@ -306,7 +306,7 @@ static void test_metrics(void) {
     const int64_t bad_truth[3] = {0, -2, 3};
     const int64_t bad_counts[4] = {3, 1, 5, 0};
     const double nan_ps[4] = {1.0, NAN, 2.0, 4.0};
-    const size_t bad_indptr[3] = {0, 2, 1};
+    const int64_t bad_indptr[3] = {0, 2, 1};
     lever_metrics_input in;
     char *json = NULL;
 

@@ -336,7 +336,7 @@ static lever_status fuzz_metrics(const char *work) {
     static const char *options[] = {"{\"k\": 3}", "{\"k\": [1, 5, 10]}", "{\"propensity_a\": 0.5, \"propensity_b\": 0}",
                                     "{\"head_min_count\": 2, \"tail_max_count\": 1}", "{}"};
     int64_t pred[8 * 6], truth[64], counts[12], pairs[2 * 6];
-    size_t indptr[9];
+    int64_t indptr[9];
     double inv[12];
     lever_metrics_input in;
     buf opt = {0, 0, 0};
@@ -346,11 +346,11 @@ static lever_status fuzz_metrics(const char *work) {
     memset(&in, 0, sizeof in);
     in.struct_size = pick(16) ? sizeof in : pick(sizeof in + 8);
     for (i = 0; i < rows * width; i++) pred[i] = edge_value((int64_t)labels);
-    indptr[0] = pick(8) ? 0 : pick(3);
+    indptr[0] = pick(8) ? 0 : (int64_t)pick(3) - 1;
     for (i = 1; i <= rows; i++) {
-        indptr[i] = pick(10) ? indptr[i - 1] + pick(4) : pick(8);
+        indptr[i] = pick(10) ? indptr[i - 1] + (int64_t)pick(4) : (int64_t)pick(8) - (pick(6) ? 0 : 9);
         if (indptr[i] > 64) indptr[i] = 64;
-        if (indptr[i] > nnz) nnz = indptr[i];
+        if (indptr[i] > (int64_t)nnz) nnz = (size_t)indptr[i];
     }
     for (i = 0; i < nnz; i++) truth[i] = edge_value((int64_t)labels);
     in.predictions = pick(12) ? pred : NULL;

@@ -56,7 +56,36 @@ def train_predict_save(repo: pathlib.Path, work: pathlib.Path) -> None:
         raise AssertionError("loading a JSON file as a model did not fail")
 
 
-STEPS = [check_installed, train_predict_save]
+TEACHER = {"method": "teacher", "features": {"hash_bits": 12},
+           "teacher": {"dim": 8, "epochs": 3, "batch_size": 2, "hard_negatives": 1, "warmup_epochs": 1,
+                       "cluster_size": 2, "cluster_size_max": 4, "min_df": 1}}
+
+
+def lists_metrics_new_labels(repo: pathlib.Path, work: pathlib.Path) -> None:
+    """The issue's user story: train from lists, predict, evaluate with lever.metrics, add labels by
+    text, save, and load the saved model back."""
+    texts = ["small cat", "big dog", "small bird", "cat and dog", "tiny cat", "large dog"]
+    labels = [[0], [1], [2], [0, 1], [0], [1]]
+    label_texts = ["cat", "dog", "bird"]
+    with lever.Model.train(texts, labels, label_texts, config=TEACHER) as model:
+        assert model.info["method"] == "teacher" and model.info["training"]["rows"] == len(texts)
+        assert model.label_id("dog") == 1 and model.label_id("unicorn") is None
+        pred, _ = model.predict(texts, k=3)
+        report = lever.metrics.evaluate(labels, pred, k=3, train_counts=labels)
+        p1 = lever.metrics.precision_at_k(labels, pred, k=1)
+        assert abs(report["overall"]["P"]["1"] - 100 * p1[0]) < 1e-9, (report["overall"]["P"], p1)
+        assert 0 <= report["overall"]["PSP"]["3"] <= 100
+        with model.add_labels(["small fish", "blue fish"]) as wider:
+            assert wider.num_labels == 5 and model.num_labels == 3
+            assert wider.label_text(4) == "blue fish"
+            top, _ = wider.predict(["blue fish"], k=5)
+            assert 4 in list(top[0]), top
+            wider.save(work / "wider.lever")
+    with lever.Model.load(work / "wider.lever") as loaded:
+        assert loaded.num_labels == 5 and loaded.label_id("small fish") == 3
+
+
+STEPS = [check_installed, train_predict_save, lists_metrics_new_labels]
 
 
 def main() -> int:

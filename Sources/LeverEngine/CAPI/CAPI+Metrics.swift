@@ -90,23 +90,23 @@ private struct MetricsArrays {
         return out
     }
 
-    static func readTruth(_ indptr: UnsafePointer<Int>?, _ ids: UnsafePointer<Int64>?, rows: Int,
+    static func readTruth(_ indptr: UnsafePointer<Int64>?, _ ids: UnsafePointer<Int64>?, rows: Int,
                           labels: Int) throws(LeverError) -> SparseMatrix {
         guard let indptr else { throw .invalidArgument("input->truth_indptr is NULL") }
         guard indptr[0] == 0 else {
-            throw .invalidArgument("input->truth_indptr[0] is \(UInt(bitPattern: indptr[0])); expected 0")
+            throw .invalidArgument("input->truth_indptr[0] is \(indptr[0]); expected 0")
         }
         for r in 0..<rows where indptr[r + 1] < indptr[r] {
-            throw .invalidArgument("input->truth_indptr decreases at row \(r)"
-                                   + " (\(indptr[r]) then \(UInt(bitPattern: indptr[r + 1])))")
+            throw .invalidArgument("input->truth_indptr decreases at row \(r) (\(indptr[r]) then \(indptr[r + 1]))")
         }
-        let nnz = indptr[rows]
-        try Memory.check(nnz * 8, "input->truth_labels (\(nnz) entries)")
+        let nnz = Int(indptr[rows])
+        let (bytes, overflow) = nnz.multipliedReportingOverflow(by: 8)
+        try Memory.check(overflow ? Int.max : bytes, "input->truth_labels (\(nnz) entries)")
         if nnz > 0 && ids == nil { throw .invalidArgument("input->truth_labels is NULL") }
         var m = SparseMatrix(cols: labels)
         m.indices.reserveCapacity(nnz)
         for r in 0..<rows {
-            for j in indptr[r]..<indptr[r + 1] {
+            for j in Int(indptr[r])..<Int(indptr[r + 1]) {
                 let l = ids![j]
                 guard l >= 0, l < Int64(labels) else {
                     throw .invalidArgument("input->truth_labels[\(j)] (row \(r)) is \(l); expected 0...\(labels - 1)")

@@ -121,7 +121,7 @@ class MetricsInput(ctypes.Structure):
     _fields_ = [
         ("struct_size", ctypes.c_size_t),
         ("predictions", ctypes.POINTER(ctypes.c_int64)), ("n_rows", ctypes.c_size_t), ("width", ctypes.c_size_t),
-        ("truth_indptr", ctypes.POINTER(ctypes.c_size_t)), ("truth_labels", ctypes.POINTER(ctypes.c_int64)),
+        ("truth_indptr", ctypes.POINTER(ctypes.c_int64)), ("truth_labels", ctypes.POINTER(ctypes.c_int64)),
         ("n_labels", ctypes.c_size_t),
         ("train_counts", ctypes.POINTER(ctypes.c_int64)), ("n_train_rows", ctypes.c_size_t),
         ("inv_propensities", ctypes.POINTER(ctypes.c_double)),

@@ -73,21 +73,21 @@ def _rows_of_ids(rows, what):
 
 
 def _truth(true):
-    """(indptr as size_t array, ids as int64 array, rows, columns or 0)."""
+    """(indptr and ids as int64 arrays, rows, columns or 0)."""
     if _is_sparse(true):
         m = _sp.csr_matrix(true, copy=True)
         m.data = (m.data > 0).astype(np.int8)
         m.eliminate_zeros()
         m.sort_indices()
-        return m.indptr.astype(np.uintp), m.indices.astype(np.int64), m.shape[0], m.shape[1]
+        return m.indptr.astype(np.int64), m.indices.astype(np.int64), m.shape[0], m.shape[1]
     if isinstance(true, np.ndarray):
         if true.ndim != 2:
             raise ValueError(f"true as a numpy array must be a 2-D indicator matrix (got {true.ndim} dimensions)")
         rows, ids = np.nonzero(true > 0)
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=true.shape[0]))]).astype(np.uintp)
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=true.shape[0]))]).astype(np.int64)
         return indptr, ids.astype(np.int64), true.shape[0], true.shape[1]
     lists = _rows_of_ids(true, "true")
-    indptr = np.zeros(len(lists) + 1, dtype=np.uintp)
+    indptr = np.zeros(len(lists) + 1, dtype=np.int64)
     indptr[1:] = np.cumsum([len(r) for r in lists]) if lists else []
     ids = np.fromiter((l for r in lists for l in r), dtype=np.int64, count=int(indptr[-1]))
     return indptr, ids, len(lists), 0
@@ -206,7 +206,7 @@ def evaluate(true, pred, k=5, train_counts=None, n_train_rows=None, inv_ps=None,
     c_in = _ffi.MetricsInput()
     c_in.struct_size = ctypes.sizeof(_ffi.MetricsInput)
     c_in.predictions, c_in.n_rows, c_in.width = _ptr(predictions, ctypes.c_int64), rows, predictions.shape[1]
-    c_in.truth_indptr, c_in.truth_labels = _ptr(indptr, ctypes.c_size_t), _ptr(ids, ctypes.c_int64)
+    c_in.truth_indptr, c_in.truth_labels = _ptr(indptr, ctypes.c_int64), _ptr(ids, ctypes.c_int64)
     c_in.n_labels = n_labels
     if counts is not None:
         c_in.train_counts, c_in.n_train_rows = _ptr(counts, ctypes.c_int64), int(train_rows)
