@@ -20,13 +20,18 @@ def _is_scipy_sparse(obj):
     return scipy.sparse.issparse(obj)
 
 
-def _label_id(value, what):
+def int_like(value, what):
+    """An int or numpy integer (not bool) as an int; TypeError naming `what` otherwise."""
     if isinstance(value, bool) or (_np is not None and isinstance(value, _np.bool_)):
         raise TypeError(f"{what} must be an int, not bool")
     try:
-        i = operator.index(value)
+        return operator.index(value)
     except TypeError:
         raise TypeError(f"{what} must be an int, not {type(value).__name__}") from None
+
+
+def _label_id(value, what):
+    i = int_like(value, what)
     if not _INT64_MIN <= i <= _INT64_MAX:
         raise ValueError(f"{what} = {i} does not fit in 64 bits")
     return i

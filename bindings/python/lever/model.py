@@ -45,12 +45,7 @@ def _path(path, what="path"):
 
 def _count(value, what, low, high):
     """An int-like (int, numpy integer; not bool) in [low, high], as an int."""
-    if isinstance(value, bool) or (_np is not None and isinstance(value, _np.bool_)):
-        raise TypeError(f"{what} must be an int, not bool")
-    try:
-        n = operator.index(value)
-    except TypeError:
-        raise TypeError(f"{what} must be an int, not {type(value).__name__}") from None
+    n = _arrays.int_like(value, what)
     if n < low or n > high:
         raise (IndexError if what == "label" else ValueError)(f"{what} {n} is out of range ({low}..{high})")
     return n
