@@ -187,7 +187,7 @@ struct Eval: ParsableCommand {
 
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "data", abstract: "Build datasets from public sources.",
-                                                    subcommands: [WordNet.self])
+                                                    subcommands: [WordNet.self, Synthetic.self])
 
     struct WordNet: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -211,6 +211,47 @@ struct DataCommand: ParsableCommand {
                 o.wordnetDir = wordnetDir
                 let t0 = Clock.now()
                 let stats = try WordNetDataset.build(options: o, outDir: out)
+                print(stats.description)
+                print("wrote \(out) in \(NumberFormat.fixed(Clock.now() - t0, 1)) s")
+            }
+        }
+    }
+}
+
+extension DataCommand {
+    struct Synthetic: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "synthetic",
+            abstract: "Build a synthetic XC set of any size from WordNet words, for scale measurements.",
+            discussion: "Zipf label popularity (most labels with <= 5 training rows), 1-4 labels per row, texts "
+                + "from each label's name and topic words plus noise. Same options and seed, same files.")
+
+        @Option(name: .long, help: "Output folder.")
+        var out: String
+        @Option(name: .long, help: "Number of labels.")
+        var labels = 131_072
+        @Option(name: .long, help: "Number of training rows.")
+        var rows = 262_144
+        @Option(name: .long, help: "Number of test rows (0: a quarter of the training rows).")
+        var testRows = 0
+        @Option(name: .long, help: "Zipf exponent of label popularity.")
+        var zipf = 1.0
+        @Option(name: .long, help: "Seed.")
+        var seed: UInt64 = 1
+        @Option(name: .long, help: "Folder holding WordNet's data.noun.")
+        var wordnetDir = "/usr/share/wordnet"
+
+        func run() throws {
+            try runEngine { () throws(LeverError) in
+                var o = SyntheticDataset.Options()
+                o.labels = labels
+                o.trainRows = rows
+                o.testRows = testRows
+                o.zipf = zipf
+                o.seed = seed
+                o.wordnetDir = wordnetDir
+                let t0 = Clock.now()
+                let stats = try SyntheticDataset.build(options: o, outDir: out)
                 print(stats.description)
                 print("wrote \(out) in \(NumberFormat.fixed(Clock.now() - t0, 1)) s")
             }
