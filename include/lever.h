@@ -103,7 +103,9 @@ lever_status lever_train_file(const char *config_path, lever_progress_fn progres
  * Loads a model file written by lever_model_save or `lever train`. On success *out owns a new model.
  * The file is mapped read-only and shared, not copied (docs/model-format.md, "Reading"): processes that
  * load one file share its pages. A later save to the same path (a rename) does not affect the loaded
- * model; truncating or rewriting the file in place while it is loaded makes the process receive SIGBUS.
+ * model. Changing the file in place while it is loaded (truncating it, or copying another file over it
+ * with cp) is undefined behaviour: the process may receive SIGBUS, crash or rank from unchecked data;
+ * an I/O error on the file's device can also raise SIGBUS. Replace model files by rename.
  */
 lever_status lever_model_load(const char *path, lever_model **out);
 
@@ -278,8 +280,9 @@ lever_status lever_config_check(const char *json, char **problems);
 lever_status lever_model_add_labels(const lever_model *model, const char *const *texts, size_t n, lever_model **out);
 
 /**
- * Input of lever_metrics_compute. Set struct_size to sizeof(lever_metrics_input) (later versions of
- * the library append fields and read only what struct_size covers); unused optional arrays are NULL.
+ * Input of lever_metrics_compute. Set struct_size to sizeof(lever_metrics_input) and zero the struct
+ * first (memset): later versions append fields, and a library older than the header accepts a larger
+ * struct only when the fields it does not know are zero. Unused optional arrays are NULL.
  * Label ids are 0-based and below n_labels.
  */
 typedef struct lever_metrics_input {
@@ -294,7 +297,8 @@ typedef struct lever_metrics_input {
     size_t n_labels;
     /**
      * Optional: training rows per label (n_labels entries, each in 0..n_train_rows) and the number of
-     * training rows. They give the propensities (Jain et al. 2016 with A and B) and the bands.
+     * training rows (at least 3 unless inv_propensities is given: below that Jain et al.'s formula
+     * gives weights <= 0). They give the propensities (Jain et al. 2016 with A and B) and the bands.
      */
     const int64_t *train_counts;
     size_t n_train_rows;

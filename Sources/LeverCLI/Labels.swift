@@ -36,6 +36,9 @@ struct LabelsCommand: ParsableCommand {
             try runEngine { () throws(LeverError) in
                 let m = try LeverModel.load(from: model)
                 let texts = try XCDataset.readTexts(labels)
+                if let i = texts.firstIndex(where: \.isEmpty) {
+                    throw .invalidArgument("\(labels):\(i + 1): the label text is empty")
+                }
                 let t0 = Clock.now()
                 let widened = try m.addingLabels(texts, threads: threads == 0 ? sysconfCores() : threads)
                 try widened.save(to: out)

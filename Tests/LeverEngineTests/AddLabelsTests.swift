@@ -96,8 +96,8 @@ final class AddLabelsTests: XCTestCase {
         assertLeverError(.invalidArgument, ["\"knn\"", "teacher or lever"]) { try knn.addingLabels(["snake"]) }
         let teacher = try train("teacher", d)
         assertLeverError(.invalidArgument, ["no label texts"]) { try teacher.addingLabels([]) }
-        assertLeverError(.invalidArgument, ["label text 1 is empty"]) { try teacher.addingLabels(["snake", ""]) }
-        assertLeverError(.invalidArgument, ["label text 0", "NUL"]) { try teacher.addingLabels(["a\u{0}b"]) }
+        assertLeverError(.invalidArgument, ["texts[1] is empty"]) { try teacher.addingLabels(["snake", ""]) }
+        assertLeverError(.invalidArgument, ["texts[0]", "NUL"]) { try teacher.addingLabels(["a\u{0}b"]) }
         XCTAssertEqual(teacher.numLabels, 4)
     }
 }

@@ -212,7 +212,7 @@ static void test_memory_api(void) {
             const int64_t bad_ids[3] = {0, 3, 1};
             opts.exclude_ids = bad_ids;
             CHECK_ERR(lever_model_predict_ex(knn, inputs, 2, 3, &opts, labels, scores), LEVER_ERR_INVALID_ARG,
-                      "exclude: row 1: label id 3 is outside 0..<3");
+                      "options->exclude_ids: row 1: label id 3 is outside 0..<3");
         }
         opts.exclude_indptr = NULL;
         opts.exclude_ids = ex_ids;
@@ -241,6 +241,8 @@ static void test_memory_api(void) {
               "not a live lever_model");
     CHECK_ERR(lever_model_predict_ex(knn, inputs, 2, 0, &opts, labels, scores), LEVER_ERR_INVALID_ARG, "k must be");
     CHECK_ERR(lever_model_predict_ex(knn, NULL, 2, 3, &opts, labels, scores), LEVER_ERR_INVALID_ARG, "texts");
+    CHECK_ERR(lever_model_predict(knn, inputs, ((size_t)1 << 60) - 1, 1, labels, scores), LEVER_ERR_INVALID_ARG,
+              "n_texts");
     CHECK_ERR(lever_model_predict_ex(knn, inputs, (size_t)-1 / 2, 3, &opts, labels, scores), LEVER_ERR_INVALID_ARG,
               "n_texts");
     {
@@ -383,6 +385,34 @@ static void test_metrics(void) {
     CHECK_ERR(lever_metrics_compute(&in, NULL, &json), LEVER_ERR_INVALID_ARG, "filter_pairs is NULL");
     in.filter_pairs = bad_pred; /* (1, 7): label out of range */
     CHECK_ERR(lever_metrics_compute(&in, NULL, &json), LEVER_ERR_INVALID_ARG, "filter_pairs[0] = (1, 7)");
+    in.filter_pairs = NULL;
+    in.n_filter_pairs = 0;
+    /* Sizes whose products overflow are refused before anything is read or allocated. */
+    {
+        size_t rows = in.n_rows, width = in.width;
+        in.n_rows = SIZE_MAX >> 7;
+        in.width = 1;
+        CHECK_ERR(lever_metrics_compute(&in, NULL, &json), LEVER_ERR_INVALID_ARG, "input->n_rows");
+        in.n_rows = rows;
+        in.width = width;
+    }
+    /* Propensities from counts need at least 3 training rows (below, Jain et al.'s weights are <= 0). */
+    in.inv_propensities = NULL;
+    in.n_train_rows = 2;
+    CHECK_ERR(lever_metrics_compute(&in, NULL, &json), LEVER_ERR_INVALID_ARG, "n_train_rows is 2");
+    in.n_train_rows = 4;
+    /* A struct from a newer header: accepted when the unknown trailing bytes are zero. */
+    {
+        struct { lever_metrics_input base; unsigned char later[16]; } newer;
+        memset(&newer, 0, sizeof newer);
+        newer.base = in;
+        newer.base.struct_size = sizeof newer;
+        CHECK(lever_metrics_compute(&newer.base, NULL, &json) == LEVER_OK);
+        lever_string_free(json);
+        json = NULL;
+        newer.later[3] = 1;
+        CHECK_ERR(lever_metrics_compute(&newer.base, NULL, &json), LEVER_ERR_INVALID_ARG, "does not know");
+    }
 }
 
 /* lever_model_add_labels: refused for kNN, a new model for a teacher; the original is unchanged. */
@@ -416,7 +446,7 @@ static void test_add_labels(lever_model *knn, const char *data_dir) {
     CHECK_ERR(lever_model_add_labels(teacher, null_text, 2, &freed), LEVER_ERR_INVALID_ARG, "texts[1]");
     {
         const char *empty[1] = {""};
-        CHECK_ERR(lever_model_add_labels(teacher, empty, 1, &freed), LEVER_ERR_INVALID_ARG, "label text 0 is empty");
+        CHECK_ERR(lever_model_add_labels(teacher, empty, 1, &freed), LEVER_ERR_INVALID_ARG, "texts[0] is empty");
     }
     CHECK(freed == NULL);
     CHECK(lever_model_add_labels(teacher, dup, 2, &freed) == LEVER_OK); /* a repeated text is allowed */

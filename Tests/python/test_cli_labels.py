@@ -36,7 +36,7 @@ def test_labels_add_refuses_knn_models_and_empty_texts(tmp_path):
     run_lever("train", "--config", config(d, method="teacher", teacher=TEACHER), "--quiet")
     (d / "new.txt").write_text("fish\n\n")
     expect_failure("labels", "add", "--model", d / "out" / "model.lever", "--labels", d / "new.txt",
-                   "--out", d / "wider.lever", fragments=["label text 1 is empty"])
+                   "--out", d / "wider.lever", fragments=["new.txt:2: the label text is empty"])
     expect_failure("labels", "add", "--model", d / "out" / "model.lever", "--labels", d / "missing.txt",
                    "--out", d / "wider.lever", fragments=["missing.txt"])
     assert not (d / "wider.lever").exists()

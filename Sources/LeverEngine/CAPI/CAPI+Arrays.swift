@@ -14,7 +14,9 @@ func count(_ n: Int, _ name: String, limit: Int = Int.max / 16) throws(LeverErro
 func cStringArray(_ p: UnsafePointer<UnsafePointer<CChar>?>?, _ n: Int, _ name: String) throws(LeverError) -> [String] {
     if n == 0 { return [] }
     guard let p else { throw .invalidArgument("\(name) is NULL") }
-    try Memory.check(n * MemoryLayout<String>.stride, "\(name): \(n) strings")
+    let (bytes, overflow) = n.multipliedReportingOverflow(by: MemoryLayout<String>.stride)
+    guard n > 0, !overflow else { throw .invalidArgument("\(name): \(UInt(bitPattern: n)) strings is too many") }
+    try Memory.check(bytes, "\(name): \(n) strings")
     var out: [String] = []
     out.reserveCapacity(n)
     for i in 0..<n { out.append(try cString(p[i], "\(name)[\(i)]")) }

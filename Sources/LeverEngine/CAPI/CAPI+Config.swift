@@ -28,9 +28,11 @@ public func lever_config_check(_ json: UnsafePointer<CChar>?,
                                _ problems: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> lever_status {
     guarded { () throws(LeverError) in
         let text = try cString(json, "json")
-        let found = RunConfig.problems(in: text)
+        let found = RunConfig.problems(in: text, source: "json")
         let list = try callerOwnedCString(ConfigProblem.json(found).serialized(pretty: false))
         if let problems { problems.pointee = list } else { free(list) }
-        if !found.isEmpty { throw .listing(found, source: "config") }
+        // A text that is not JSON gives one problem without a key whose message names the source.
+        if found.count == 1 && found[0].key.isEmpty { throw LeverError(.config, found[0].message) }
+        if !found.isEmpty { throw .listing(found, source: "json") }
     }
 }

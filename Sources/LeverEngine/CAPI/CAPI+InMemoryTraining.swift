@@ -11,7 +11,6 @@ public func lever_train_memory(_ config_json: UnsafePointer<CChar>?, _ texts: Un
                                _ out: UnsafeMutablePointer<OpaquePointer?>?) -> lever_status {
     guarded { () throws(LeverError) in
         guard let out else { throw .invalidArgument("out is NULL") }
-        out.pointee = nil
         let config = try Trainer.inMemoryConfig(try cString(config_json, "config_json"))
         let rows = try count(n_rows, "n_rows")
         let numLabels = try count(n_labels, "n_labels", limit: Int(Int32.max))

@@ -11,10 +11,7 @@ public func lever_model_add_labels(_ model: OpaquePointer?, _ texts: UnsafePoint
         // size_t arrives as Int: SIZE_MAX (or a negative int cast to size_t) shows up negative here.
         guard n >= 0, n <= Int(Int32.max) else { throw .invalidArgument("n = \(UInt(bitPattern: n)) is too large") }
         guard n >= 1 else { throw .invalidArgument("n is 0: no label texts to add") }
-        guard let texts else { throw .invalidArgument("texts is NULL") }
-        var labels: [String] = []
-        labels.reserveCapacity(n)
-        for i in 0..<n { labels.append(try cString(texts[i], "texts[\(i)]")) }
+        let labels = try cStringArray(texts, n, "texts")
         let threads = n >= 256 ? Parallel.resolveThreads(0) : 1
         out.pointee = HandleRegistry.shared.register(try m.addingLabels(labels, threads: threads))
     }

@@ -20,11 +20,18 @@ private struct MetricsArrays {
     }
 
     static func read(_ input: UnsafePointer<lever_metrics_input>) throws(LeverError) -> MetricsArrays {
+        // A struct from a newer header is accepted when the fields this library does not know are
+        // all zero (as lever_predict_options); an older, smaller one is refused (every field is v1).
         let declared = UnsafeRawPointer(input).load(as: Int.self)
         let expected = MemoryLayout<lever_metrics_input>.size
-        guard declared >= expected else {
+        guard declared >= expected, declared <= 4096 else {
             throw .invalidArgument("input->struct_size is \(UInt(bitPattern: declared)); set it to"
                                    + " sizeof(lever_metrics_input) = \(expected)")
+        }
+        let raw = UnsafeRawPointer(input)
+        for offset in expected..<declared where raw.load(fromByteOffset: offset, as: UInt8.self) != 0 {
+            throw .invalidArgument("input->struct_size is \(declared): byte \(offset) belongs to a field this"
+                                   + " library (struct size \(expected)) does not know and is not zero")
         }
         let v = input.pointee
         var out = MetricsArrays()
@@ -34,13 +41,20 @@ private struct MetricsArrays {
             throw .invalidArgument("input->n_labels is \(labels); expected 1...\(Int32.max)")
         }
         let (cells, overflow) = rows.multipliedReportingOverflow(by: width)
-        guard !overflow, cells <= Int.max / 8 else { throw .invalidArgument("input->n_rows * input->width overflows") }
-        guard rows <= Int.max / 64 else { throw .invalidArgument("input->n_rows = \(rows) is too large") }
+        guard !overflow, cells <= Int.max / 16 else { throw .invalidArgument("input->n_rows * input->width overflows") }
+        guard rows <= Int.max / 256 else { throw .invalidArgument("input->n_rows = \(rows) is too large") }
         try Memory.check(cells * 4 + rows * 64, "input->predictions (\(rows) x \(width))")
+        // The evaluation keeps a few numbers per label (counts, propensities, hits): check them too.
+        try Memory.check(labels * 48, "input->n_labels (\(labels) labels)")
         out.rankings = try readPredictions(v.predictions, rows: rows, width: width, labels: labels)
         out.truth = try readTruth(v.truth_indptr, v.truth_labels, rows: rows, labels: labels)
         if let counts = v.train_counts {
             out.trainRows = try size(v.n_train_rows, "input->n_train_rows")
+            // Jain et al.'s C = (ln N - 1)(B + 1)^A is negative below N = 3: weights would be <= 0.
+            guard out.trainRows >= 3 || v.inv_propensities != nil else {
+                throw .invalidArgument("input->n_train_rows is \(out.trainRows); propensities from train_counts need"
+                                       + " at least 3 training rows (pass input->inv_propensities instead)")
+            }
             out.counts = try (0..<labels).map { (l) throws(LeverError) -> Int in
                 let c = counts[l]
                 guard c >= 0, c <= Int64(out.trainRows) else {

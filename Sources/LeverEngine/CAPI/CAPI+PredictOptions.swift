@@ -41,7 +41,7 @@ private func predictOptions(_ p: UnsafePointer<lever_predict_options>?, nTexts: 
     }
     if o.exclude_indptr != nil || o.exclude_ids != nil {
         options.exclude = try SparseMatrix.fromCSR(rows: nTexts, cols: numLabels, indptr: o.exclude_indptr,
-                                                   ids: o.exclude_ids, values: .ones, what: "exclude",
+                                                   ids: o.exclude_ids, values: .ones, what: "options->exclude_ids",
                                                    indptrName: "options->exclude_indptr",
                                                    idsName: "options->exclude_ids", allowDuplicates: true)
     }
@@ -62,6 +62,7 @@ func predictInto(_ model: OpaquePointer?, _ texts: UnsafePointer<UnsafePointer<C
     guard n_texts >= 0 else {
         throw .invalidArgument("n_texts = \(UInt(bitPattern: n_texts)) is too large (negative as a signed integer)")
     }
+    _ = try count(n_texts, "n_texts")
     let (total, overflow) = n_texts.multipliedReportingOverflow(by: k)
     guard !overflow, total <= Int.max / 8 else { throw .invalidArgument("n_texts * k overflows") }
     let opts = try predictOptions(options, nTexts: n_texts, numLabels: m.numLabels)

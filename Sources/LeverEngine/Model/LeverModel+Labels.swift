@@ -26,8 +26,8 @@ extension LeverModel {
             throw .invalidArgument("\(numLabels) + \(texts.count) labels exceed \(Int32.max)")
         }
         for (i, t) in texts.enumerated() {
-            if t.isEmpty { throw .invalidArgument("label text \(i) is empty") }
-            if t.utf8.contains(0) { throw .invalidArgument("label text \(i) contains a NUL byte") }
+            if t.isEmpty { throw .invalidArgument("texts[\(i)] is empty") }
+            if t.utf8.contains(0) { throw .invalidArgument("texts[\(i)] contains a NUL byte") }
         }
         try Memory.check(total * (teacher.dim + 1) * 4 * 2, "the model with \(total) labels")
         let features = try featurizer.transform(texts, threads: threads, progress: .silent, stage: "features-labels")

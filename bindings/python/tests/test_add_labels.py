@@ -41,7 +41,7 @@ def test_knn_models_and_bad_texts_are_refused(tiny_config, teacher_config):
     with lever.Model.train(teacher_config) as m:
         with pytest.raises(lever.InvalidArgumentError, match="n is 0"):
             m.add_labels([])
-        with pytest.raises(lever.InvalidArgumentError, match="label text 1 is empty"):
+        with pytest.raises(lever.InvalidArgumentError, match=r"texts\[1\] is empty"):
             m.add_labels(["fish", ""])
         with pytest.raises(ValueError, match=r"texts\[0\] contains a NUL"):
             m.add_labels(["a\x00b"])

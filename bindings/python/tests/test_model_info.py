@@ -109,7 +109,7 @@ def test_predict_options(knn):
     ({"min_score": float("nan")}, lever.InvalidArgumentError, "score_floor"),
     ({"min_score": "0.5"}, TypeError, "min_score"),
     ({"exclude": [[0]]}, ValueError, "1 rows but there are 2 texts"),
-    ({"exclude": [[0], [7]]}, lever.InvalidArgumentError, "exclude: row 1: label id 7 is outside 0..<3"),
+    ({"exclude": [[0], [7]]}, lever.InvalidArgumentError, "options->exclude_ids: row 1: label id 7 is outside 0..<3"),
     ({"exclude": [{0: 1}, []]}, TypeError, "not a mapping"),
     ({"exclude": [["a"], []]}, TypeError, "must be an int"),
 ])
