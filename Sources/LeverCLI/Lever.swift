@@ -209,13 +209,19 @@ struct DataCommand: ParsableCommand {
                 o.gloss = gloss
                 o.seed = seed
                 o.wordnetDir = wordnetDir
-                let t0 = Clock.now()
-                let stats = try WordNetDataset.build(options: o, outDir: out)
-                print(stats.description)
-                print("wrote \(out) in \(NumberFormat.fixed(Clock.now() - t0, 1)) s")
+                try timedBuild(out) { () throws(LeverError) in
+                    try WordNetDataset.build(options: o, outDir: out).description
+                }
             }
         }
     }
+}
+
+/// Runs a dataset builder, then prints its statistics and the time it took.
+func timedBuild(_ out: String, _ build: () throws(LeverError) -> String) throws(LeverError) {
+    let t0 = Clock.now()
+    print(try build())
+    print("wrote \(out) in \(NumberFormat.fixed(Clock.now() - t0, 1)) s")
 }
 
 extension DataCommand {
@@ -250,10 +256,9 @@ extension DataCommand {
                 o.zipf = zipf
                 o.seed = seed
                 o.wordnetDir = wordnetDir
-                let t0 = Clock.now()
-                let stats = try SyntheticDataset.build(options: o, outDir: out)
-                print(stats.description)
-                print("wrote \(out) in \(NumberFormat.fixed(Clock.now() - t0, 1)) s")
+                try timedBuild(out) { () throws(LeverError) in
+                    try SyntheticDataset.build(options: o, outDir: out).description
+                }
             }
         }
     }

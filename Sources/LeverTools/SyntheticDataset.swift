@@ -105,7 +105,8 @@ public struct SyntheticDataset {
             rows.map { $0.labels.map { ($0, 1) } }
         }
         try FileIO.makeDirectories(outDir)
-        try FileIO.writeText(Path.join(outDir, "Y.txt"), names.map { $0.joined(separator: " ") }.joined(separator: "\n") + "\n")
+        let labelLines = names.map { $0.joined(separator: " ") }
+        try FileIO.writeText(Path.join(outDir, "Y.txt"), labelLines.joined(separator: "\n") + "\n")
         try FileIO.writeText(Path.join(outDir, "trn_X.txt"), train.map(\.text).joined(separator: "\n") + "\n")
         try FileIO.writeText(Path.join(outDir, "tst_X.txt"), test.map(\.text).joined(separator: "\n") + "\n")
         try SparseFile.write(Path.join(outDir, "trn_X_Y.txt"), cols: o.labels, rows: matrix(train))
