@@ -1,0 +1,107 @@
+"""Lever at growing label counts: train time per stage, peak resident memory, model size, batch
+throughput at k = 100, single-text latency (p50 / p99, one thread) — one row per dataset.
+
+    .venv/bin/python benchmarks/scale.py DATA_DIR [DATA_DIR ...] [--teacher-epochs N] [--out runs/scale]
+
+Each DATA_DIR is a dataset in the repository layout (`lever data wordnet`, `lever data synthetic`).
+Training is `bin/lever train` with the default config (method lever, no compare) plus the overrides
+given; peak memory is the training process's maximum resident set (/usr/bin/time's %M).
+Every stage scores labels exactly (brute force): there is no approximate search yet, so the ANN
+recall column of issue 10 is "exact" here.
+"""
+import argparse
+import json
+import os
+import pathlib
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bindings" / "python"))
+os.environ.setdefault("LEVER_LIBRARY", str(ROOT / "build" / "lib" / "liblever.so"))
+import lever  # noqa: E402
+
+CLI = str(ROOT / ".build" / "release" / "lever-cli")
+
+
+def count_lines(path):
+    with open(path, "rb") as f:
+        return sum(1 for _ in f)
+
+
+def train(data, out, teacher_epochs):
+    config = {"data": {"dir": str(data.resolve())}, "method": "lever", "compare": False,
+              "output": {"dir": str(out.resolve()), "predictions": "", "report": "", "chart": ""}}
+    if teacher_epochs is not None:
+        config["teacher"] = {"epochs": teacher_epochs}
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "config.json"
+    path.write_text(json.dumps(config))
+    peak_file = out / "peak_kib.txt"
+    t0 = time.perf_counter()
+    subprocess.run(["/usr/bin/time", "-f", "%M", "-o", str(peak_file), CLI, "train", "--config", str(path),
+                    "--quiet"], check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - t0
+    return wall, int(peak_file.read_text().split()[-1]) / 1024, out / "model.lever"
+
+
+def batch_throughput(model, texts_path, out):
+    t0 = time.perf_counter()
+    subprocess.run([CLI, "predict", "--model", str(model), "--input", str(texts_path), "--k", "100",
+                    "--out", str(out / "predictions.txt"), "--quiet"], check=True, stdout=subprocess.DEVNULL)
+    return count_lines(texts_path) / (time.perf_counter() - t0)
+
+
+def latency(model, texts, repeats=1000):
+    with lever.Model.load(model) as m:
+        m.predict(texts[:10], k=10, threads=1)  # warm the pages
+        times = []
+        for i in range(min(repeats, len(texts))):
+            t0 = time.perf_counter()
+            m.predict(texts[i], k=10, threads=1)
+            times.append(1000 * (time.perf_counter() - t0))
+        info = m.info
+    times.sort()
+    return statistics.median(times), times[int(0.99 * (len(times) - 1))], info
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("data", nargs="+", type=pathlib.Path)
+    ap.add_argument("--teacher-epochs", type=int, default=None, help="override teacher.epochs (default: the config's)")
+    ap.add_argument("--out", type=pathlib.Path, default=ROOT / "runs" / "scale")
+    args = ap.parse_args()
+    print("OpenBLAS kernel: the CLI picks it (see README); Python loads with the same choice.")
+    rows = []
+    for data in args.data:
+        name = data.name
+        out = args.out / name
+        labels, train_rows = count_lines(data / "Y.txt"), count_lines(data / "trn_X.txt")
+        print(f"== {name}: {labels} labels, {train_rows} training rows", flush=True)
+        wall, peak, model = train(data, out, args.teacher_epochs)
+        qps = batch_throughput(model, data / "tst_X.txt", out)
+        texts = [t for t in (data / "tst_X.txt").read_text(encoding="utf-8").split("\n") if t]
+        p50, p99, info = latency(model, texts)
+        stages = info["training"]["stage_seconds"] if info.get("training") else {}
+        row = {"dataset": name, "labels": labels, "train_rows": train_rows, "train_s": wall, "peak_mib": peak,
+               "model_mib": model.stat().st_size / 2**20, "batch_qps_k100": qps, "p50_ms": p50, "p99_ms": p99,
+               "stages": stages, "ann_recall": "exact"}
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    print()
+    print(f"{'dataset':<18}{'labels':>9}{'rows':>10}{'train s':>9}{'peak MiB':>10}{'model MiB':>11}"
+          f"{'q/s k=100':>11}{'p50 ms':>8}{'p99 ms':>8}  ANN")
+    for r in rows:
+        print(f"{r['dataset']:<18}{r['labels']:>9}{r['train_rows']:>10}{r['train_s']:>9.1f}{r['peak_mib']:>10.0f}"
+              f"{r['model_mib']:>11.1f}{r['batch_qps_k100']:>11.0f}{r['p50_ms']:>8.2f}{r['p99_ms']:>8.2f}  "
+              f"{r['ann_recall']}")
+    print()
+    print("train seconds per stage:")
+    for r in rows:
+        print(f"  {r['dataset']}: " + ", ".join(f"{k} {v:.1f}" for k, v in r["stages"].items()))
+
+
+if __name__ == "__main__":
+    main()
