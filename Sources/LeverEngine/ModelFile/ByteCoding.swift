@@ -47,9 +47,7 @@ struct ByteWriter {
     /// An array of a model part, owned or a view into a loaded file (the same bytes either way).
     mutating func array<T: FixedWidthInteger>(_ a: ArrayStorage<T>) {
         #if _endian(little)
-        u64(UInt64(a.count))
-        align()
-        a.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeRawBufferPointer($0)) }
+        inMemoryLayout(a)
         #else
         array(a.array)
         #endif
@@ -57,12 +55,17 @@ struct ByteWriter {
 
     mutating func array(_ a: ArrayStorage<Float>) {
         #if _endian(little)
-        u64(UInt64(a.count))
-        align()
-        a.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeRawBufferPointer($0)) }
+        inMemoryLayout(a)
         #else
         array(a.array)
         #endif
+    }
+
+    /// Count, padding, then the elements as they lie in memory: the file layout on a little-endian host.
+    private mutating func inMemoryLayout<T>(_ a: ArrayStorage<T>) {
+        u64(UInt64(a.count))
+        align()
+        a.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeRawBufferPointer($0)) }
     }
 
     /// Stores a CSR matrix.
