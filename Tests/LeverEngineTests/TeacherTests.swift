@@ -76,3 +76,26 @@ final class TeacherTests: XCTestCase {
         XCTAssertEqual([2, 4, 5, 8, 11, 50].map { t.clusterSize(epoch: $0) }, [8, 8, 16, 32, 32, 32])
     }
 }
+
+final class TeacherMiningTests: XCTestCase {
+    /// The positive mask (pairs never used as negatives) equals its definition: input m's row is
+    /// label j's own row or carries label j — also with repeated rows and labels (row-side batches).
+    func testPositiveMaskMatchesTheDefinition() throws {
+        // 5 rows over 4 labels.
+        let rowLabels = SparseMatrix(rows: 5, cols: 4, indptr: [0, 2, 3, 4, 6, 7], indices: [0, 2, 1, 3, 0, 1, 2],
+                                     values: [1, 1, 1, 1, 1, 1, 1])
+        let config = try RunConfig.parse(#"{"method": "teacher"}"#).teacher
+        let trainer = TeacherTrainer(config: config, inputs: rowLabels, labelTexts: rowLabels, rowLabels: rowLabels,
+                                     labelRows: rowLabels.transposed(), threads: 2, seed: 1)
+        let labels = [0, 1, 2, 3, 0, 2], rows = [0, 1, 4, 2, 3, 0]
+        let n = labels.count
+        var mask = [UInt8](repeating: 7, count: n * n)
+        trainer.positiveMask(labels: labels, rows: rows, into: &mask)
+        for j in 0..<n {
+            for m in 0..<n {
+                let carries = rowLabels.rowRange(rows[m]).contains { Int(rowLabels.indices[$0]) == labels[j] }
+                XCTAssertEqual(mask[j * n + m] == 1, carries || rows[m] == rows[j], "j \(j), m \(m)")
+            }
+        }
+    }
+}

@@ -8,4 +8,5 @@
 #include "clever_crc32c.h"
 #include "clever_half.h"
 #include "clever_finite.h"
+#include "clever_vector.h"
 #endif

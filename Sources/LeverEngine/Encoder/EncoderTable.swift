@@ -61,8 +61,7 @@ struct EncoderRows: @unchecked Sendable {
     /// dst[c] += weight * row[c] for the `dim` values of row `row` (a row the table has).
     @inline(__always) func add(row: Int, weight: Float, into dst: UnsafeMutablePointer<Float>) {
         if let floats {
-            let src = floats + row * dim
-            for c in 0..<dim { dst[c] += weight * src[c] }
+            clever_axpy(dst, weight, floats + row * dim, dim)
         } else if let halves {
             clever_add_half_row(dst, halves + row * dim, weight, dim)
         }

@@ -1,3 +1,5 @@
+import CLever
+
 /// Sparse gradient rows for one optimiser step: each touched table row gets one slot, filled in a
 /// fixed order so the sum (and the training run) is deterministic.
 struct GradientBuffer {
@@ -26,16 +28,12 @@ struct GradientBuffer {
     /// grads[row] += scale * vector
     @inline(__always) mutating func add(row: Int, scale: Float, _ vector: UnsafePointer<Float>) {
         let base = slot(row) * dim
-        grads.withUnsafeMutableBufferPointer { g in
-            for c in 0..<dim { g[base + c] += scale * vector[c] }
-        }
+        grads.withUnsafeMutableBufferPointer { g in clever_axpy(g.baseAddress! + base, scale, vector, dim) }
     }
 
     /// grads[offset ..< offset + count] += scale * vector (offset from `slot(_:) * dim`).
     @inline(__always) mutating func addToSlot(_ offset: Int, scale: Float, _ vector: UnsafePointer<Float>, count: Int) {
-        grads.withUnsafeMutableBufferPointer { g in
-            for c in 0..<count { g[offset + c] += scale * vector[c] }
-        }
+        grads.withUnsafeMutableBufferPointer { g in clever_axpy(g.baseAddress! + offset, scale, vector, count) }
     }
 
     @inline(__always) mutating func addBias(slot offset: Int, _ value: Float) {
@@ -52,8 +50,7 @@ struct GradientBuffer {
             for (i, item) in items.enumerated() {
                 let norm = norms[i]
                 guard norm > 0 else { continue }
-                var dot: Float = 0
-                for c in 0..<d { dot += e[i * d + c] * de[i * d + c] }
+                let dot = clever_dot(e + i * d, de + i * d, d)
                 let inv = 1 / norm
                 for c in 0..<d { dh[c] = (de[i * d + c] - e[i * d + c] * dot) * inv }
                 for j in feats.rowRange(item) {

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CLever
 
 /// Adam with lazy per-row state for an embedding table: only rows that received a gradient in a
 /// step are updated (the "sparse"/"lazy" Adam variant), so a step costs time proportional to the
@@ -37,14 +38,7 @@ struct SparseAdam {
                         for i in range {
                             let row = Int(touched[i]) * d
                             let gi = g.pointer + i * d
-                            for c in 0..<d {
-                                let gc = gi[c]
-                                let mc = b1 * mp.pointer[row + c] + (1 - b1) * gc
-                                let vc = b2 * vp.pointer[row + c] + (1 - b2) * gc * gc
-                                mp.pointer[row + c] = mc
-                                vp.pointer[row + c] = vc
-                                t.pointer[row + c] -= lr * mc / (vc.squareRoot() + eps)
-                            }
+                            clever_adam_row(t.pointer + row, mp.pointer + row, vp.pointer + row, gi, d, lr, b1, b2, eps)
                         }
                     }
                 }

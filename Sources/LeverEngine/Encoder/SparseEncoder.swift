@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CLever
 
 /// The CPU text encoder: a learned embedding table over the TF-IDF features. A text's vector is
 /// the TF-IDF-weighted sum of its features' rows, L2-normalised. Shared by inputs and label texts.
@@ -35,9 +36,7 @@ struct SparseEncoder: Sendable {
                     dst.initialize(repeating: 0, count: d)
                     let r = rows[i]
                     for j in x.rowRange(r) { t.add(row: Int(x.indices[j]), weight: x.values[j], into: dst) }
-                    var n: Float = 0
-                    for c in 0..<d { n += dst[c] * dst[c] }
-                    n = n.squareRoot()
+                    let n = clever_dot(dst, dst, d).squareRoot()
                     nr?.pointer[i] = n
                     if n > 0 {
                         let inv = 1 / n

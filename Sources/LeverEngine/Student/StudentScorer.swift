@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CLever
 
 /// The trained OvA student: per-label vectors and biases over its encoder (the teacher's, fine-tuned
 /// or frozen), plus an optional sparse term over TF-IDF features. Candidates are the union of the
@@ -29,18 +30,14 @@ public struct StudentScorer: Sendable {
         let d = dim
         return weights.withUnsafeBufferPointer { w in
             let base = label * (d + 1)
-            var s = w[base + d]
-            for c in 0..<d { s += w[base + c] * q[c] }
-            return s
+            return w[base + d] + clever_dot(w.baseAddress! + base, q, d)
         }
     }
 
     @inline(__always) func cosine(_ label: Int, _ q: UnsafePointer<Float>) -> Float {
         let d = dim
         return teacher.labelEmbeddings.withUnsafeBufferPointer { e in
-            var s: Float = 0
-            for c in 0..<d { s += e[label * d + c] * q[c] }
-            return s
+            clever_dot(e.baseAddress! + label * d, q, d)
         }
     }
 

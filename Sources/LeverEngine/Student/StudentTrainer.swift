@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CLever
 
 /// Trains the OvA student with binary cross-entropy over each example's targets plus a shortlist of
 /// hard negatives (the teacher's top labels for the example's text, the lexical source's labels and
@@ -122,8 +123,7 @@ struct StudentTrainer {
                                 let xr = texts.rowRange(sources[j])
                                 for (l, y, weight) in cands {
                                     let base = Int(l) * dw
-                                    var s = wp.pointer[base + d]
-                                    for c in 0..<d { s += wp.pointer[base + c] * q[c] }
+                                    var s = wp.pointer[base + d] + clever_dot(wp.pointer + base, q, d)
                                     if let support, let swp {
                                         s += support.score(label: Int(l), row: xr, of: texts, weights: swp.pointer)
                                     }
@@ -134,7 +134,7 @@ struct StudentTrainer {
                                     if g == 0 { continue }
                                     row.labels.append(l)
                                     row.grads.append(g)
-                                    if finetune { for c in 0..<d { dp.pointer[j * d + c] += g * wp.pointer[base + c] } }
+                                    if finetune { clever_axpy(dp.pointer + j * d, g, wp.pointer + base, d) }
                                 }
                                 rows.append(row)
                             }

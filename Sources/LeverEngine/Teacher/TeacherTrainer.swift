@@ -119,6 +119,7 @@ struct TeacherTrainer {
     /// Buffers reused across batches.
     struct BatchWorkspace {
         var z: [Float], x: [Float], zNorm: [Float], xNorm: [Float], s: [Float], g: [Float], dz: [Float], dx: [Float]
+        var positive: [UInt8]
         var gradient: GradientBuffer
         init(batch: Int, dim: Int, tableRows: Int) {
             z = [Float](repeating: 0, count: batch * dim)
@@ -127,21 +128,49 @@ struct TeacherTrainer {
             xNorm = zNorm
             s = [Float](repeating: 0, count: batch * batch)
             g = s
+            positive = [UInt8](repeating: 0, count: batch * batch)
             gradient = GradientBuffer(rows: tableRows, dim: dim)
         }
     }
 
-    /// True when training row `row` carries `label`.
-    @inline(__always) func isPositive(row: Int, label: Int) -> Bool {
-        var lo = rowLabels.indptr[row], hi = rowLabels.indptr[row + 1]
-        let l = Int32(label)
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            let v = rowLabels.indices[mid]
-            if v == l { return true }
-            if v < l { lo = mid + 1 } else { hi = mid }
+    /// An anchor chunk's loss, violated triplets and triplets.
+    struct AnchorSums {
+        var loss = 0.0, violations = 0.0, triplets = 0
+    }
+
+    /// positive[j * n + m] = 1 when batch input m carries batch label j or is label j's own row: such
+    /// a pair is never a negative. Built from each row's few labels, not from n^2 lookups.
+    func positiveMask(labels: [Int], rows: [Int], into positive: inout [UInt8]) {
+        let n = labels.count
+        for i in 0..<(n * n) { positive[i] = 0 }
+        var positions: [Int: [Int]] = [:]
+        for (j, l) in labels.enumerated() { positions[l, default: []].append(j) }
+        var sameRow: [Int: [Int]] = [:]
+        for (j, r) in rows.enumerated() { sameRow[r, default: []].append(j) }
+        for m in 0..<n {
+            for t in rowLabels.rowRange(rows[m]) {
+                for j in positions[Int(rowLabels.indices[t])] ?? [] { positive[j * n + m] = 1 }
+            }
+            for j in sameRow[rows[m]] ?? [] { positive[j * n + m] = 1 }
         }
-        return false
+    }
+
+    /// The margin loss of anchor `a` against its chosen negatives, and its gradient cells in G.
+    @inline(__always)
+    func applyTriplets(anchor a: Int, negatives: [Int], direction: Int, n: Int, s: UnsafePointer<Float>,
+                       g: UnsafeMutablePointer<Float>, into sum: inout AnchorSums) {
+        let pos = s[a * n + a]
+        for o in negatives {
+            let cell = direction == 0 ? a * n + o : o * n + a
+            let v = s[cell] - pos + config.margin
+            sum.triplets += 1
+            if v > 0 {
+                sum.loss += Double(v)
+                sum.violations += 1
+                g[cell] += 1
+                g[a * n + a] -= 1
+            }
+        }
     }
 
     func step(_ batch: [(label: Int, row: Int)], encoder: inout SparseEncoder, adam: inout SparseAdam,
@@ -160,43 +189,59 @@ struct TeacherTrainer {
         } } }
         for i in 0..<(n * n) { ws.g[i] = 0 }
         let k = min(config.hardNegatives, n - 1)
-        let margin = config.margin
+        positiveMask(labels: labels, rows: rows, into: &ws.positive)
         var violations = 0.0, loss = 0.0, triplets = 0
-        var candidates = TopK(k)
-        // Label -> input direction (row j of S), then input -> label (column m).
+        // Label -> input direction (row j of S), then input -> label (column m). An anchor writes only
+        // its own row (or column) of G, so anchors run in parallel; sums combine in chunk order.
         for direction in 0..<(config.symmetric ? 2 : 1) {
-            for a in 0..<n {
-                candidates.reset()
-                let pos = ws.s[a * n + a]
-                var pool: [Int32] = []
-                for o in 0..<n where o != a {
-                    let (j, m) = direction == 0 ? (a, o) : (o, a)
-                    if rows[m] == rows[j] || isPositive(row: rows[m], label: labels[j]) { continue }
-                    if config.mining == .hard { candidates.push(Int32(o), ws.s[j * n + m]) } else { pool.append(Int32(o)) }
-                }
-                var chosen: [Int32]
-                if config.mining == .hard {
-                    chosen = candidates.heap.map { $0.index }
-                } else {
-                    chosen = []
+            let sums: [AnchorSums]
+            if config.mining == .hard {
+                sums = ws.s.withUnsafeBufferPointer { s in ws.positive.withUnsafeBufferPointer { pos in
+                    ws.g.withUnsafeMutableBufferPointer { g in
+                        let sp = SendableConstPointer(s.baseAddress!), pp = SendableConstPointer(pos.baseAddress!)
+                        let gp = SendablePointer(g.baseAddress!)
+                        return Parallel.mapChunks(n, threads: threads) { range in
+                            var top = TopK(k)
+                            var sum = AnchorSums()
+                            for a in range {
+                                top.reset()
+                                for o in 0..<n where o != a {
+                                    let cell = direction == 0 ? a * n + o : o * n + a
+                                    if pp.pointer[cell] == 0 && top.admits(sp.pointer[cell]) {
+                                        top.push(Int32(o), sp.pointer[cell])
+                                    }
+                                }
+                                applyTriplets(anchor: a, negatives: top.heap.map { Int($0.index) }, direction: direction,
+                                              n: n, s: sp.pointer, g: gp.pointer, into: &sum)
+                            }
+                            return sum
+                        }
+                    }
+                } }
+            } else {
+                var sum = AnchorSums()
+                for a in 0..<n {
+                    var pool = (0..<n).filter { o in
+                        o != a && ws.positive[direction == 0 ? a * n + o : o * n + a] == 0
+                    }
+                    var chosen: [Int] = []
                     for _ in 0..<min(k, pool.count) {
                         let pick = rng.index(pool.count)
                         chosen.append(pool[pick])
                         pool.swapAt(pick, pool.count - 1)
                         pool.removeLast()
                     }
+                    ws.s.withUnsafeBufferPointer { s in ws.g.withUnsafeMutableBufferPointer { g in
+                        applyTriplets(anchor: a, negatives: chosen, direction: direction, n: n, s: s.baseAddress!,
+                                      g: g.baseAddress!, into: &sum)
+                    } }
                 }
-                for o in chosen {
-                    let (j, m) = direction == 0 ? (a, Int(o)) : (Int(o), a)
-                    let v = ws.s[j * n + m] - pos + margin
-                    triplets += 1
-                    if v > 0 {
-                        loss += Double(v)
-                        violations += 1
-                        ws.g[j * n + m] += 1
-                        ws.g[a * n + a] -= 1
-                    }
-                }
+                sums = [sum]
+            }
+            for sum in sums {
+                loss += sum.loss
+                violations += sum.violations
+                triplets += sum.triplets
             }
         }
         stats.loss += loss / Double(max(1, k))

@@ -1,0 +1,48 @@
+// Dense-vector kernels: one portable source, cloned for AVX2 and the x86-64 baseline (see the header).
+#include "clever_vector.h"
+#include <math.h>
+
+#pragma STDC FP_CONTRACT OFF
+
+// A square root without errno, so the loop vectorises.
+#if defined(__clang__) && __clang_major__ >= 16
+#define CLEVER_SQRT(x) __builtin_elementwise_sqrt(x)
+#else
+#define CLEVER_SQRT(x) sqrtf(x)
+#endif
+
+#if defined(__x86_64__) && defined(__clang__)
+#define CLEVER_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define CLEVER_CLONES
+#endif
+
+CLEVER_CLONES
+float clever_dot(const float *restrict a, const float *restrict b, size_t n) {
+    float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        for (int l = 0; l < 8; l++) acc[l] += a[i + l] * b[i + l];
+    }
+    for (int l = 0; i < n; i++, l++) acc[l] += a[i] * b[i];
+    return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+}
+
+CLEVER_CLONES
+void clever_axpy(float *restrict y, float alpha, const float *restrict x, size_t n) {
+    for (size_t i = 0; i < n; i++) y[i] += alpha * x[i];
+}
+
+CLEVER_CLONES
+void clever_adam_row(float *restrict w, float *restrict m, float *restrict v, const float *restrict g, size_t n,
+                     float lr, float b1, float b2, float eps) {
+    const float c1 = 1 - b1, c2 = 1 - b2;
+    for (size_t i = 0; i < n; i++) {
+        const float gi = g[i];
+        const float mi = b1 * m[i] + c1 * gi;
+        const float vi = b2 * v[i] + c2 * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        w[i] -= lr * mi / (CLEVER_SQRT(vi) + eps);
+    }
+}

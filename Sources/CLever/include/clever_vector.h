@@ -1,0 +1,18 @@
+// Short dense-vector kernels for the engine's per-row loops (dot products, row updates, Adam),
+// vectorised by the compiler and chosen per CPU (AVX2 or baseline SSE2) at load time. Every variant
+// runs the same operations in the same order (8 lanes, no FMA contraction), so results are identical
+// on every x86-64 CPU. Hidden: not part of the ABI.
+#ifndef CLEVER_VECTOR_H
+#define CLEVER_VECTOR_H
+#include <stddef.h>
+#include "clever_helpers.h"
+
+/// sum_i a[i] * b[i], accumulated in 8 lanes (lane l holds the indices = l mod 8), then the lanes
+/// added pairwise.
+CLEVER_HIDDEN float clever_dot(const float *a, const float *b, size_t n);
+/// y[i] += alpha * x[i].
+CLEVER_HIDDEN void clever_axpy(float *y, float alpha, const float *x, size_t n);
+/// One Adam step on a row: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; w -= lr m / (sqrt(v) + eps).
+CLEVER_HIDDEN void clever_adam_row(float *w, float *m, float *v, const float *g, size_t n, float lr, float b1,
+                                   float b2, float eps);
+#endif

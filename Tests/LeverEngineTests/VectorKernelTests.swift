@@ -1,0 +1,45 @@
+import XCTest
+import CLever
+@testable import LeverEngine
+
+/// The C vector kernels against plain Swift references: exact (same operations in the same order),
+/// so every CPU variant gives the same training run.
+final class VectorKernelTests: XCTestCase {
+    func randomVector(_ n: Int, _ rng: inout SeededRandom) -> [Float] { (0..<n).map { _ in 2 * rng.unitFloat() - 1 } }
+
+    func testDotAccumulatesInEightLanes() {
+        var rng = SeededRandom(seed: 5)
+        for n in [0, 1, 7, 8, 9, 31, 128, 131] {
+            let a = randomVector(n, &rng), b = randomVector(n, &rng)
+            var lanes = [Float](repeating: 0, count: 8)
+            for i in 0..<n { lanes[i % 8] += a[i] * b[i] }
+            let expected = ((lanes[0] + lanes[4]) + (lanes[1] + lanes[5])) + ((lanes[2] + lanes[6]) + (lanes[3] + lanes[7]))
+            XCTAssertEqual(clever_dot(a, b, n).bitPattern, expected.bitPattern, "n = \(n)")
+            let exact = zip(a, b).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            XCTAssertEqual(Double(clever_dot(a, b, n)), exact, accuracy: 1e-5)
+        }
+    }
+
+    func testAxpyAndAdamRowMatchTheScalarFormulas() {
+        var rng = SeededRandom(seed: 6)
+        let n = 133
+        let x = randomVector(n, &rng), g = randomVector(n, &rng)
+        var y = randomVector(n, &rng), yRef = y
+        clever_axpy(&y, 0.37, x, n)
+        for i in 0..<n { yRef[i] += 0.37 * x[i] }
+        XCTAssertEqual(y.map { $0.bitPattern }, yRef.map { $0.bitPattern })
+
+        var w = randomVector(n, &rng), m = randomVector(n, &rng), v = randomVector(n, &rng).map { $0 * $0 }
+        var (wRef, mRef, vRef) = (w, m, v)
+        let (lr, b1, b2, eps): (Float, Float, Float, Float) = (0.01, 0.9, 0.999, 1e-8)
+        clever_adam_row(&w, &m, &v, g, n, lr, b1, b2, eps)
+        for i in 0..<n {
+            mRef[i] = b1 * mRef[i] + (1 - b1) * g[i]
+            vRef[i] = b2 * vRef[i] + (1 - b2) * g[i] * g[i]
+            wRef[i] -= lr * mRef[i] / (vRef[i].squareRoot() + eps)
+        }
+        XCTAssertEqual(w.map { $0.bitPattern }, wRef.map { $0.bitPattern })
+        XCTAssertEqual(m.map { $0.bitPattern }, mRef.map { $0.bitPattern })
+        XCTAssertEqual(v.map { $0.bitPattern }, vRef.map { $0.bitPattern })
+    }
+}
