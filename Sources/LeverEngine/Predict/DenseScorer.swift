@@ -26,9 +26,11 @@ enum DenseScorer {
                         if let exclude, first + i < exclude.rows {
                             for j in exclude.rowRange(first + i) { blocked.insert(exclude.indices[j]) }
                         }
-                        for l in 0..<numLabels where top.admits(row[l]) {
+                        var floor = top.floor
+                        for l in 0..<numLabels where row[l] >= floor {
                             if !blocked.isEmpty && blocked.contains(Int32(l)) { continue }
                             top.push(Int32(l), row[l])
+                            floor = top.floor
                         }
                         return top.sorted()
                     }

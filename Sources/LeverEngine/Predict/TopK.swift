@@ -14,6 +14,13 @@ struct TopK {
         a.score < b.score || (a.score == b.score && a.index > b.index)
     }
 
+    /// The lowest score a candidate needs to be considered (`admits` in one comparison, for a caller
+    /// that keeps it in a local while scanning): -infinity until the list is full.
+    var floor: Float {
+        if k == 0 { return .infinity }
+        return heap.count < k ? -.infinity : heap[0].score
+    }
+
     /// Would a candidate with this score enter the list? A cheap pre-check for hot loops.
     @inline(__always) func admits(_ score: Float) -> Bool {
         heap.count < k || (k > 0 && score >= heap[0].score)
