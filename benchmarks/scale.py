@@ -5,7 +5,8 @@ throughput at k = 100, single-text latency (p50 / p99, one thread) — one row p
 
 Each DATA_DIR is a dataset in the repository layout (`lever data wordnet`, `lever data synthetic`).
 Training is `bin/lever train` with the default config (method lever, no compare) plus the overrides
-given; peak memory is the training process's maximum resident set (/usr/bin/time's %M).
+given; peak memory is the training process's maximum resident set (/usr/bin/time's %M); the
+seconds per stage are the progress stages of its log (runs/scale/<dataset>/train.log).
 Every stage scores labels exactly (brute force): there is no approximate search yet, so the ANN
 recall column of issue 10 is "exact" here.
 """
@@ -13,6 +14,7 @@ import argparse
 import json
 import os
 import pathlib
+import re
 import statistics
 import subprocess
 import sys
@@ -41,10 +43,30 @@ def train(data, out, teacher_epochs):
     path.write_text(json.dumps(config))
     peak_file = out / "peak_kib.txt"
     t0 = time.perf_counter()
-    subprocess.run(["/usr/bin/time", "-f", "%M", "-o", str(peak_file), CLI, "train", "--config", str(path),
-                    "--quiet"], check=True, stdout=subprocess.DEVNULL)
+    log = out / "train.log"
+    with open(log, "w") as f:
+        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", str(peak_file), CLI, "train", "--config", str(path)],
+                       check=True, stdout=f, stderr=subprocess.STDOUT)
     wall = time.perf_counter() - t0
-    return wall, int(peak_file.read_text().split()[-1]) / 1024, out / "model.lever"
+    return wall, int(peak_file.read_text().split()[-1]) / 1024, out / "model.lever", finished_stages(log)
+
+
+def seconds(text):
+    """'2m38s', '13.3s', '1h2m5s' -> seconds."""
+    total = 0.0
+    for value, unit in re.findall(r"([0-9.]+)([hms])", text):
+        total += float(value) * {"h": 3600, "m": 60, "s": 1}[unit]
+    return total
+
+
+def finished_stages(log):
+    """Every progress stage of the training log with its duration ("<stage> 100% done in 1m2s")."""
+    stages = {}
+    for line in log.read_text().splitlines():
+        m = re.search(r"\] (\S+) 100% done in (\S+)", line)
+        if m:
+            stages[m.group(1)] = stages.get(m.group(1), 0.0) + seconds(m.group(2))
+    return stages
 
 
 def batch_throughput(model, texts_path, out):
@@ -80,11 +102,10 @@ def main():
         out = args.out / name
         labels, train_rows = count_lines(data / "Y.txt"), count_lines(data / "trn_X.txt")
         print(f"== {name}: {labels} labels, {train_rows} training rows", flush=True)
-        wall, peak, model = train(data, out, args.teacher_epochs)
+        wall, peak, model, stages = train(data, out, args.teacher_epochs)
         qps = batch_throughput(model, data / "tst_X.txt", out)
         texts = [t for t in (data / "tst_X.txt").read_text(encoding="utf-8").split("\n") if t]
         p50, p99, info = latency(model, texts)
-        stages = info["training"]["stage_seconds"] if info.get("training") else {}
         row = {"dataset": name, "labels": labels, "train_rows": train_rows, "train_s": wall, "peak_mib": peak,
                "model_mib": model.stat().st_size / 2**20, "batch_qps_k100": qps, "p50_ms": p50, "p99_ms": p99,
                "stages": stages, "ann_recall": "exact"}
