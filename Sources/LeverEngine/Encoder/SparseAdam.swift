@@ -12,15 +12,15 @@ struct SparseAdam {
     let beta1: Float = 0.9
     let beta2: Float = 0.999
     let epsilon: Float = 1e-8
-    private var m: [Float]
-    private var v: [Float]
+    /// Per row: the first moment (dim values), then the second (dim values), side by side so a
+    /// touched row's state is one contiguous block.
+    private var state: [Float]
     private var step = 0
 
     init(rows: Int, dim: Int, learningRate: Float) {
         self.dim = dim
         self.learningRate = learningRate
-        m = [Float](repeating: 0, count: rows * dim)
-        v = [Float](repeating: 0, count: rows * dim)
+        state = [Float](repeating: 0, count: rows * 2 * dim)
     }
 
     /// Applies one step: `grads` holds one dim-vector per entry of `touched` (distinct rows).
@@ -30,16 +30,14 @@ struct SparseAdam {
         let lr = learningRate * (1 - powf(beta2, Float(step))).squareRoot() / (1 - powf(beta1, Float(step)))
         let (b1, b2, eps) = (beta1, beta2, epsilon)
         table.withUnsafeMutableBufferPointer { tb in
-            m.withUnsafeMutableBufferPointer { mb in
-                v.withUnsafeMutableBufferPointer { vb in
-                    let t = SendablePointer(tb.baseAddress!), mp = SendablePointer(mb.baseAddress!), vp = SendablePointer(vb.baseAddress!)
-                    let g = SendableConstPointer(grads)
-                    Parallel.forEachChunk(touched.count, threads: threads) { _, range in
-                        for i in range {
-                            let row = Int(touched[i]) * d
-                            let gi = g.pointer + i * d
-                            clever_adam_row(t.pointer + row, mp.pointer + row, vp.pointer + row, gi, d, lr, b1, b2, eps)
-                        }
+            state.withUnsafeMutableBufferPointer { sb in
+                let t = SendablePointer(tb.baseAddress!), sp = SendablePointer(sb.baseAddress!)
+                let g = SendableConstPointer(grads)
+                Parallel.forEachChunk(touched.count, threads: threads) { _, range in
+                    for i in range {
+                        let row = Int(touched[i])
+                        let m = sp.pointer + row * 2 * d
+                        clever_adam_row(t.pointer + row * d, m, m + d, g.pointer + i * d, d, lr, b1, b2, eps)
                     }
                 }
             }
