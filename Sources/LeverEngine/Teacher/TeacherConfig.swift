@@ -6,7 +6,7 @@ public struct TeacherConfig: ConfigSection, Equatable {
 
     public var dim = 128
     public var minDF = 2
-    public var epochs = 60
+    public var epochs = 30
     public var batchSize = 512
     public var learningRate: Float = 0.01
     public var margin: Float = 0.3
@@ -19,7 +19,7 @@ public struct TeacherConfig: ConfigSection, Equatable {
     public var clusterRefresh = 5
     public var clusterSize = 8
     public var clusterSizeMax = 64
-    public var clusterGrowthEpochs = 20
+    public var clusterGrowthEpochs = 10
     /// As written in the config; `RunConfig.teacherLoadPath` is the path resolved against the config's folder.
     public var load = ""
 
