@@ -22,6 +22,37 @@ struct FeatureVocabulary: Sendable {
         lowest = low
     }
 
+    /// The used buckets in increasing order when row i is the i-th of them (as `fit` makes it), which
+    /// stores the vocabulary in a fraction of the bytes; nil for any other mapping.
+    var usedBuckets: [Int32]? {
+        var used: [Int32] = []
+        used.reserveCapacity(size)
+        let compact = rowOf.withUnsafeBufferPointer { rows in
+            for (bucket, row) in rows.enumerated() where row >= 0 {
+                guard Int(row) == used.count else { return false }
+                used.append(Int32(bucket))
+            }
+            return true
+        }
+        return compact ? used : nil
+    }
+
+    /// The vocabulary over `buckets` buckets whose row i is bucket `used[i]`; `used` must be strictly
+    /// increasing and inside the buckets (else a corrupt-model error naming `what`).
+    static func decompact(buckets: Int, used: ArrayStorage<Int32>, what: String) throws(LeverError) -> FeatureVocabulary {
+        var rowOf = [Int32](repeating: -1, count: buckets)
+        var previous = -1
+        for (row, b) in used.enumerated() {
+            let bucket = Int(b)
+            guard bucket > previous, bucket < buckets else {
+                throw .corrupt("\(what): vocabulary bucket \(b) at row \(row) is out of order or out of range")
+            }
+            rowOf[bucket] = Int32(row)
+            previous = bucket
+        }
+        return FeatureVocabulary(rowOf: rowOf)
+    }
+
     /// Builds the vocabulary from the document frequencies of `features` (rows = texts).
     static func fit(_ features: SparseMatrix, minDF: Int) -> FeatureVocabulary {
         var df = [Int32](repeating: 0, count: features.cols)

@@ -15,6 +15,7 @@ public struct StudentConfig: ConfigSection, Equatable {
     public var predictShortlist = 100
     public var fusion: Float = 0
     public var lexicalShortlist = 32
+    public var lexicalMaxDF: Float = 1
     /// Off by default: on WordNet lemma it added +0.3 P@1 (noise level) for 2-3x the student's
     /// training time and ~100 MB of weights (see the issue 8 closing note); kept for ablations.
     public var sparse = false
@@ -45,6 +46,9 @@ public struct StudentConfig: ConfigSection, Equatable {
         .integer("lexical_shortlist", \.lexicalShortlist, 0...100_000, "Candidates from the lexical source (the"
                  + " labels of the nearest training rows by TF-IDF, per the knn section), for negatives and"
                  + " prediction; 0: off."),
+        .number("lexical_max_df", \.lexicalMaxDF, 1e-6...1,
+                "Postings the lexical index keeps per feature, as a fraction of the training rows (at least"
+                + " one): a feature in more rows keeps only its postings of largest TF-IDF weight (1: all)."),
         .boolean("sparse", \.sparse, "Add a sparse linear term per label over the TF-IDF features of its positives."),
         .number("sparse_learning_rate", \.sparseLearningRate, 0...100, "AdaGrad learning rate of the sparse term."),
         .number("sparse_l2", \.sparseL2, 0...100, "L2 penalty on the sparse term's weights."),

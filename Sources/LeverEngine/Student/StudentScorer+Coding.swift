@@ -4,13 +4,23 @@
 /// its section here and its tag to `sectionTags`.
 extension StudentScorer {
     static let sectionTags: Set<String> = ["STUDENT", "SPARSE", "LEXICAL"]
+    /// The STUDENT section's encoder byte: 1, an own encoder follows; 2 (since 2.1), an own table over
+    /// the teacher's vocabulary follows (the encoder layout without its vocabulary); 0, none.
+    static let ownEncoder: UInt8 = 1
+    static let sharedVocabularyEncoder: UInt8 = 2
 
     func encoded() -> [UInt8] {
         var w = ByteWriter()
         w.u64(UInt64(predictShortlist))
         w.f32(fusion)
-        w.u8(encoder == nil ? 0 : 1)
-        encoder?.encode(into: &w)
+        if let encoder {
+            // The fine-tuned copy keeps the teacher's vocabulary: stored once, in TEACHER (since 2.1).
+            let shared = encoder.vocabulary.rowOf == teacher.encoder.vocabulary.rowOf
+            w.u8(shared ? StudentScorer.sharedVocabularyEncoder : StudentScorer.ownEncoder)
+            encoder.encode(into: &w, vocabulary: !shared)
+        } else {
+            w.u8(0)
+        }
         w.array(weights)
         return w.bytes
     }
@@ -21,8 +31,9 @@ extension StudentScorer {
         let own = try r.u8()
         try StudentConfig.checkStored(\.predictShortlist, shortlist, in: "model section STUDENT")
         try StudentConfig.checkStored(\.fusion, fusion, in: "model section STUDENT")
-        guard own <= 1 else { throw .corrupt("model section STUDENT: invalid settings") }
-        let encoder = own == 1 ? try SparseEncoder.decode(&r) : nil
+        guard own <= sharedVocabularyEncoder else { throw .corrupt("model section STUDENT: invalid settings") }
+        let encoder = own == 0 ? nil
+            : try SparseEncoder.decode(&r, shared: own == sharedVocabularyEncoder ? teacher.encoder.vocabulary : nil)
         if let encoder, encoder.dim != teacher.dim
             || encoder.vocabulary.rowOf.count != teacher.encoder.vocabulary.rowOf.count
             || encoder.rows != teacher.encoder.rows {

@@ -1,5 +1,8 @@
 /// The lexical candidate source of the student: a TF-IDF nearest-neighbour index over the training
 /// rows, and each training row's candidates from it (leave-one-out, as an unseen text would get).
+/// A feature keeps at most `student.lexical_max_df` x rows postings, those of largest weight: the
+/// common features' long postings cost most of the index's bytes and query time and move
+/// similarities least (their IDF, so their weight, is low).
 struct LexicalSource {
     let index: KNNIndex
     let trainLists: [[(Int32, Float)]]
@@ -8,7 +11,9 @@ struct LexicalSource {
                       progress: Progress) throws(LeverError) -> LexicalSource? {
         let k = config.student.lexicalShortlist
         guard k > 0 else { return nil }
-        let index = KNNIndex(config: config.knn, trainFeatures: trainFeatures, trainLabels: trainLabels)
+        let maxPostings = max(1, Int((Double(config.student.lexicalMaxDF) * Double(trainFeatures.rows)).rounded(.up)))
+        let postings = trainFeatures.transposed().keepingLargest(perRow: maxPostings)
+        let index = KNNIndex(config: config.knn, postings: postings, trainLabels: trainLabels)
         let lists = try index.predict(trainFeatures, k: k, leaveOneOut: true, threads: threads, progress: progress,
                                       stage: "lexical-shortlists")
         return LexicalSource(index: index, trainLists: lists)
