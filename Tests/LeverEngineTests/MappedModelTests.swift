@@ -38,7 +38,7 @@ final class MappedModelTests: XCTestCase {
         XCTAssertTrue(s.weights.isView)
         XCTAssertTrue(s.teacher.labelEmbeddings.isView)
         XCTAssertTrue(mapped.featurizer.idfStorage.isView)
-        XCTAssertTrue(lexical.postingStorage.values.isView && lexical.labelStorage.indptr.isView)
+        XCTAssertTrue(lexical.postingLists.rows.isView && lexical.labelStorage.indptr.isView)
         for table in [s.teacher.encoder.table, own.table] {
             guard case .int8(let bytes, let scales) = table.values else { return XCTFail("expected an int8 table") }
             XCTAssertTrue(bytes.isView && scales.isView)

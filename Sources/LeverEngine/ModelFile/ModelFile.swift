@@ -17,9 +17,10 @@ import Glibc
 /// CRC-32 (as zlib) in format 1, which still loads.
 enum ModelFile {
     static let magic: [UInt8] = Array("LEVERMDL".utf8)
-    /// 2.0: checksums are CRC-32C (hardware-accelerated), so a mapped model validates quickly.
+    /// 2.0: checksums are CRC-32C (hardware-accelerated), so a mapped model validates quickly. 2.1:
+    /// int8 encoder tables, compact vocabularies and posting lists (docs/model-format.md).
     static let formatMajor: UInt16 = 2
-    static let formatMinor: UInt16 = 0
+    static let formatMinor: UInt16 = 1
     /// The majors this library reads: 1 (CRC-32; minors 0 and 1) and 2.
     static let readableMajors: ClosedRange<UInt16> = 1...2
     static let byteOrderMark: UInt32 = 0x0102_0304

@@ -13,7 +13,8 @@ struct LexicalSource {
         guard k > 0 else { return nil }
         let maxPostings = max(1, Int((Double(config.student.lexicalMaxDF) * Double(trainFeatures.rows)).rounded(.up)))
         let postings = trainFeatures.transposed().keepingLargest(perRow: maxPostings)
-        let index = KNNIndex(config: config.knn, postings: postings, trainLabels: trainLabels)
+        let index = KNNIndex(config: config.knn, postings: PostingLists(postings, half: true),
+                             trainLabels: CSRStorage(trainLabels))
         let lists = try index.predict(trainFeatures, k: k, leaveOneOut: true, threads: threads, progress: progress,
                                       stage: "lexical-shortlists")
         return LexicalSource(index: index, trainLists: lists)
@@ -33,7 +34,8 @@ enum StudentTraining {
                                      lexical: lexical?.trainLists ?? [], threads: threads, seed: config.seed)
         let trained = try trainer.train(name: distill ? "student-lever" : "student-ova", progress: progress)
         let scorer = StudentScorer(teacher: view.teacher, encoder: trained.encoder,
-                                   weights: ArrayStorage(trained.weights), sparse: trained.sparse,
+                                   weights: ClassifierWeights.quantized(dim: view.teacher.dim, floats: trained.weights),
+                                   sparse: trained.sparse,
                                    lexical: lexical?.index,
                                    predictShortlist: config.student.predictShortlist,
                                    lexicalShortlist: lexical == nil ? 0 : config.student.lexicalShortlist,
