@@ -41,14 +41,20 @@ struct FeatureVocabulary: Sendable {
     /// increasing and inside the buckets (else a corrupt-model error naming `what`).
     static func decompact(buckets: Int, used: ArrayStorage<Int32>, what: String) throws(LeverError) -> FeatureVocabulary {
         var rowOf = [Int32](repeating: -1, count: buckets)
-        var previous = -1
-        for (row, b) in used.enumerated() {
-            let bucket = Int(b)
-            guard bucket > previous, bucket < buckets else {
-                throw .corrupt("\(what): vocabulary bucket \(b) at row \(row) is out of order or out of range")
+        let bad = used.withUnsafeBufferPointer { u in
+            rowOf.withUnsafeMutableBufferPointer { rows -> Int? in
+                var previous = -1
+                for row in 0..<u.count {
+                    let bucket = Int(u[row])
+                    guard bucket > previous, bucket < buckets else { return row }
+                    rows[bucket] = Int32(row)
+                    previous = bucket
+                }
+                return nil
             }
-            rowOf[bucket] = Int32(row)
-            previous = bucket
+        }
+        if let row = bad {
+            throw .corrupt("\(what): vocabulary bucket \(used[row]) at row \(row) is out of order or out of range")
         }
         return FeatureVocabulary(rowOf: rowOf)
     }
