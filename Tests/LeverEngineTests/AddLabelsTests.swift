@@ -64,7 +64,8 @@ final class AddLabelsTests: XCTestCase {
             for c in 0..<dim { initial.append(scale * expected[l * dim + c]) }
             initial.append(-scale / 2)
         }
-        XCTAssertEqual(Array(weights[(4 * (dim + 1))...]), ClassifierWeights.quantized(dim: dim, floats: initial).floats)
+        XCTAssertEqual(Array(weights[(4 * (dim + 1))...]),
+                       ClassifierWeights.quantized(dim: dim, floats: initial).floats)
         for (a, b) in zip(weights[(4 * (dim + 1))...], initial) { XCTAssertEqual(a, b, accuracy: scale / 127) }
         // Sparse term and lexical source: no entries for the new labels.
         let sparse = try XCTUnwrap(s.sparse)

@@ -66,7 +66,8 @@ final class CompactModelTests: XCTestCase {
         }
         let sections = try ModelFile.decode(d.read("m.lever"), path: "m.lever")
         let (student, offset) = try XCTUnwrap(sections.section("STUDENT"))
-        XCTAssertEqual(d.read("m.lever")[offset + 12], StudentScorer.sharedVocabularyEncoder | StudentScorer.int8Classifier)
+        XCTAssertEqual(d.read("m.lever")[offset + 12],
+                       StudentScorer.sharedVocabularyEncoder | StudentScorer.int8Classifier)
         guard case .int8 = s.weights.values else { return XCTFail("expected an int8 classifier") }
         let loaded = try LeverModel.load(from: d.path + "/m.lever")
         let texts = ["a tabby kitten", "a young puppy", "robin", "nothing known"]
@@ -93,7 +94,9 @@ final class CompactModelTests: XCTestCase {
             let largest = floats[(r * dim)..<((r + 1) * dim)].map { abs($0) }.max()!
             XCTAssertEqual(scales[r], largest / 127)
             XCTAssertTrue(bytes[(r * dim)..<((r + 1) * dim)].contains { abs($0) == 127 } || largest == 0)
-            for c in 0..<dim { XCTAssertLessThanOrEqual(abs(widened[r * dim + c] - floats[r * dim + c]), scales[r] * 0.5001) }
+            for c in 0..<dim {
+                XCTAssertLessThanOrEqual(abs(widened[r * dim + c] - floats[r * dim + c]), scales[r] * 0.5001)
+            }
         }
         // Written and read back (no file: copied), the same table and vocabulary.
         var w = ByteWriter()
@@ -127,7 +130,9 @@ final class CompactModelTests: XCTestCase {
         assertLeverError(.corrupt, ["t", "bucket 3", "row 2"]) {
             try FeatureVocabulary.decompact(buckets: 6, used: [1, 4, 3], what: "t")
         }
-        assertLeverError(.corrupt, ["bucket 6"]) { try FeatureVocabulary.decompact(buckets: 6, used: [1, 6], what: "t") }
+        assertLeverError(.corrupt, ["bucket 6"]) {
+            try FeatureVocabulary.decompact(buckets: 6, used: [1, 6], what: "t")
+        }
         assertLeverError(.corrupt, ["bucket -1"]) { try FeatureVocabulary.decompact(buckets: 6, used: [-1], what: "t") }
     }
 

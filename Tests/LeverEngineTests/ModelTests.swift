@@ -174,7 +174,8 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(int8.table, t.encoder.table.floats)
         // A half-exact float table (as 1.1 and 2.0 files hold) is kept as half floats.
         let halves = t.encoder.table.floats.map { Float(Float16($0)) }
-        let halfEncoder = SparseEncoder(dim: t.encoder.dim, vocabulary: t.encoder.vocabulary, table: EncoderTable(halves))
+        let halfEncoder = SparseEncoder(dim: t.encoder.dim, vocabulary: t.encoder.vocabulary,
+                                        table: EncoderTable(halves))
         let half = try coded(halfEncoder)
         XCTAssertEqual(half.table, halves)
         XCTAssertGreaterThan(half.bytes, int8.bytes + halves.count / 2)

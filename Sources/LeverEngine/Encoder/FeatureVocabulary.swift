@@ -39,7 +39,8 @@ struct FeatureVocabulary: Sendable {
 
     /// The vocabulary over `buckets` buckets whose row i is bucket `used[i]`; `used` must be strictly
     /// increasing and inside the buckets (else a corrupt-model error naming `what`).
-    static func decompact(buckets: Int, used: ArrayStorage<Int32>, what: String) throws(LeverError) -> FeatureVocabulary {
+    static func decompact(buckets: Int, used: ArrayStorage<Int32>,
+                          what: String) throws(LeverError) -> FeatureVocabulary {
         var rowOf = [Int32](repeating: -1, count: buckets)
         let bad = used.withUnsafeBufferPointer { u in
             rowOf.withUnsafeMutableBufferPointer { rows -> Int? in

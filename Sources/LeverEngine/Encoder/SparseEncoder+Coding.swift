@@ -109,7 +109,7 @@ extension SparseEncoder {
                 bytes[row * dim + c] = Int8(Swift.max(-127, Swift.min(127, (v / scale).rounded())))
             }
         }
-        return SparseEncoder(dim: dim, vocabulary: vocabulary, table: EncoderTable(.int8(ArrayStorage(bytes),
-                                                                                             scales: ArrayStorage(scales))))
+        let table = EncoderTable(.int8(ArrayStorage(bytes), scales: ArrayStorage(scales)))
+        return SparseEncoder(dim: dim, vocabulary: vocabulary, table: table)
     }
 }

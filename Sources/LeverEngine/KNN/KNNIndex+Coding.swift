@@ -64,7 +64,8 @@ extension KNNIndex {
     }
 
     /// Reads compact posting lists and checks their structure, so later indexing cannot go out of bounds.
-    private static func decodeLists(_ r: inout ByteReader, half: Bool, what: String) throws(LeverError) -> PostingLists {
+    private static func decodeLists(_ r: inout ByteReader, half: Bool,
+                                    what: String) throws(LeverError) -> PostingLists {
         let featureCount = try r.count(max: Int(Int32.max))
         let rowCount = try r.count(max: Int(Int32.max))
         let features = try r.storage(Int32.self)
@@ -83,7 +84,9 @@ extension KNNIndex {
         let unordered = features.withUnsafeBufferPointer { f in
             f.indices.first { f[$0] < 0 || Int(f[$0]) >= featureCount || ($0 > 0 && f[$0] <= f[$0 - 1]) }
         }
-        if let i = unordered { throw .corrupt("\(what): posting feature \(features[i]) at \(i) is out of order or range") }
+        if let i = unordered {
+            throw .corrupt("\(what): posting feature \(features[i]) at \(i) is out of order or range")
+        }
         let decreasing = indptr.withUnsafeBufferPointer { p in (0..<features.count).first { p[$0] > p[$0 + 1] } }
         if let i = decreasing { throw .corrupt("\(what): decreasing posting offset at list \(i)") }
         let outside = rows.withUnsafeBufferPointer { ix in

@@ -89,8 +89,8 @@ struct PostingView: @unchecked Sendable {
     private let compact: Bool
     private let lists: Int
     private let features: UnsafeBufferPointer<Int32>
-    private let indptr: UnsafePointer<Int64>
-    let rows: UnsafePointer<Int32>
+    private let indptr: UnsafeBufferPointer<Int64>
+    let rows: UnsafeBufferPointer<Int32>
     private var floats: UnsafePointer<Float>?
     private var halves: UnsafePointer<UInt16>?
 
@@ -100,8 +100,8 @@ struct PostingView: @unchecked Sendable {
         compact = p.features != nil
         lists = indptr.count - 1
         self.features = features
-        self.indptr = indptr.baseAddress!
-        self.rows = rows.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<Int32>.alignment)!
+        self.indptr = indptr
+        self.rows = rows
         self.floats = floats
         self.halves = halves
     }

@@ -68,7 +68,9 @@ struct ClassifierWeights: Sendable, Equatable {
                 for c in 0..<d { s += Float(row[c]) * q[c] }
                 return s
             }
-            return scales.withUnsafeBufferPointer { s in biases.withUnsafeBufferPointer { b in b[label] + s[label] * dot } }
+            return scales.withUnsafeBufferPointer { s in
+                biases.withUnsafeBufferPointer { b in b[label] + s[label] * dot }
+            }
         }
     }
 
@@ -80,7 +82,8 @@ struct ClassifierWeights: Sendable, Equatable {
                                                  biases: ArrayStorage(biases)))
     }
 
-    private static func quantizedParts(dim: Int, _ floats: [Float]) -> (bytes: [Int8], scales: [Float], biases: [Float]) {
+    private static func quantizedParts(dim: Int,
+                                       _ floats: [Float]) -> (bytes: [Int8], scales: [Float], biases: [Float]) {
         let labels = floats.count / (dim + 1)
         var bytes = [Int8](repeating: 0, count: labels * dim)
         var scales = [Float](repeating: 0, count: labels), biases = [Float](repeating: 0, count: labels)
