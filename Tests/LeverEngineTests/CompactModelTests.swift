@@ -204,4 +204,77 @@ final class CompactModelTests: XCTestCase {
         XCTAssertEqual(counts(few).max()!, 2)
         XCTAssertTrue(counts(all).map { min($0, 2) } == counts(few), "every feature keeps min(its postings, 2)")
     }
+
+    /// Damaged compact posting lists are refused with a message naming the section and the fault.
+    func testDamagedPostingListsAreRefused() {
+        func decode(features: [Int32], indptr: [Int64], rows: [Int32], weights: [UInt16]) throws -> KNNIndex {
+            var w = ByteWriter()
+            w.u32(5 | KNNIndex.compactPostingsFlag | KNNIndex.halfWeightsFlag)
+            w.f32(1)
+            w.i64(8)  // features
+            w.i64(3)  // training rows
+            w.array(features)
+            w.array(indptr)
+            w.array(rows)
+            w.array(weights)
+            w.matrix(CSRStorage(SparseMatrix(rows: 3, cols: 2, indptr: [0, 1, 1, 2], indices: [0, 1], values: [1, 1])))
+            return try w.bytes.withUnsafeBytes { raw throws(LeverError) -> KNNIndex in
+                var r = ByteReader(raw, section: "LEXICAL")
+                return try KNNIndex.decode(&r)
+            }
+        }
+        let one: UInt16 = 0x3C00
+        XCTAssertNoThrow(try decode(features: [2, 5], indptr: [0, 2, 3], rows: [0, 2, 1], weights: [one, one, one]))
+        let good = try? decode(features: [2, 5], indptr: [0, 2, 3], rows: [0, 2, 1], weights: [one, one, one])
+        XCTAssertEqual(good?.postings.rowRange(5), 2..<3)
+        XCTAssertEqual(good?.postings.rows, 8)
+        assertLeverError(.corrupt, ["LEXICAL", "feature 2 at 1", "out of order"]) {
+            try decode(features: [5, 2], indptr: [0, 2, 3], rows: [0, 2, 1], weights: [one, one, one])
+        }
+        assertLeverError(.corrupt, ["LEXICAL", "feature 8"]) {
+            try decode(features: [2, 8], indptr: [0, 2, 3], rows: [0, 2, 1], weights: [one, one, one])
+        }
+        assertLeverError(.corrupt, ["LEXICAL", "inconsistent posting lists"]) {
+            try decode(features: [2, 5], indptr: [0, 2, 4], rows: [0, 2, 1], weights: [one, one, one])
+        }
+        assertLeverError(.corrupt, ["LEXICAL", "decreasing posting offset"]) {
+            try decode(features: [2, 5, 6], indptr: [0, 2, 1, 3], rows: [0, 2, 1], weights: [one, one, one])
+        }
+        assertLeverError(.corrupt, ["LEXICAL", "posting row 3 out of range 3"]) {
+            try decode(features: [2, 5], indptr: [0, 2, 3], rows: [0, 3, 1], weights: [one, one, one])
+        }
+        assertLeverError(.corrupt, ["LEXICAL", "postings", "non-finite"]) {
+            try decode(features: [2, 5], indptr: [0, 2, 3], rows: [0, 2, 1], weights: [one, 0x7E00, one])
+        }
+    }
+
+    /// Damaged int8 classifiers are refused with a message naming the section.
+    func testDamagedClassifiersAreRefused() throws {
+        let dim = 2
+        let teacher = TeacherScorer(encoder: SparseEncoder(dim: dim, vocabulary: FeatureVocabulary(rowOf: [0]),
+                                                           table: EncoderTable([0.5, 0.5])),
+                                    labelEmbeddings: [1, 0, 0, 1], numLabels: 2)
+        func student(_ weights: ClassifierWeights) throws -> StudentScorer {
+            let s = StudentScorer(teacher: teacher, encoder: nil, weights: weights, sparse: nil, lexical: nil,
+                                  predictShortlist: 10, lexicalShortlist: 0, fusion: 0)
+            return try s.encoded().withUnsafeBytes { raw throws(LeverError) -> StudentScorer in
+                var r = ByteReader(raw, section: "STUDENT")
+                return try StudentScorer.decode(&r, teacher: teacher)
+            }
+        }
+        let good = ClassifierWeights.quantized(dim: dim, floats: [1, -2, 0.5, 3, 4, -1])
+        XCTAssertEqual(try student(good).weights, good)
+        XCTAssertEqual(good.floats[1], -2)
+        XCTAssertEqual(good.floats[2], 0.5)
+        let bytes = ArrayStorage<Int8>([1, 2, 3, 4]), two = ArrayStorage<Float>([1, 1])
+        assertLeverError(.corrupt, ["STUDENT", "classifier has the wrong size"]) {
+            try student(ClassifierWeights(dim: dim, .int8(bytes, scales: [1], biases: two)))
+        }
+        assertLeverError(.corrupt, ["STUDENT", "classifier scales", "non-finite"]) {
+            try student(ClassifierWeights(dim: dim, .int8(bytes, scales: [1, .infinity], biases: two)))
+        }
+        assertLeverError(.corrupt, ["STUDENT", "classifier biases", "non-finite"]) {
+            try student(ClassifierWeights(dim: dim, .int8(bytes, scales: two, biases: [.nan, 0])))
+        }
+    }
 }
