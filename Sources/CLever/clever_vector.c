@@ -29,6 +29,17 @@ float clever_dot(const float *restrict a, const float *restrict b, size_t n) {
 }
 
 CLEVER_CLONES
+float clever_dot_i8(const signed char *restrict a, const float *restrict b, size_t n) {
+    float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        for (int l = 0; l < 8; l++) acc[l] += (float)a[i + l] * b[i + l];
+    }
+    for (int l = 0; i < n; i++, l++) acc[l] += (float)a[i] * b[i];
+    return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+}
+
+CLEVER_CLONES
 void clever_axpy(float *restrict y, float alpha, const float *restrict x, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] += alpha * x[i];
 }

@@ -51,18 +51,22 @@ final class AddLabelsTests: XCTestCase {
         let dim = s.dim, scale = StudentConfig().initScale
         // Teacher: the embedding of the text as training embeds a label text.
         let expected = try model.embed(["reptile snake", "feline cat"])
-        let embeddings = s.teacher.labelEmbeddings.array, weights = s.weights.array
+        let embeddings = s.teacher.labelEmbeddings.array, weights = s.weights.floats
         XCTAssertEqual(Array(embeddings[(4 * dim)...]), expected)
         XCTAssertEqual(Array(embeddings[..<(4 * dim)]), old.teacher.labelEmbeddings.array)
         // "feline cat" is also label 0's text: the same embedding.
         XCTAssertEqual(Array(embeddings[(5 * dim)..<(6 * dim)]), Array(embeddings[0..<dim]))
-        // Student: init_scale x embedding, bias -init_scale / 2; the trained labels keep theirs.
-        XCTAssertEqual(Array(weights[..<(4 * (dim + 1))]), old.weights.array)
+        // Student: init_scale x embedding, bias -init_scale / 2, stored as a trained classifier is (int8
+        // vectors with a scale each); the trained labels keep theirs.
+        XCTAssertEqual(Array(weights[..<(4 * (dim + 1))]), old.weights.floats)
+        var initial: [Float] = []
         for l in 0..<2 {
-            let base = (4 + l) * (dim + 1)
-            for c in 0..<dim { XCTAssertEqual(weights[base + c], scale * expected[l * dim + c]) }
-            XCTAssertEqual(weights[base + dim], -scale / 2)
+            for c in 0..<dim { initial.append(scale * expected[l * dim + c]) }
+            initial.append(-scale / 2)
         }
+        XCTAssertEqual(Array(weights[(4 * (dim + 1))...]),
+                       ClassifierWeights.quantized(dim: dim, floats: initial).floats)
+        for (a, b) in zip(weights[(4 * (dim + 1))...], initial) { XCTAssertEqual(a, b, accuracy: scale / 127) }
         // Sparse term and lexical source: no entries for the new labels.
         let sparse = try XCTUnwrap(s.sparse)
         XCTAssertEqual(sparse.numLabels, 6)

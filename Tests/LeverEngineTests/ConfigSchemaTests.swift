@@ -234,7 +234,8 @@ final class ConfigSchemaTests: XCTestCase {
         }
         let teacher = TeacherScorer(encoder: encoder(dim: 2), labelEmbeddings: [], numLabels: 0)
         func storeStudent(shortlist: Int = 10, fusion: Float = 0) throws(LeverError) {
-            let s = StudentScorer(teacher: teacher, encoder: nil, weights: [], sparse: nil, lexical: nil,
+            let s = StudentScorer(teacher: teacher, encoder: nil, weights: ClassifierWeights(dim: 2, floats: []),
+                                  sparse: nil, lexical: nil,
                                   predictShortlist: shortlist, lexicalShortlist: 0, fusion: fusion)
             _ = try decode(s.encoded(), "STUDENT") { (r) throws(LeverError) in
                 try StudentScorer.decode(&r, teacher: teacher)
@@ -247,7 +248,8 @@ final class ConfigSchemaTests: XCTestCase {
         let empty = SparseMatrix(rows: 0, cols: 0, indptr: [0], indices: [], values: [])
         let index = KNNIndex(config: KNNConfig(), postings: empty, trainLabels: empty)
         assertDecoderRange("student.lexical_shortlist") { (v: Int) throws(LeverError) in
-            let student = StudentScorer(teacher: teacher, encoder: nil, weights: [], sparse: nil, lexical: index,
+            let student = StudentScorer(teacher: teacher, encoder: nil, weights: ClassifierWeights(dim: 2, floats: []),
+                                        sparse: nil, lexical: index,
                                         predictShortlist: 10, lexicalShortlist: v, fusion: 0)
             var sections = ModelFile.Sections()
             student.write(into: &sections)

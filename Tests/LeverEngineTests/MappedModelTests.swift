@@ -38,12 +38,12 @@ final class MappedModelTests: XCTestCase {
         XCTAssertTrue(s.weights.isView)
         XCTAssertTrue(s.teacher.labelEmbeddings.isView)
         XCTAssertTrue(mapped.featurizer.idfStorage.isView)
-        XCTAssertTrue(lexical.postingStorage.values.isView && lexical.labelStorage.indptr.isView)
+        XCTAssertTrue(lexical.postingLists.rows.isView && lexical.labelStorage.indptr.isView)
         for table in [s.teacher.encoder.table, own.table] {
-            guard case .half(let bits) = table.values else { return XCTFail("expected a half-float table") }
-            XCTAssertTrue(bits.isView)
+            guard case .int8(let bytes, let scales) = table.values else { return XCTFail("expected an int8 table") }
+            XCTAssertTrue(bytes.isView && scales.isView)
         }
-        // Embeddings through the half table in place equal those of the trained float table.
+        // Embeddings through the int8 table in place equal those of the trained model.
         XCTAssertEqual(try m.embed(texts).map { $0.bitPattern }, try mapped.embed(texts).map { $0.bitPattern })
     }
 

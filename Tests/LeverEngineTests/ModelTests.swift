@@ -154,12 +154,12 @@ final class ModelTests: XCTestCase {
         XCTAssertNoThrow(try LeverModel.load(from: newerMinor))
     }
 
-    func testEncoderTablesAreStoredAsHalfFloatsAndFullFloatsStillLoad() throws {
+    func testEncoderTablesAreStoredAsInt8RowsAndHalfAndFullFloatsStillLoad() throws {
         let d = TempDir()
         writeAnimalsDataset(d)
         let m = try Trainer.train(try studentTestConfig(d, method: "teacher")).model
         guard case .teacher(let t) = m.scorer else { return XCTFail("expected a teacher") }
-        XCTAssertTrue(SparseEncoder.isHalfExact(ArrayStorage(t.encoder.table.floats)))
+        guard case .int8 = t.encoder.table.values else { return XCTFail("a trained table is stored as int8 rows") }
         func coded(_ e: SparseEncoder) throws -> (bytes: Int, table: [Float]) {
             var w = ByteWriter()
             e.encode(into: &w)
@@ -170,10 +170,17 @@ final class ModelTests: XCTestCase {
             }
             return (bytes.count, back.table.floats)
         }
-        let half = try coded(t.encoder)
-        XCTAssertEqual(half.table, t.encoder.table.floats)
+        let int8 = try coded(t.encoder)
+        XCTAssertEqual(int8.table, t.encoder.table.floats)
+        // A half-exact float table (as 1.1 and 2.0 files hold) is kept as half floats.
+        let halves = t.encoder.table.floats.map { Float(Float16($0)) }
+        let halfEncoder = SparseEncoder(dim: t.encoder.dim, vocabulary: t.encoder.vocabulary,
+                                        table: EncoderTable(halves))
+        let half = try coded(halfEncoder)
+        XCTAssertEqual(half.table, halves)
+        XCTAssertGreaterThan(half.bytes, int8.bytes + halves.count / 2)
         // A table that is not half-exact (as in 1.0 files) is kept in full precision.
-        var floats = t.encoder.table.floats
+        var floats = halves
         floats[0] = 0.1
         let full = SparseEncoder(dim: t.encoder.dim, vocabulary: t.encoder.vocabulary, table: EncoderTable(floats))
         let f = try coded(full)
@@ -186,8 +193,8 @@ final class ModelTests: XCTestCase {
         let m = try trainTiny(d)
         try m.save(to: d.path + "/m.lever")
         let good = d.read("m.lever")
-        let newer = d.write("newer.lever", bytes: withVersion(good, major: 3, minor: 0))
-        assertLeverError(.version, [newer, "format 3.0", "reads formats 1.x to 2.x", "newer Lever", "retrain"]) {
+        let newer = d.write("newer.lever", bytes: withVersion(good, major: 4, minor: 0))
+        assertLeverError(.version, [newer, "format 4.0", "reads formats 1.x to 3.x", "newer Lever", "retrain"]) {
             try LeverModel.load(from: newer)
         }
         let older = d.write("older.lever", bytes: withVersion(good, major: 0, minor: 9))

@@ -20,6 +20,14 @@ final class VectorKernelTests: XCTestCase {
         }
     }
 
+    func testInt8DotUsesTheSameLanes() {
+        var rng = SeededRandom(seed: 7)
+        for n in [0, 5, 8, 128, 133] {
+            let a = (0..<n).map { _ in Int8(truncatingIfNeeded: Int(rng.index(255)) - 127) }, b = randomVector(n, &rng)
+            XCTAssertEqual(clever_dot_i8(a, b, n).bitPattern, clever_dot(a.map { Float($0) }, b, n).bitPattern, "n = \(n)")
+        }
+    }
+
     func testAxpyAndAdamRowMatchTheScalarFormulas() {
         var rng = SeededRandom(seed: 6)
         let n = 133

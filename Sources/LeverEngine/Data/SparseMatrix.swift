@@ -69,3 +69,26 @@ public struct SparseMatrix: Sendable, Equatable {
         return counts
     }
 }
+
+extension SparseMatrix {
+    /// The matrix with at most `limit` entries per row: those of largest value (ties: the earlier
+    /// entry), kept in their order.
+    public func keepingLargest(perRow limit: Int) -> SparseMatrix {
+        var out = SparseMatrix(cols: cols)
+        out.indices.reserveCapacity(nnz)
+        out.values.reserveCapacity(nnz)
+        var order: [Int] = []
+        for r in 0..<rows {
+            let range = rowRange(r)
+            if range.count <= limit {
+                out.appendRow(range.lazy.map { (indices[$0], values[$0]) })
+                continue
+            }
+            order = Array(range)
+            order.sort { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
+            let kept = order[0..<limit].sorted()
+            out.appendRow(kept.lazy.map { (indices[$0], values[$0]) })
+        }
+        return out
+    }
+}

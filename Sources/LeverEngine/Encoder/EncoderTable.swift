@@ -1,12 +1,16 @@
 import CLever
 
-/// An encoder's rows x dim weights: floats (owned by a trained encoder, or a 1.0 file's table), or
-/// IEEE half floats read in place from a loaded model file. Encoding widens only the rows a text
-/// touches; both forms give the same sums for the same values.
+/// An encoder's rows x dim weights: floats (owned by a trained encoder, or a 1.0 file's table), IEEE
+/// half floats, or signed bytes with one float scale per row (a row's values are `scale * byte`), the
+/// last two read in place from a loaded model file. Encoding widens only the rows a text touches;
+/// float and half tables give the same sums for the same values, and a trained table keeps the form
+/// it is saved in, so a loaded model scores exactly like the one that was saved.
 struct EncoderTable: Sendable, Equatable {
     enum Values: Sendable, Equatable {
         case float(ArrayStorage<Float>)
         case half(ArrayStorage<UInt16>)
+        /// rows x dim bytes and `rows` scales.
+        case int8(ArrayStorage<Int8>, scales: ArrayStorage<Float>)
     }
 
     private(set) var values: Values
@@ -18,6 +22,7 @@ struct EncoderTable: Sendable, Equatable {
         switch values {
         case .float(let f): return f.count
         case .half(let h): return h.count
+        case .int8(let q, _): return q.count
         }
     }
 
@@ -26,6 +31,9 @@ struct EncoderTable: Sendable, Equatable {
         switch values {
         case .float(let f): return f.array
         case .half(let h): return h.map { Float(Float16(bitPattern: $0)) }
+        case .int8(let q, let scales):
+            let dim = scales.isEmpty ? 0 : q.count / scales.count
+            return q.indices.map { scales[$0 / dim] * Float(q[$0]) }
         }
     }
 
@@ -34,7 +42,7 @@ struct EncoderTable: Sendable, Equatable {
         var f: ArrayStorage<Float>
         switch values {
         case .float(let owned): f = owned
-        case .half: f = ArrayStorage(floats)
+        case .half, .int8: f = ArrayStorage(floats)
         }
         values = .half([])  // drops this table's reference, so `f` is unique and is not copied
         defer { values = .float(f) }
@@ -45,18 +53,40 @@ struct EncoderTable: Sendable, Equatable {
     func withRows<R>(dim: Int, _ body: (EncoderRows) -> R) -> R {
         switch values {
         case .float(let f):
-            return f.withUnsafeBufferPointer { body(EncoderRows(floats: $0.baseAddress, halves: nil, dim: dim)) }
+            return f.withUnsafeBufferPointer { body(EncoderRows(floats: $0.baseAddress, dim: dim)) }
         case .half(let h):
-            return h.withUnsafeBufferPointer { body(EncoderRows(floats: nil, halves: $0.baseAddress, dim: dim)) }
+            return h.withUnsafeBufferPointer { body(EncoderRows(halves: $0.baseAddress, dim: dim)) }
+        case .int8(let q, let scales):
+            return q.withUnsafeBufferPointer { b in scales.withUnsafeBufferPointer { s in
+                body(EncoderRows(bytes: b.baseAddress, scales: s.baseAddress, dim: dim))
+            } }
         }
     }
 }
 
 /// Read access to an encoder table's rows inside `EncoderTable.withRows`, from any thread.
 struct EncoderRows: @unchecked Sendable {
-    let floats: UnsafePointer<Float>?
-    let halves: UnsafePointer<UInt16>?
+    private var floats: UnsafePointer<Float>?
+    private var halves: UnsafePointer<UInt16>?
+    private var bytes: UnsafePointer<Int8>?
+    private var scales: UnsafePointer<Float>?
     let dim: Int
+
+    init(floats: UnsafePointer<Float>?, dim: Int) {
+        self.floats = floats
+        self.dim = dim
+    }
+
+    init(halves: UnsafePointer<UInt16>?, dim: Int) {
+        self.halves = halves
+        self.dim = dim
+    }
+
+    init(bytes: UnsafePointer<Int8>?, scales: UnsafePointer<Float>?, dim: Int) {
+        self.bytes = bytes
+        self.scales = scales
+        self.dim = dim
+    }
 
     /// dst[c] += weight * row[c] for the `dim` values of row `row` (a row the table has).
     @inline(__always) func add(row: Int, weight: Float, into dst: UnsafeMutablePointer<Float>) {
@@ -64,6 +94,8 @@ struct EncoderRows: @unchecked Sendable {
             clever_axpy(dst, weight, floats + row * dim, dim)
         } else if let halves {
             clever_add_half_row(dst, halves + row * dim, weight, dim)
+        } else if let bytes, let scales {
+            clever_add_int8_row(dst, bytes + row * dim, weight * scales[row], dim)
         }
     }
 }

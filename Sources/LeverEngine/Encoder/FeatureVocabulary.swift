@@ -22,6 +22,44 @@ struct FeatureVocabulary: Sendable {
         lowest = low
     }
 
+    /// The used buckets in increasing order when row i is the i-th of them (as `fit` makes it), which
+    /// stores the vocabulary in a fraction of the bytes; nil for any other mapping.
+    var usedBuckets: [Int32]? {
+        var used: [Int32] = []
+        used.reserveCapacity(size)
+        let compact = rowOf.withUnsafeBufferPointer { rows in
+            for (bucket, row) in rows.enumerated() where row >= 0 {
+                guard Int(row) == used.count else { return false }
+                used.append(Int32(bucket))
+            }
+            return true
+        }
+        return compact ? used : nil
+    }
+
+    /// The vocabulary over `buckets` buckets whose row i is bucket `used[i]`; `used` must be strictly
+    /// increasing and inside the buckets (else a corrupt-model error naming `what`).
+    static func decompact(buckets: Int, used: ArrayStorage<Int32>,
+                          what: String) throws(LeverError) -> FeatureVocabulary {
+        var rowOf = [Int32](repeating: -1, count: buckets)
+        let bad = used.withUnsafeBufferPointer { u in
+            rowOf.withUnsafeMutableBufferPointer { rows -> Int? in
+                var previous = -1
+                for row in 0..<u.count {
+                    let bucket = Int(u[row])
+                    guard bucket > previous, bucket < buckets else { return row }
+                    rows[bucket] = Int32(row)
+                    previous = bucket
+                }
+                return nil
+            }
+        }
+        if let row = bad {
+            throw .corrupt("\(what): vocabulary bucket \(used[row]) at row \(row) is out of order or out of range")
+        }
+        return FeatureVocabulary(rowOf: rowOf)
+    }
+
     /// Builds the vocabulary from the document frequencies of `features` (rows = texts).
     static func fit(_ features: SparseMatrix, minDF: Int) -> FeatureVocabulary {
         var df = [Int32](repeating: 0, count: features.cols)

@@ -1,42 +1,87 @@
-/// The encoder layout inside the TEACHER section (and the STUDENT section's own encoder): u32 dim
-/// (bit 31 set: the table is stored as IEEE half floats, since format 1.1), i32 vocabulary array,
-/// then the table as an f32 or f16 array. Trained tables are rounded to half precision, so they
-/// are stored in half the bytes and a loaded model scores exactly like the one that was saved.
+/// The encoder layout inside the TEACHER section (and the STUDENT section's own encoder): u32 dim with
+/// flags in its high bits, the vocabulary, then the table.
+/// - bit 31 (since format 1.1): the table is an f16 array (else f32).
+/// - bit 30 (since 2.1): the table is an f32 array of per-row scales then an i8 array (rows x dim);
+///   a row's values are its scale times its bytes.
+/// - bit 29 (since 2.1): the vocabulary is stored compactly: u64 bucket count B, then an i32 array of
+///   the used buckets, strictly increasing (row i is the i-th used bucket; every other bucket is
+///   dropped); else it is the i32 array bucket -> row (-1: dropped) of B entries.
+/// An encoder over another encoder's vocabulary (the student's fine-tuned copy) may leave it out:
+/// the caller says so and supplies it when reading.
+/// Trained tables are stored as int8 rows, so a loaded model scores exactly like the one saved.
 extension SparseEncoder {
     static let halfTableFlag: UInt32 = 0x8000_0000
+    static let int8TableFlag: UInt32 = 0x4000_0000
+    static let compactVocabularyFlag: UInt32 = 0x2000_0000
+    static let flags = halfTableFlag | int8TableFlag | compactVocabularyFlag
 
-    func encode(into w: inout ByteWriter) {
-        switch table.values {
-        case .half(let bits):
-            w.u32(UInt32(dim) | SparseEncoder.halfTableFlag)
+    func encode(into w: inout ByteWriter, vocabulary withVocabulary: Bool = true) {
+        var tableValues = table.values
+        if case .float(let floats) = tableValues, SparseEncoder.isHalfExact(floats) {
+            tableValues = .half(ArrayStorage(floats.map { Float16($0).bitPattern }))
+        }
+        let used = withVocabulary ? vocabulary.usedBuckets : nil
+        var stored = UInt32(dim) | (used == nil ? 0 : SparseEncoder.compactVocabularyFlag)
+        switch tableValues {
+        case .float: break
+        case .half: stored |= SparseEncoder.halfTableFlag
+        case .int8: stored |= SparseEncoder.int8TableFlag
+        }
+        w.u32(stored)
+        if let used {
+            w.u64(UInt64(vocabulary.rowOf.count))
+            w.array(used)
+        } else if withVocabulary {
             w.array(vocabulary.rowOf)
-            w.array(bits)
-        case .float(let floats):
-            let half = SparseEncoder.isHalfExact(floats)
-            w.u32(UInt32(dim) | (half ? SparseEncoder.halfTableFlag : 0))
-            w.array(vocabulary.rowOf)
-            if half { w.array(floats.map { Float16($0).bitPattern }) } else { w.array(floats) }
+        }
+        switch tableValues {
+        case .float(let floats): w.array(floats)
+        case .half(let bits): w.array(bits)
+        case .int8(let bytes, let scales):
+            w.array(scales)
+            w.array(bytes)
         }
     }
 
-    /// Reads an encoder; its table is used in place when the reader has a file.
-    static func decode(_ r: inout ByteReader) throws(LeverError) -> SparseEncoder {
+    /// Reads an encoder; its table is used in place when the reader has a file. `shared` is the
+    /// vocabulary of an encoder written without one.
+    static func decode(_ r: inout ByteReader, shared: FeatureVocabulary? = nil) throws(LeverError) -> SparseEncoder {
         let stored = try r.u32()
-        let dim = Int(stored & ~halfTableFlag)
-        let rowOf = try r.storage(Int32.self)
-        let table = stored & halfTableFlag != 0
-            ? EncoderTable(.half(try r.storage(UInt16.self)))
-            : EncoderTable(.float(try r.floatStorage()))
-        try TeacherConfig.checkStored(\.dim, dim, in: "model section \(r.section)")
-        let vocabulary = FeatureVocabulary(rowOf: rowOf)
-        if vocabulary.lowest < -1 { throw .corrupt("model section \(r.section): invalid vocabulary entry") }
+        let dim = Int(stored & ~flags)
+        let what = "model section \(r.section)"
+        let half = stored & halfTableFlag != 0, int8 = stored & int8TableFlag != 0
+        guard !(half && int8), !(shared != nil && stored & compactVocabularyFlag != 0) else {
+            throw .corrupt("\(what): invalid encoder settings")
+        }
+        let vocabulary: FeatureVocabulary
+        if let shared {
+            vocabulary = shared
+        } else if stored & compactVocabularyFlag != 0 {
+            let buckets = try r.count(max: 1 << FeatureConfig.maxHashBits)
+            try Memory.check(buckets * 4, "\(what): vocabulary of \(buckets) buckets")
+            vocabulary = try FeatureVocabulary.decompact(buckets: buckets, used: try r.storage(Int32.self), what: what)
+        } else {
+            vocabulary = FeatureVocabulary(rowOf: try r.storage(Int32.self))
+            if vocabulary.lowest < -1 { throw .corrupt("\(what): invalid vocabulary entry") }
+        }
+        let table: EncoderTable
+        if int8 {
+            let scales = try r.floatStorage()
+            table = EncoderTable(.int8(try r.storage(Int8.self), scales: scales))
+            guard scales.count == vocabulary.size else {
+                throw .corrupt("\(what): encoder table has \(scales.count) row scales, expected \(vocabulary.size)")
+            }
+        } else {
+            table = half ? EncoderTable(.half(try r.storage(UInt16.self))) : EncoderTable(.float(try r.floatStorage()))
+        }
+        try TeacherConfig.checkStored(\.dim, dim, in: what)
         guard table.count == vocabulary.size * dim else {
-            throw .corrupt("model section \(r.section): encoder table has \(table.count) values, "
-                           + "expected \(vocabulary.size) x \(dim)")
+            throw .corrupt("\(what): encoder table has \(table.count) values, expected \(vocabulary.size) x \(dim)")
         }
         switch table.values {
-        case .float(let floats): try requireFinite(floats, "model section \(r.section): encoder table")
-        case .half(let bits): try requireFinite(bits, "model section \(r.section): encoder table")
+        case .float(let floats): try requireFinite(floats, "\(what): encoder table")
+        case .half(let bits): try requireFinite(bits, "\(what): encoder table")
+        case .int8(_, let scales): try requireFinite(scales, "\(what): encoder row scales")
         }
         return SparseEncoder(dim: dim, vocabulary: vocabulary, table: table)
     }
@@ -48,10 +93,23 @@ extension SparseEncoder {
         values.withUnsafeBufferPointer { v in v.allSatisfy { Float(Float16($0)) == $0 } }
     }
 
-    /// The encoder with its table rounded to half precision (values clamped to the half range).
-    func roundedToHalf() -> SparseEncoder {
-        let limit = Float(Float16.greatestFiniteMagnitude)
-        let rounded = table.floats.map { Float(Float16(Swift.min(Swift.max($0, -limit), limit))) }
-        return SparseEncoder(dim: dim, vocabulary: vocabulary, table: EncoderTable(rounded))
+    /// The encoder with each table row stored as signed bytes times a per-row scale (its largest
+    /// magnitude / 127): a quarter of the float bytes, and the form a trained table is kept and saved in.
+    func quantized() -> SparseEncoder {
+        let floats = table.floats
+        var bytes = [Int8](repeating: 0, count: floats.count)
+        var scales = [Float](repeating: 0, count: rows)
+        for row in 0..<rows {
+            let values = floats[(row * dim)..<((row + 1) * dim)]
+            let largest = values.reduce(Float(0)) { Swift.max($0, abs($1)) }
+            guard largest > 0, largest.isFinite else { continue }
+            let scale = largest / 127
+            scales[row] = scale
+            for (c, v) in values.enumerated() {
+                bytes[row * dim + c] = Int8(Swift.max(-127, Swift.min(127, (v / scale).rounded())))
+            }
+        }
+        let table = EncoderTable(.int8(ArrayStorage(bytes), scales: ArrayStorage(scales)))
+        return SparseEncoder(dim: dim, vocabulary: vocabulary, table: table)
     }
 }

@@ -1,6 +1,14 @@
-/// The KNN section of a `knn` model (also the index layout inside the student's LEXICAL section).
+/// The KNN section of a `knn` model (also the index layout inside the student's LEXICAL section):
+/// u32 neighbours (with flags in its high bits), f32 power, the posting lists, then the training
+/// rows x labels as a CSR matrix.
+/// - Without flags (format 2.0 and before), the posting lists are a features x rows CSR matrix.
+/// - Bit 31 (since 2.1): they are i64 feature count, i64 training row count, an i32 array of the
+///   features that have postings (strictly increasing), an i64 array of list offsets (one more),
+///   an i32 array of training rows, and the weights: an f32 array, or with bit 30 an f16 array.
 extension KNNIndex {
     static let sectionTags: Set<String> = ["KNN"]
+    static let compactPostingsFlag: UInt32 = 0x8000_0000
+    static let halfWeightsFlag: UInt32 = 0x4000_0000
 
     func encoded() -> [UInt8] {
         var w = ByteWriter()
@@ -9,25 +17,86 @@ extension KNNIndex {
     }
 
     func encode(into w: inout ByteWriter) {
-        w.u32(UInt32(config.neighbours))
+        var lists = postingLists
+        if lists.features == nil { lists = PostingLists(lists.matrix, half: false) }
+        var stored = UInt32(config.neighbours) | KNNIndex.compactPostingsFlag
+        if case .half = lists.weights { stored |= KNNIndex.halfWeightsFlag }
+        w.u32(stored)
         w.f32(config.power)
-        w.matrix(postingStorage)
+        w.i64(lists.featureCount)
+        w.i64(lists.rowCount)
+        w.array(lists.features ?? [])
+        w.array(lists.indptr)
+        w.array(lists.rows)
+        switch lists.weights {
+        case .float(let f): w.array(f)
+        case .half(let h): w.array(h)
+        }
         w.matrix(labelStorage)
     }
 
     static func decode(_ r: inout ByteReader) throws(LeverError) -> KNNIndex {
-        let neighbours = Int(try r.u32())
+        let stored = try r.u32()
+        let neighbours = Int(stored & ~(compactPostingsFlag | halfWeightsFlag))
         let power = try r.f32()
         let config = KNNConfig(neighbours: neighbours, power: power)
         try config.checkStored(in: "model section \(r.section)")
-        let postings = try r.matrix()
-        let labels = try r.matrix()
-        guard postings.cols == labels.rows else {
-            throw LeverError.corrupt("model section KNN: postings and label rows disagree")
+        let what = "model section \(r.section)"
+        let postings: PostingLists
+        if stored & compactPostingsFlag != 0 {
+            postings = try decodeLists(&r, half: stored & halfWeightsFlag != 0, what: what)
+        } else {
+            guard stored & halfWeightsFlag == 0 else { throw .corrupt("\(what): invalid index settings") }
+            let m = try r.matrix()
+            postings = PostingLists(featureCount: m.rows, rowCount: m.cols, features: nil, indptr: m.indptr,
+                                    rows: m.indices, weights: .float(m.values))
         }
-        try requireFinite(postings.values, "model section KNN: postings")
-        try requireFinite(labels.values, "model section KNN: training labels")
+        let labels = try r.matrix()
+        guard postings.rowCount == labels.rows else {
+            throw LeverError.corrupt("\(what): postings and label rows disagree")
+        }
+        switch postings.weights {
+        case .float(let f): try requireFinite(f, "\(what): postings")
+        case .half(let h): try requireFinite(h, "\(what): postings")
+        }
+        try requireFinite(labels.values, "\(what): training labels")
         return KNNIndex(config: config, postings: postings, trainLabels: labels)
+    }
+
+    /// Reads compact posting lists and checks their structure, so later indexing cannot go out of bounds.
+    private static func decodeLists(_ r: inout ByteReader, half: Bool,
+                                    what: String) throws(LeverError) -> PostingLists {
+        let featureCount = try r.count(max: Int(Int32.max))
+        let rowCount = try r.count(max: Int(Int32.max))
+        let features = try r.storage(Int32.self)
+        let indptr = try r.storage(Int64.self)
+        let rows = try r.storage(Int32.self)
+        let weights: PostingLists.Weights = half ? .half(try r.storage(UInt16.self)) : .float(try r.floatStorage())
+        let weightCount: Int
+        switch weights {
+        case .float(let f): weightCount = f.count
+        case .half(let h): weightCount = h.count
+        }
+        guard indptr.count == features.count + 1, indptr.first == 0, indptr.last == Int64(rows.count),
+              weightCount == rows.count else {
+            throw .corrupt("\(what): inconsistent posting lists")
+        }
+        let unordered = features.withUnsafeBufferPointer { f in
+            f.indices.first { f[$0] < 0 || Int(f[$0]) >= featureCount || ($0 > 0 && f[$0] <= f[$0 - 1]) }
+        }
+        if let i = unordered {
+            throw .corrupt("\(what): posting feature \(features[i]) at \(i) is out of order or range")
+        }
+        let decreasing = indptr.withUnsafeBufferPointer { p in (0..<features.count).first { p[$0] > p[$0 + 1] } }
+        if let i = decreasing { throw .corrupt("\(what): decreasing posting offset at list \(i)") }
+        let outside = rows.withUnsafeBufferPointer { ix in
+            var bad: UInt32 = 0
+            for c in ix { bad |= UInt32(bitPattern: c) >= UInt32(rowCount) ? 1 : 0 }
+            return bad != 0 ? ix.first { $0 < 0 || Int($0) >= rowCount } : nil
+        }
+        if let row = outside { throw .corrupt("\(what): posting row \(row) out of range \(rowCount)") }
+        return PostingLists(featureCount: featureCount, rowCount: rowCount, features: features, indptr: indptr,
+                            rows: rows, weights: weights)
     }
 
     /// Adds the KNN section.
@@ -42,7 +111,7 @@ extension KNNIndex {
             throw LeverError.corrupt("\(file.path): the KNN section has \(index.numLabels) labels "
                                      + "but LABELS has \(file.numLabels)")
         }
-        guard index.postingStorage.rows <= file.featureDimension else {
+        guard index.postingLists.featureCount <= file.featureDimension else {
             throw LeverError.corrupt("\(file.path): KNN feature count exceeds the featuriser's")
         }
         return index

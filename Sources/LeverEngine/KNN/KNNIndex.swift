@@ -9,22 +9,23 @@ public struct KNNIndex: Sendable {
     public let config: KNNConfig
     /// Features x training rows: the training TF-IDF matrix in column form (in place in a loaded
     /// model file).
-    let postingStorage: CSRStorage
+    let postingLists: PostingLists
     /// Training rows x labels.
     let labelStorage: CSRStorage
 
     /// Features x training rows (a copy).
-    public var postings: SparseMatrix { postingStorage.matrix }
+    public var postings: SparseMatrix { postingLists.matrix }
     /// Training rows x labels (a copy).
     public var trainLabels: SparseMatrix { labelStorage.matrix }
 
+    /// An index over `postings` (features x training rows) with float weights.
     public init(config: KNNConfig, postings: SparseMatrix, trainLabels: SparseMatrix) {
-        self.init(config: config, postings: CSRStorage(postings), trainLabels: CSRStorage(trainLabels))
+        self.init(config: config, postings: PostingLists(postings, half: false), trainLabels: CSRStorage(trainLabels))
     }
 
-    init(config: KNNConfig, postings: CSRStorage, trainLabels: CSRStorage) {
+    init(config: KNNConfig, postings: PostingLists, trainLabels: CSRStorage) {
         self.config = config
-        postingStorage = postings
+        postingLists = postings
         labelStorage = trainLabels
     }
 
@@ -48,7 +49,7 @@ public struct KNNIndex: Sendable {
         while done < queries.rows {
             let start = done, end = min(queries.rows, done + batch)
             let parts = Parallel.mapChunks(end - start, threads: threads) { range in
-                var scratch = Scratch(trainRows: postingStorage.cols, labels: numLabels)
+                var scratch = Scratch(trainRows: postingLists.rowCount, labels: numLabels)
                 return range.map { i in predictOne(queries, row: start + i, k: k, exclude: exclude,
                                                    skip: leaveOneOut ? start + i : -1, scratch: &scratch) }
             }
@@ -65,6 +66,8 @@ public struct KNNIndex: Sendable {
         var touchedRows: [Int32] = []
         var labelScore: [Float]
         var touchedLabels: [Int32] = []
+        /// One posting list's weights times the query's weight.
+        var weighted: [Float] = []
         init(trainRows: Int, labels: Int) {
             similarity = [Float](repeating: 0, count: trainRows)
             labelScore = [Float](repeating: 0, count: labels)
@@ -74,20 +77,18 @@ public struct KNNIndex: Sendable {
     func predictOne(_ q: SparseMatrix, row: Int, k: Int, exclude: SparseMatrix?, skip: Int = -1,
                     scratch s: inout Scratch) -> [(Int32, Float)] {
         // 1. Similarities to every training row sharing a feature with the query.
-        let postings = postingStorage
-        s.similarity.withUnsafeMutableBufferPointer { sim in
-            postings.indptr.withUnsafeBufferPointer { pPtr in
-                postings.indices.withUnsafeBufferPointer { pIdx in
-                    postings.values.withUnsafeBufferPointer { pVal in
-                        for j in q.rowRange(row) {
-                            let f = Int(q.indices[j])
-                            let w = q.values[j]
-                            guard f < postings.rows else { continue }
-                            for p in Int(pPtr[f])..<Int(pPtr[f + 1]) {
-                                let r = Int(pIdx[p])
-                                if sim[r] == 0 { s.touchedRows.append(Int32(r)) }
-                                sim[r] += w * pVal[p]
-                            }
+        postingLists.withLists { lists in
+            s.similarity.withUnsafeMutableBufferPointer { sim in
+                for j in q.rowRange(row) {
+                    let entries = lists.entries(of: Int(q.indices[j]))
+                    if entries.isEmpty { continue }
+                    if entries.count > s.weighted.count { s.weighted = [Float](repeating: 0, count: entries.count) }
+                    s.weighted.withUnsafeMutableBufferPointer { v in
+                        lists.weighted(entries, by: q.values[j], into: v.baseAddress!)
+                        for (k, p) in entries.enumerated() {
+                            let r = Int(lists.rows[p])
+                            if sim[r] == 0 { s.touchedRows.append(Int32(r)) }
+                            sim[r] += v[k]
                         }
                     }
                 }

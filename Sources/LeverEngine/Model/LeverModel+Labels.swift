@@ -70,8 +70,8 @@ extension StudentScorer {
     /// entries, and no training rows in the lexical source.
     func appendingLabels(teacher: TeacherScorer, embeddings: [Float], count: Int, initScale: Float) -> StudentScorer {
         let d = dim
-        var w = weights.array
-        w.reserveCapacity(w.count + count * (d + 1))
+        var w: [Float] = []
+        w.reserveCapacity(count * (d + 1))
         for l in 0..<count {
             for c in 0..<d { w.append(initScale * embeddings[l * d + c]) }
             w.append(-initScale / 2)
@@ -80,9 +80,9 @@ extension StudentScorer {
         if let index = lexical {
             var labels = index.trainLabels
             labels.cols += count
-            lex = KNNIndex(config: index.config, postings: index.postings, trainLabels: labels)
+            lex = KNNIndex(config: index.config, postings: index.postingLists, trainLabels: CSRStorage(labels))
         }
-        return StudentScorer(teacher: teacher, encoder: encoder, weights: ArrayStorage(w),
+        return StudentScorer(teacher: teacher, encoder: encoder, weights: weights.appending(floats: w),
                              sparse: sparse?.appendingEmptyLabels(count), lexical: lex,
                              predictShortlist: predictShortlist, lexicalShortlist: lexicalShortlist, fusion: fusion)
     }

@@ -13,15 +13,18 @@ import Glibc
 ///   24  u64 file length
 ///   32  section table: per section tag[8], u64 offset, u64 length, u32 checksum, u32 flags (0)
 ///   ..  u32 checksum of the header bytes before it
-/// Sections follow, each starting on a 64-byte boundary. Checksums are CRC-32C in format 2 and
+/// Sections follow, each starting on a 64-byte boundary. Checksums are CRC-32C in formats 2 and 3,
 /// CRC-32 (as zlib) in format 1, which still loads.
 enum ModelFile {
     static let magic: [UInt8] = Array("LEVERMDL".utf8)
-    /// 2.0: checksums are CRC-32C (hardware-accelerated), so a mapped model validates quickly.
-    static let formatMajor: UInt16 = 2
+    /// 2.0: checksums are CRC-32C (hardware-accelerated), so a mapped model validates quickly. 3.0:
+    /// int8 encoder tables, compact vocabularies and posting lists, the HNSW shortlist graph
+    /// (docs/model-format.md); a new major because sections changed layout, so a 2.x reader says
+    /// "written by a newer Lever" instead of finding the new layouts corrupt.
+    static let formatMajor: UInt16 = 3
     static let formatMinor: UInt16 = 0
-    /// The majors this library reads: 1 (CRC-32; minors 0 and 1) and 2.
-    static let readableMajors: ClosedRange<UInt16> = 1...2
+    /// The majors this library reads: 1 (CRC-32; minors 0 and 1), 2 and 3.
+    static let readableMajors: ClosedRange<UInt16> = 1...3
     static let byteOrderMark: UInt32 = 0x0102_0304
     static let fixedHeader = 32
     static let entrySize = 32

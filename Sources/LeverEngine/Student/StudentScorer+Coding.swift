@@ -4,37 +4,73 @@
 /// its section here and its tag to `sectionTags`.
 extension StudentScorer {
     static let sectionTags: Set<String> = ["STUDENT", "SPARSE", "LEXICAL"]
+    /// The STUDENT section's parts byte: 1, an own encoder follows; 2 (since 2.1), an own table over
+    /// the teacher's vocabulary follows (the encoder layout without its vocabulary); 0, none.
+    static let ownEncoder: UInt8 = 1
+    static let sharedVocabularyEncoder: UInt8 = 2
+    /// Added to the encoder byte (since 2.1): the classifier is stored as int8 vectors with scales.
+    static let int8Classifier: UInt8 = 0x80
 
     func encoded() -> [UInt8] {
         var w = ByteWriter()
         w.u64(UInt64(predictShortlist))
         w.f32(fusion)
-        w.u8(encoder == nil ? 0 : 1)
-        encoder?.encode(into: &w)
-        w.array(weights)
+        // The fine-tuned copy keeps the teacher's vocabulary: stored once, in TEACHER (since 2.1).
+        let shared = encoder.map { $0.vocabulary.rowOf == teacher.encoder.vocabulary.rowOf } ?? false
+        var parts = encoder == nil ? 0 : shared ? StudentScorer.sharedVocabularyEncoder : StudentScorer.ownEncoder
+        if case .int8 = weights.values { parts |= StudentScorer.int8Classifier }
+        w.u8(parts)
+        encoder?.encode(into: &w, vocabulary: !shared)
+        switch weights.values {
+        case .float(let floats): w.array(floats)
+        case .int8(let bytes, let scales, let biases):
+            w.array(scales)
+            w.array(biases)
+            w.array(bytes)
+        }
         return w.bytes
     }
 
     static func decode(_ r: inout ByteReader, teacher: TeacherScorer) throws(LeverError) -> StudentScorer {
         let shortlist = try r.count(max: Int(Int32.max))
         let fusion = try r.f32()
-        let own = try r.u8()
+        let parts = try r.u8()
         try StudentConfig.checkStored(\.predictShortlist, shortlist, in: "model section STUDENT")
         try StudentConfig.checkStored(\.fusion, fusion, in: "model section STUDENT")
-        guard own <= 1 else { throw .corrupt("model section STUDENT: invalid settings") }
-        let encoder = own == 1 ? try SparseEncoder.decode(&r) : nil
+        let own = parts & ~int8Classifier
+        guard own <= sharedVocabularyEncoder else { throw .corrupt("model section STUDENT: invalid settings") }
+        let encoder = own == 0 ? nil
+            : try SparseEncoder.decode(&r, shared: own == sharedVocabularyEncoder ? teacher.encoder.vocabulary : nil)
         if let encoder, encoder.dim != teacher.dim
             || encoder.vocabulary.rowOf.count != teacher.encoder.vocabulary.rowOf.count
             || encoder.rows != teacher.encoder.rows {
             throw .corrupt("model section STUDENT: encoder does not match the teacher's")
         }
-        let weights = try r.floatStorage()
-        guard weights.count == teacher.numLabels * (teacher.dim + 1) else {
-            throw .corrupt("model section STUDENT: classifier has the wrong size")
-        }
-        try requireFinite(weights, "model section STUDENT: classifier weights")
+        let weights = try decodeClassifier(&r, int8: parts & int8Classifier != 0, teacher: teacher)
         return StudentScorer(teacher: teacher, encoder: encoder, weights: weights, sparse: nil, lexical: nil,
                              predictShortlist: shortlist, lexicalShortlist: 0, fusion: fusion)
+    }
+
+    /// The classifier: an f32 array numLabels x (dim + 1) (vector then bias), or since 2.1 (`int8`) f32
+    /// arrays of per-label scales and biases, then an i8 array numLabels x dim of vectors.
+    private static func decodeClassifier(_ r: inout ByteReader, int8: Bool,
+                                         teacher: TeacherScorer) throws(LeverError) -> ClassifierWeights {
+        let labels = teacher.numLabels, d = teacher.dim
+        guard int8 else {
+            let floats = try r.floatStorage()
+            guard floats.count == labels * (d + 1) else {
+                throw .corrupt("model section STUDENT: classifier has the wrong size")
+            }
+            try requireFinite(floats, "model section STUDENT: classifier weights")
+            return ClassifierWeights(dim: d, .float(floats))
+        }
+        let scales = try r.floatStorage(), biases = try r.floatStorage(), bytes = try r.storage(Int8.self)
+        guard scales.count == labels, biases.count == labels, bytes.count == labels * d else {
+            throw .corrupt("model section STUDENT: classifier has the wrong size")
+        }
+        try requireFinite(scales, "model section STUDENT: classifier scales")
+        try requireFinite(biases, "model section STUDENT: classifier biases")
+        return ClassifierWeights(dim: d, .int8(bytes, scales: scales, biases: biases))
     }
 
     /// The LEXICAL section: u64 lexical shortlist size, then the KNN index layout.
@@ -67,7 +103,7 @@ extension StudentScorer {
             return (k, try KNNIndex.decode(&r))
         }
         if let (k, index) = lexical {
-            guard index.numLabels == file.numLabels, index.postingStorage.rows <= file.featureDimension else {
+            guard index.numLabels == file.numLabels, index.postingLists.featureCount <= file.featureDimension else {
                 throw LeverError.corrupt("\(file.path): the LEXICAL section does not match the labels or features")
             }
             student.lexical = index

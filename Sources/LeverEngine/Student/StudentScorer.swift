@@ -11,8 +11,8 @@ public struct StudentScorer: Sendable {
     let teacher: TeacherScorer
     /// The student's own encoder when fine-tuned; nil when it uses the teacher's.
     let encoder: SparseEncoder?
-    /// numLabels x (dim + 1): vector then bias (in place in a loaded model file).
-    let weights: ArrayStorage<Float>
+    /// The classifier: per label a vector and a bias (in place in a loaded model file).
+    let weights: ClassifierWeights
     var sparse: SparseTerm?
     /// TF-IDF neighbours of the input among the training rows, whose labels become candidates.
     var lexical: KNNIndex?
@@ -26,13 +26,7 @@ public struct StudentScorer: Sendable {
 
     @inline(__always) static func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
 
-    @inline(__always) func logit(_ label: Int, _ q: UnsafePointer<Float>) -> Float {
-        let d = dim
-        return weights.withUnsafeBufferPointer { w in
-            let base = label * (d + 1)
-            return w[base + d] + clever_dot(w.baseAddress! + base, q, d)
-        }
-    }
+    @inline(__always) func logit(_ label: Int, _ q: UnsafePointer<Float>) -> Float { weights.logit(label, q) }
 
     @inline(__always) func cosine(_ label: Int, _ q: UnsafePointer<Float>) -> Float {
         let d = dim

@@ -192,7 +192,7 @@ struct StudentTrainer {
         try progress.end()
         var sparse = support.map { SparseTerm(support: $0, weights: sparseWeights) }
         if config.sparsePrune > 0 { sparse?.prune(below: config.sparsePrune) }
-        return Trained(weights: weights, encoder: finetune ? encoder.roundedToHalf() : nil, sparse: sparse,
+        return Trained(weights: weights, encoder: finetune ? encoder.quantized() : nil, sparse: sparse,
                        history: history)
     }
 }

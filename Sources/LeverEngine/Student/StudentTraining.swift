@@ -1,5 +1,9 @@
 /// The lexical candidate source of the student: a TF-IDF nearest-neighbour index over the training
 /// rows, and each training row's candidates from it (leave-one-out, as an unseen text would get).
+/// A feature keeps at most `student.lexical_max_df` x rows postings (at least `knn.neighbours`), those
+/// of largest weight: the
+/// common features' long postings cost most of the index's bytes and query time and move
+/// similarities least (their IDF, so their weight, is low).
 struct LexicalSource {
     let index: KNNIndex
     let trainLists: [[(Int32, Float)]]
@@ -8,7 +12,11 @@ struct LexicalSource {
                       progress: Progress) throws(LeverError) -> LexicalSource? {
         let k = config.student.lexicalShortlist
         guard k > 0 else { return nil }
-        let index = KNNIndex(config: config.knn, trainFeatures: trainFeatures, trainLabels: trainLabels)
+        let fraction = Double(config.student.lexicalMaxDF) * Double(trainFeatures.rows)
+        let maxPostings = max(config.knn.neighbours, Int(fraction.rounded(.up)))
+        let postings = trainFeatures.transposed().keepingLargest(perRow: maxPostings)
+        let index = KNNIndex(config: config.knn, postings: PostingLists(postings, half: true),
+                             trainLabels: CSRStorage(trainLabels))
         let lists = try index.predict(trainFeatures, k: k, leaveOneOut: true, threads: threads, progress: progress,
                                       stage: "lexical-shortlists")
         return LexicalSource(index: index, trainLists: lists)
@@ -28,7 +36,8 @@ enum StudentTraining {
                                      lexical: lexical?.trainLists ?? [], threads: threads, seed: config.seed)
         let trained = try trainer.train(name: distill ? "student-lever" : "student-ova", progress: progress)
         let scorer = StudentScorer(teacher: view.teacher, encoder: trained.encoder,
-                                   weights: ArrayStorage(trained.weights), sparse: trained.sparse,
+                                   weights: ClassifierWeights.quantized(dim: view.teacher.dim, floats: trained.weights),
+                                   sparse: trained.sparse,
                                    lexical: lexical?.index,
                                    predictShortlist: config.student.predictShortlist,
                                    lexicalShortlist: lexical == nil ? 0 : config.student.lexicalShortlist,

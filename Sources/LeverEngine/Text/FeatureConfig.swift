@@ -8,8 +8,10 @@ public struct FeatureConfig: ConfigSection, Equatable {
     public var sublinearTf = true
 
     public static let section = "features"
+    /// The largest `hash_bits`.
+    static let maxHashBits = 26
     public static let keys: [ConfigKey<FeatureConfig>] = [
-        .integer("hash_bits", \.hashBits, 8...26,
+        .integer("hash_bits", \.hashBits, 8...maxHashBits,
                  "Features are hashed into 2^hash_bits buckets (the width of the TF-IDF vectors)."),
         .integer("word_ngram_max", \.wordNgramMax, 1...3, "Word n-grams of length 1 up to this are features."),
         .integer("char_ngram_min", \.charNgramMin, 0...8,
