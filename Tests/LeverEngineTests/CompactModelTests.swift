@@ -186,20 +186,20 @@ final class CompactModelTests: XCTestCase {
         XCTAssertEqual(m.keepingLargest(perRow: 4), m)
     }
 
-    func testLexicalIndexKeepsAtMostMaxDFPostingsPerFeature() throws {
+    func testLexicalIndexKeepsAtMostMaxPostingsPerFeature() throws {
         let d = TempDir()
         writeAnimalsDataset(d)
-        let lexical = { (maxDF: String) throws -> KNNIndex in
+        let lexical = { (cap: Int) throws -> KNNIndex in
             let config = try studentTestConfig(d, #", "student": {"epochs": 1, "batch_size": 8, "shortlist": 3, "#
-                                                 + #""predict_shortlist": 2, "lexical_max_df": \#(maxDF)}, "#
+                                                 + #""predict_shortlist": 2, "lexical_max_postings": \#(cap)}, "#
                                                  + #""knn": {"neighbours": 2}"#)
             guard case .student(let s) = try Trainer.train(config).model.scorer, let l = s.lexical else {
                 throw LeverError(.internal, "expected a lexical source")
             }
             return l
         }
-        // 40 rows: at most max(2 neighbours, 0.04 x 40) = 2 postings a feature.
-        let all = try lexical("1"), few = try lexical("0.04")
+        // At most max(2 neighbours, 1) = 2 postings a feature; 0 keeps them all.
+        let all = try lexical(0), few = try lexical(1)
         let counts = { (i: KNNIndex) -> [Int] in
             let m = i.postings
             return (0..<m.rows).map { m.rowRange($0).count }

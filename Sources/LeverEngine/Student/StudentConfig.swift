@@ -15,11 +15,12 @@ public struct StudentConfig: ConfigSection, Equatable {
     public var predictShortlist = 100
     public var fusion: Float = 0
     public var lexicalShortlist = 32
-    /// 0.002: on WordNet lemma (57,480 rows, 115 postings a feature) the lexical-shortlists stage ran
-    /// 2.8x faster and the index lost 4.3 MiB for -1.8 points of lexical recall@32 and no end-to-end
-    /// change beyond noise (P@1 +0.11, PSP@5 -0.05); 0.01 kept 90% of the postings for little gain, and
-    /// 0.0005 lost 4.3 points of recall@32 (see the issue 10 closing note).
-    public var lexicalMaxDF: Float = 0.002
+    /// 128, a fixed budget (as impact-ordered posting lists in search engines), so a query's cost does
+    /// not grow with the training rows: on WordNet lemma (57,480 rows) capping at 115 postings ran the
+    /// lexical-shortlists stage 2.8x faster, saved 4.3 MiB and changed P@1 / PSP@5 by +0.11 / -0.05;
+    /// a cap growing with the rows (0.2% of them) made the stage quadratic: 4 min at 262K rows
+    /// (see the issue 10 closing note).
+    public var lexicalMaxPostings = 128
     /// Off by default: on WordNet lemma it added +0.3 P@1 (noise level) for 2-3x the student's
     /// training time and ~100 MB of weights (see the issue 8 closing note); kept for ablations.
     public var sparse = false
@@ -50,10 +51,9 @@ public struct StudentConfig: ConfigSection, Equatable {
         .integer("lexical_shortlist", \.lexicalShortlist, 0...100_000, "Candidates from the lexical source (the"
                  + " labels of the nearest training rows by TF-IDF, per the knn section), for negatives and"
                  + " prediction; 0: off."),
-        .number("lexical_max_df", \.lexicalMaxDF, 1e-6...1,
-                "Postings the lexical index keeps per feature, as a fraction of the training rows (at least"
-                + " knn.neighbours): a feature in more rows keeps only its postings of largest TF-IDF weight"
-                + " (1: all)."),
+        .integer("lexical_max_postings", \.lexicalMaxPostings, 0...Int(Int32.max),
+                 "Postings (training rows) the lexical index keeps per feature, at least knn.neighbours: a"
+                 + " feature in more rows keeps those of largest TF-IDF weight (0: all)."),
         .boolean("sparse", \.sparse, "Add a sparse linear term per label over the TF-IDF features of its positives."),
         .number("sparse_learning_rate", \.sparseLearningRate, 0...100, "AdaGrad learning rate of the sparse term."),
         .number("sparse_l2", \.sparseL2, 0...100, "L2 penalty on the sparse term's weights."),

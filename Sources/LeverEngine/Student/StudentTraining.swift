@@ -1,9 +1,8 @@
 /// The lexical candidate source of the student: a TF-IDF nearest-neighbour index over the training
 /// rows, and each training row's candidates from it (leave-one-out, as an unseen text would get).
-/// A feature keeps at most `student.lexical_max_df` x rows postings (at least `knn.neighbours`), those
-/// of largest weight: the
-/// common features' long postings cost most of the index's bytes and query time and move
-/// similarities least (their IDF, so their weight, is low).
+/// A feature keeps at most `student.lexical_max_postings` postings (at least `knn.neighbours`), those
+/// of largest weight: the common features' long postings cost most of the index's bytes and query
+/// time and move similarities least (their IDF, so their weight, is low).
 struct LexicalSource {
     let index: KNNIndex
     let trainLists: [[(Int32, Float)]]
@@ -12,9 +11,9 @@ struct LexicalSource {
                       progress: Progress) throws(LeverError) -> LexicalSource? {
         let k = config.student.lexicalShortlist
         guard k > 0 else { return nil }
-        let fraction = Double(config.student.lexicalMaxDF) * Double(trainFeatures.rows)
-        let maxPostings = max(config.knn.neighbours, Int(fraction.rounded(.up)))
-        let postings = trainFeatures.transposed().keepingLargest(perRow: maxPostings)
+        let cap = config.student.lexicalMaxPostings
+        let postings = cap == 0 ? trainFeatures.transposed()
+            : trainFeatures.transposed().keepingLargest(perRow: max(config.knn.neighbours, cap))
         let index = KNNIndex(config: config.knn, postings: PostingLists(postings, half: true),
                              trainLabels: CSRStorage(trainLabels))
         let lists = try index.predict(trainFeatures, k: k, leaveOneOut: true, threads: threads, progress: progress,
