@@ -31,7 +31,8 @@ extension LeverModel {
         }
         try Memory.check(total * (teacher.dim + 1) * 4 * 2, "the model with \(total) labels")
         let features = try featurizer.transform(texts, threads: threads, progress: .silent, stage: "features-labels")
-        let added = teacher.embed(features, threads: threads)
+        // Rounded to half precision, as training rounds its label embeddings.
+        let added = teacher.embed(features, threads: threads).map { Float(Float16($0)) }
         let widened = teacher.appending(embeddings: added, count: texts.count)
         let newScorer: Scorer
         switch scorer {

@@ -1,23 +1,45 @@
 /// The TEACHER section of `teacher` and `lever` models.
 extension TeacherScorer {
     static let sectionTags: Set<String> = ["TEACHER"]
+    /// Set in the label count (since 3.0): the label embeddings follow as IEEE half floats. Training
+    /// rounds them to half precision, so loading (which widens them to floats) gives back exactly the
+    /// values the model was trained with; embeddings that are not all half-exact (a model of an older
+    /// format, or labels added later) are written as floats.
+    static let halfEmbeddingsFlag: UInt64 = 1 << 63
 
     func encoded() -> [UInt8] {
         var w = ByteWriter()
         encoder.encode(into: &w)
-        w.u64(UInt64(numLabels))
-        w.array(labelEmbeddings)
+        if SparseEncoder.isHalfExact(labelEmbeddings) {
+            w.u64(UInt64(numLabels) | TeacherScorer.halfEmbeddingsFlag)
+            w.array(labelEmbeddings.map { Float16($0).bitPattern })
+        } else {
+            w.u64(UInt64(numLabels))
+            w.array(labelEmbeddings)
+        }
         return w.bytes
     }
 
     static func decode(_ r: inout ByteReader) throws(LeverError) -> TeacherScorer {
         let encoder = try SparseEncoder.decode(&r)
-        let numLabels = try r.count(max: Int(Int32.max))
-        let emb = try r.floatStorage()
+        let stored = try r.u64()
+        let half = stored & halfEmbeddingsFlag != 0
+        guard stored & ~halfEmbeddingsFlag <= UInt64(Int32.max) else {
+            throw .corrupt("model section TEACHER: implausible label count \(stored & ~halfEmbeddingsFlag)")
+        }
+        let numLabels = Int(stored & ~halfEmbeddingsFlag)
+        let emb: ArrayStorage<Float>
+        if half {
+            let bits = try r.storage(UInt16.self)
+            try requireFinite(bits, "model section TEACHER: label embeddings")
+            emb = ArrayStorage(bits.map { Float(Float16(bitPattern: $0)) })
+        } else {
+            emb = try r.floatStorage()
+            try requireFinite(emb, "model section TEACHER: label embeddings")
+        }
         guard emb.count == numLabels * encoder.dim else {
             throw .corrupt("model section TEACHER: label embeddings have the wrong size")
         }
-        try requireFinite(emb, "model section TEACHER: label embeddings")
         return TeacherScorer(encoder: encoder, labelEmbeddings: emb, numLabels: numLabels)
     }
 

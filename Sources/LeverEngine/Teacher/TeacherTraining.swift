@@ -19,7 +19,8 @@ enum TeacherTraining {
         // Int8 rows with a scale each for the stored table (a quarter of the float bytes; the quality
         // cost is measured in docs/model-format.md).
         let encoder = trained.quantized()
-        let labelEmbeddings = encoder.encodeAll(trainer.labelTexts, threads: threads)
+        // Half precision, as stored (TEACHER section): a loaded model scores exactly like this one.
+        let labelEmbeddings = encoder.encodeAll(trainer.labelTexts, threads: threads).map { Float(Float16($0)) }
         var details = JSONObject()
         details["vocabulary_rows"] = .int(Int64(vocabulary.size))
         details["parameters"] = .int(Int64(vocabulary.size * config.dim))

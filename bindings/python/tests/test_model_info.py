@@ -56,7 +56,7 @@ def test_embeddings_are_what_the_teacher_scores_with(teacher):
     assert q.shape == (2, 8) and q.dtype == np.float32
     emb = teacher.label_embeddings()
     assert emb.shape == (3, 8)
-    assert np.allclose(np.linalg.norm(emb, axis=1), 1, atol=1e-4)
+    assert np.allclose(np.linalg.norm(emb, axis=1), 1, atol=1e-3)  # unit vectors rounded to half precision
     labels, scores = teacher.predict(["small cat", "big dog"], k=3)
     for i in range(2):
         for j in range(3):
