@@ -1,9 +1,9 @@
 /// The student's sections of a `lever` model (`ova` students too): STUDENT (the dense ranker), and
-/// when present SPARSE (the sparse term, coded in SparseTerm.swift) and LEXICAL (the lexical
-/// candidate source). The teacher it ranks over is in the TEACHER section. A new student part adds
+/// when present SPARSE (the sparse term, coded in SparseTerm.swift), LEXICAL (the lexical
+/// candidate source) and ANN (the HNSW graph of its prediction shortlist, coded in ANNIndex+Coding). The teacher it ranks over is in the TEACHER section. A new student part adds
 /// its section here and its tag to `sectionTags`.
 extension StudentScorer {
-    static let sectionTags: Set<String> = ["STUDENT", "SPARSE", "LEXICAL"]
+    static let sectionTags: Set<String> = ["STUDENT", "SPARSE", "LEXICAL", "ANN"]
 
     func encoded() -> [UInt8] {
         var w = ByteWriter()
@@ -45,15 +45,20 @@ extension StudentScorer {
         return w.bytes
     }
 
-    /// Adds the STUDENT section, then SPARSE and LEXICAL when the student has those parts.
-    func write(into sections: inout ModelFile.Sections) {
+    /// Adds the STUDENT section, then SPARSE, LEXICAL and ANN when the student has those parts.
+    func write(into sections: inout ModelFile.Sections) throws(LeverError) {
         sections.add("STUDENT", encoded())
         if let sparse { sections.add("SPARSE", sparse.encoded()) }
         if let lexical { sections.add("LEXICAL", StudentScorer.encodeLexical(lexical, shortlist: lexicalShortlist)) }
+        if let ann {
+            var w = ByteWriter()
+            try ann.encode(into: &w)
+            sections.add("ANN", w.bytes)
+        }
     }
 
-    /// Reads the STUDENT section over `teacher`, and SPARSE and LEXICAL when the file has them (files
-    /// of format 1.0 have neither).
+    /// Reads the STUDENT section over `teacher`, and SPARSE, LEXICAL and ANN when the file has them
+    /// (files of format 1.0 have none; files before 2.1 have no ANN, and their shortlist is exact).
     static func read(_ file: ModelSectionReader, teacher: TeacherScorer) throws(LeverError) -> StudentScorer {
         var student = try file.decode("STUDENT") { (r) throws(LeverError) in
             try StudentScorer.decode(&r, teacher: teacher)
@@ -72,6 +77,9 @@ extension StudentScorer {
             }
             student.lexical = index
             student.lexicalShortlist = k
+        }
+        student.ann = try file.decodeIfPresent("ANN") { (r) throws(LeverError) in
+            try ANNIndex.decode(&r, vectors: teacher.labelEmbeddings, count: teacher.numLabels, dim: teacher.dim)
         }
         return student
     }

@@ -22,7 +22,7 @@ enum StudentTraining {
                       distill: Bool, threads: Int, progress: Progress) throws(LeverError) -> (StudentScorer, JSONObject) {
         let examples = distill
             ? try TrainingExamples.distilled(trainLabels: trainLabels, view: view, config: config.distillation,
-                                             threads: threads, progress: progress)
+                                             ann: config.ann, seed: config.seed, threads: threads, progress: progress)
             : TrainingExamples.plain(trainLabels: trainLabels)
         let trainer = StudentTrainer(config: config.student, view: view, examples: examples,
                                      lexical: lexical?.trainLists ?? [], threads: threads, seed: config.seed)
@@ -32,7 +32,8 @@ enum StudentTraining {
                                    lexical: lexical?.index,
                                    predictShortlist: config.student.predictShortlist,
                                    lexicalShortlist: lexical == nil ? 0 : config.student.lexicalShortlist,
-                                   fusion: config.student.fusion)
+                                   fusion: config.student.fusion,
+                                   ann: config.student.predictShortlist > 0 ? view.labelSearch.index : nil)
         var details = JSONObject()
         details["examples"] = .int(Int64(examples.count))
         details["label_rows"] = .int(Int64(examples.labelRows))
