@@ -2,11 +2,11 @@
 import PackageDescription
 
 // liblever.so: the engine plus its C entry points, with the Swift runtime linked in statically
-// (release builds) and only the `lever_*` symbols of include/lever.h exported. The C++ standard library
-// of the HNSW shim (CHnsw) is linked in statically too, so the library needs no libstdc++ at run time.
+// (release builds) and only the `lever_*` symbols of include/lever.h exported. The static Swift runtime
+// already needs the system's libstdc++.so.6, which the HNSW shim (CHnsw, C++) shares.
 let sharedLibraryLinkerFlags: [LinkerSetting] = [
     .unsafeFlags(["-static-stdlib", "-Xlinker", "--version-script=Sources/LeverEngine/exports.map",
-                  "-Xlinker", "-soname=liblever.so.1", "-Xclang-linker", "-static-libstdc++"],
+                  "-Xlinker", "-soname=liblever.so.1"],
                  .when(configuration: .release)),
 ]
 

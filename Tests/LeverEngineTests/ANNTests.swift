@@ -165,7 +165,9 @@ final class ANNTests: XCTestCase {
 
     func trainWithHNSW(_ d: TempDir) throws -> LeverModel {
         writeAnimalsDataset(d)
-        let config = try studentTestConfig(d, method: "lever", #", "ann": {"min_items": 0, "ef_search": 8}"#)
+        // The graph is kept for prediction when the shortlist is shorter than the label list.
+        let student = #", "student": {"epochs": 5, "batch_size": 8, "shortlist": 3, "predict_shortlist": 3}"#
+        let config = try studentTestConfig(d, method: "lever", student + #", "ann": {"min_items": 0, "ef_search": 8}"#)
         return try Trainer.train(config).model
     }
 

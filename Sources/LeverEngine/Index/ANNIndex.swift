@@ -8,13 +8,21 @@ import CHnsw
 /// it also depends on the order the threads insert in, so two builds can differ slightly (and their
 /// searches with them). A loaded index is the saved graph exactly.
 ///
-/// Searching is safe from any number of threads; an index is never changed after it is built
+/// Searching is safe from any number of threads; a graph is never changed after it is built
 /// (`adding` makes a new one).
-public final class ANNIndex: @unchecked Sendable {
-    private let handle: OpaquePointer
+public struct ANNIndex: Sendable {
+    /// Owns the shim's index.
+    private final class Graph: @unchecked Sendable {
+        let handle: OpaquePointer
+        init(_ handle: OpaquePointer) { self.handle = handle }
+        deinit { chnsw_free(handle) }
+    }
+
+    private let graph: Graph
+    private var handle: OpaquePointer { graph.handle }
     let dim: Int
     /// The candidate list size of searches (at least k is used).
-    let efSearch: Int
+    private(set) var efSearch: Int
     /// Seeds the levels of items added later.
     let seed: UInt64
 
@@ -24,13 +32,11 @@ public final class ANNIndex: @unchecked Sendable {
     var m: Int { chnsw_m(handle) }
 
     private init(handle: OpaquePointer, dim: Int, efSearch: Int, seed: UInt64) {
-        self.handle = handle
+        graph = Graph(handle)
         self.dim = dim
         self.efSearch = efSearch
         self.seed = seed
     }
-
-    deinit { chnsw_free(handle) }
 
     /// The graph over `count` vectors of `dim` floats (row-major), built with `threads` threads.
     static func build(_ vectors: ArrayStorage<Float>, count: Int, dim: Int, config: ANNConfig, seed: UInt64,
@@ -47,6 +53,26 @@ public final class ANNIndex: @unchecked Sendable {
             try check(chnsw_add(raw, v.baseAddress, count, Int32(clamping: threads)), "building")
         }
         return index
+    }
+
+    /// The graph over `count` vectors of `dim` floats (row-major, unit rows), for benchmarks.
+    public static func build(_ vectors: [Float], count: Int, dim: Int, config: ANNConfig, seed: UInt64,
+                             threads: Int) throws(LeverError) -> ANNIndex {
+        guard count > 0, dim > 0, vectors.count == count * dim else {
+            throw .invalidArgument("vectors must hold count x \(dim) floats, count at least 1")
+        }
+        if let p = config.problems.first { throw .config(p.message) }
+        return try build(ArrayStorage(vectors), count: count, dim: dim, config: config, seed: seed, threads: threads)
+    }
+
+    /// The same graph searched with a candidate list of `ef`.
+    public func withSearchList(_ ef: Int) throws(LeverError) -> ANNIndex {
+        var settings = ANNConfig()
+        settings.efSearch = ef
+        if let p = settings.problems.first { throw .invalidArgument(p.message) }
+        var copy = self
+        copy.efSearch = ef
+        return copy
     }
 
     /// The graph read from `bytes` (see `serialized`) over the vectors it was built over.

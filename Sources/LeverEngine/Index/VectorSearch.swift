@@ -2,7 +2,7 @@
 /// teacher's shortlists of training texts, LEVER's mining of training inputs and its label-label
 /// similarities): exact scoring of every item (`DenseScorer`) or an HNSW graph over the items.
 /// Vectors are unit rows and scores inner products (cosines) either way.
-enum VectorSearch: Sendable {
+public enum VectorSearch: Sendable {
     case exact
     case hnsw(ANNIndex)
 
@@ -17,6 +17,17 @@ enum VectorSearch: Sendable {
         let index = try ANNIndex.build(items, count: count, dim: dim, config: config, seed: seed, threads: threads)
         try progress.end()
         return .hnsw(index)
+    }
+
+    /// `topK` over vectors in arrays, without exclusions or progress (for benchmarks).
+    public func topK(queries: [Float], count: Int, items: [Float], numItems: Int, dim: Int, k: Int,
+                     threads: Int) throws(LeverError) -> [[(Int32, Float)]] {
+        guard count >= 0, numItems >= 0, dim > 0, queries.count == count * dim, items.count == numItems * dim else {
+            throw .invalidArgument("queries and items must hold count x \(dim) and numItems x \(dim) floats")
+        }
+        guard k >= 1 else { throw .invalidArgument("k must be at least 1") }
+        return try topK(queries: queries, count: count, items: ArrayStorage(items), numItems: numItems, dim: dim,
+                        k: min(k, numItems), exclude: nil, threads: threads, progress: .silent, stage: "search")
     }
 
     /// The graph, when searching is approximate.

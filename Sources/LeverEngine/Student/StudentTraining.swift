@@ -33,7 +33,8 @@ enum StudentTraining {
                                    predictShortlist: config.student.predictShortlist,
                                    lexicalShortlist: lexical == nil ? 0 : config.student.lexicalShortlist,
                                    fusion: config.student.fusion,
-                                   ann: config.student.predictShortlist > 0 ? view.labelSearch.index : nil)
+                                   ann: (1..<view.numLabels).contains(config.student.predictShortlist)
+                                       ? view.labelSearch.index : nil)
         var details = JSONObject()
         details["examples"] = .int(Int64(examples.count))
         details["label_rows"] = .int(Int64(examples.labelRows))
