@@ -191,7 +191,8 @@ struct chnsw_index {
             tableint id = found.top().second;
             hits.emplace_back(dot(query, vector(id), dim), id);
         }
-        std::sort(hits.begin(), hits.end(), [](const std::pair<float, tableint> &a, const std::pair<float, tableint> &b) {
+        using Hit = std::pair<float, tableint>;
+        std::sort(hits.begin(), hits.end(), [](const Hit &a, const Hit &b) {
             return a.first > b.first || (a.first == b.first && a.second < b.second);
         });
         for (size_t i = 0; i < hits.size(); i++) {

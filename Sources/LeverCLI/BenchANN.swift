@@ -40,18 +40,38 @@ extension Bench {
             }
         }
 
-        /// Median seconds of `body` run once per query, one thread.
-        func singleQueryMedian(_ queries: [Float], count: Int, dim: Int,
-                               _ body: ([Float]) throws(LeverError) -> Void) throws(LeverError) -> Double {
+        /// A search's results for all queries, its batch time, and its median time for one query at a
+        /// time on one thread (over the first 300 queries).
+        func measure(_ search: VectorSearch, queries: [Float], count q: Int, items: [Float], numItems n: Int,
+                     dim: Int, k: Int, threads: Int) throws(LeverError)
+            -> (lists: [[(Int32, Float)]], batch: Double, single: Double) {
+            let t0 = Clock.now()
+            let lists = try search.topK(queries: queries, count: q, items: items, numItems: n, dim: dim, k: k,
+                                        threads: threads)
+            let batch = Clock.now() - t0
             var times: [Double] = []
-            for i in 0..<count {
-                let q = Array(queries[(i * dim)..<((i + 1) * dim)])
-                let t0 = Clock.now()
-                try body(q)
-                times.append(Clock.now() - t0)
+            for i in 0..<min(q, 300) {
+                let one = Array(queries[(i * dim)..<((i + 1) * dim)])
+                let t1 = Clock.now()
+                _ = try search.topK(queries: one, count: 1, items: items, numItems: n, dim: dim, k: k, threads: 1)
+                times.append(Clock.now() - t1)
             }
             times.sort()
-            return times[times.count / 2]
+            return (lists, batch, times.isEmpty ? 0 : times[times.count / 2])
+        }
+
+        /// recall@k: the share of the exact top k found; and the same counting as found any item whose
+        /// score ties the exact k-th score (such items are interchangeable with it).
+        func recall(_ found: [[(Int32, Float)]], _ truth: [[(Int32, Float)]]) -> (plain: Double, withTies: Double) {
+            var hits = 0, tieHits = 0
+            for (f, t) in zip(found, truth) {
+                let exactIDs = Set(t.map { $0.0 })
+                let kth = t.last?.1 ?? -Float.infinity
+                hits += f.filter { exactIDs.contains($0.0) }.count
+                tieHits += f.filter { exactIDs.contains($0.0) || $0.1 >= kth }.count
+            }
+            let total = Double(max(1, truth.reduce(0) { $0 + $1.count }))
+            return (Double(hits) / total, Double(tieHits) / total)
         }
 
         func run() throws {
@@ -70,58 +90,41 @@ extension Bench {
                 let queryVectors = try lever.embed(texts, threads: threads)
                 let k = min(self.k, n)
                 let zero = (0..<n).filter { i in (0..<dim).allSatisfy { itemVectors[i * dim + $0] == 0 } }.count
-
-                var t0 = Clock.now()
-                let truth = try VectorSearch.exact.topK(queries: queryVectors, count: q, items: itemVectors, numItems: n,
-                                                        dim: dim, k: k, threads: threads)
-                let exactBatch = Clock.now() - t0
-                let exactSingle = try singleQueryMedian(queryVectors, count: min(q, 300), dim: dim) { (v) throws(LeverError) in
-                    _ = try VectorSearch.exact.topK(queries: v, count: 1, items: itemVectors, numItems: n, dim: dim, k: k,
-                                                    threads: 1)
+                func run(_ search: VectorSearch) throws(LeverError) -> (lists: [[(Int32, Float)]], batch: Double,
+                                                                        single: Double) {
+                    try measure(search, queries: queryVectors, count: q, items: itemVectors, numItems: n, dim: dim,
+                                k: k, threads: threads)
                 }
+                let exact = try run(.exact)
                 var config = ANNConfig()
                 config.m = m
                 config.efConstruction = efConstruction
-                t0 = Clock.now()
-                let index = try ANNIndex.build(itemVectors, count: n, dim: dim, config: config, seed: seed, threads: threads)
+                let t0 = Clock.now()
+                let index = try ANNIndex.build(itemVectors, count: n, dim: dim, config: config, seed: seed,
+                                               threads: threads)
                 let buildSeconds = Clock.now() - t0
 
                 let say: (String) -> Void = json == StandardStreams.dash ? { writeStderr($0 + "\n") } : { print($0) }
-                say("ANN benchmark: \(n) items (\(items ?? "the model's labels")), \(q) queries from \(queries), d=\(dim),"
-                    + " k=\(k), \(threads) threads")
+                func fixed(_ v: Double, _ digits: Int) -> String { NumberFormat.fixed(v, digits) }
+                say("ANN benchmark: \(n) items (\(items ?? "the model's labels")), \(q) queries from \(queries),"
+                    + " d=\(dim), k=\(k), \(threads) threads")
                 if zero > 0 { say("  \(zero) of the \(n) item vectors are zero (texts with no known feature)") }
-                say("  exact               batch \(NumberFormat.fixed(Double(q) / exactBatch, 0)) queries/s,"
-                    + " single query p50 \(NumberFormat.fixed(exactSingle * 1000, 3)) ms")
-                say("  HNSW build          \(NumberFormat.fixed(buildSeconds, 2)) s (m \(m), ef_construction \(efConstruction))")
+                say("  exact               batch \(fixed(Double(q) / exact.batch, 0)) queries/s,"
+                    + " single query p50 \(fixed(exact.single * 1000, 3)) ms")
+                say("  HNSW build          \(fixed(buildSeconds, 2)) s (m \(m), ef_construction \(efConstruction))")
                 var rows: [JSONValue] = []
                 for ef in efSearch {
-                    config.efSearch = ef
-                    let search = VectorSearch.hnsw(try index.withSearchList(ef))
-                    t0 = Clock.now()
-                    let found = try search.topK(queries: queryVectors, count: q, items: itemVectors, numItems: n, dim: dim,
-                                                k: k, threads: threads)
-                    let batch = Clock.now() - t0
-                    let single = try singleQueryMedian(queryVectors, count: min(q, 300), dim: dim) { (v) throws(LeverError) in
-                        _ = try search.topK(queries: v, count: 1, items: itemVectors, numItems: n, dim: dim, k: k, threads: 1)
-                    }
-                    // recall@k: the share of the exact top k found. Items whose score ties the exact k-th
-                    // score are interchangeable with it, so the tie-aware figure counts them as found too.
-                    var hits = 0, tieHits = 0
-                    for i in 0..<q {
-                        let exactIDs = Set(truth[i].map { $0.0 })
-                        let kth = truth[i].last?.1 ?? -Float.infinity
-                        hits += found[i].filter { exactIDs.contains($0.0) }.count
-                        tieHits += found[i].filter { exactIDs.contains($0.0) || $0.1 >= kth }.count
-                    }
-                    let total = Double(truth.reduce(0) { $0 + $1.count })
-                    let recall = Double(hits) / total, tieRecall = Double(tieHits) / total
+                    let hnsw = try run(.hnsw(try index.withSearchList(ef)))
+                    let (r, rt) = recall(hnsw.lists, exact.lists)
                     let label = "  HNSW ef_search \(ef)"
                     say(label + String(repeating: " ", count: max(1, 22 - label.count))
-                        + "recall@\(k) \(NumberFormat.fixed(recall, 4)) (with ties \(NumberFormat.fixed(tieRecall, 4))), batch \(NumberFormat.fixed(Double(q) / batch, 0))"
-                        + " queries/s, single query p50 \(NumberFormat.fixed(single * 1000, 3)) ms")
+                        + "recall@\(k) \(fixed(r, 4)) (with ties \(fixed(rt, 4))),"
+                        + " batch \(fixed(Double(q) / hnsw.batch, 0)) queries/s,"
+                        + " single query p50 \(fixed(hnsw.single * 1000, 3)) ms")
                     rows.append(.object(JSONObject([
-                        ("ef_search", .int(Int64(ef))), ("recall", .double(recall)), ("recall_with_ties", .double(tieRecall)),
-                        ("batch_queries_per_second", .double(Double(q) / batch)), ("single_query_p50_ms", .double(single * 1000)),
+                        ("ef_search", .int(Int64(ef))), ("recall", .double(r)), ("recall_with_ties", .double(rt)),
+                        ("batch_queries_per_second", .double(Double(q) / hnsw.batch)),
+                        ("single_query_p50_ms", .double(hnsw.single * 1000)),
                     ])))
                 }
                 var o = JSONObject()
@@ -134,8 +137,8 @@ extension Bench {
                 o["m"] = .int(Int64(m))
                 o["ef_construction"] = .int(Int64(efConstruction))
                 o["build_seconds"] = .double(buildSeconds)
-                o["exact_batch_queries_per_second"] = .double(Double(q) / exactBatch)
-                o["exact_single_query_p50_ms"] = .double(exactSingle * 1000)
+                o["exact_batch_queries_per_second"] = .double(Double(q) / exact.batch)
+                o["exact_single_query_p50_ms"] = .double(exact.single * 1000)
                 o["hnsw"] = .array(rows)
                 if let json { try ReportFile.write(json, .object(o)) }
             }

@@ -27,10 +27,16 @@ final class ANNTests: XCTestCase {
 
     func ids(_ lists: [[(Int32, Float)]]) -> [[Int32]] { lists.map { $0.map { $0.0 } } }
 
+    func search(_ index: ANNIndex, _ queries: [Float], count: Int, k: Int,
+                threads: Int) throws -> [[(Int32, Float)]] {
+        try queries.withUnsafeBufferPointer { try index.search($0.baseAddress!, count: count, k: k, threads: threads) }
+    }
+
     func testRecallAt100OnRandomUnitVectorsIsAtLeast095() throws {
         let n = 4000, dim = 16, q = 100, k = 100
         let items = unitVectors(n, dim: dim, seed: 1), queries = unitVectors(q, dim: dim, seed: 2)
-        let index = try ANNIndex.build(ArrayStorage(items), count: n, dim: dim, config: ANNConfig(), seed: 3, threads: 2)
+        let index = try ANNIndex.build(ArrayStorage(items), count: n, dim: dim, config: ANNConfig(), seed: 3,
+                                       threads: 2)
         XCTAssertEqual(index.count, n)
         let approx = try VectorSearch.hnsw(index).topK(queries: queries, count: q, items: ArrayStorage(items),
                                                        numItems: n, dim: dim, k: k, exclude: nil, threads: 2,
@@ -73,8 +79,8 @@ final class ANNTests: XCTestCase {
         XCTAssertEqual(loaded.efSearch, 50)
         XCTAssertEqual(loaded.m, 8)
         XCTAssertEqual(try loaded.serialized(), try parallel.serialized())
-        let before = try queries.withUnsafeBufferPointer { try parallel.search($0.baseAddress!, count: q, k: 30, threads: 2) }
-        let after = try queries.withUnsafeBufferPointer { try loaded.search($0.baseAddress!, count: q, k: 30, threads: 1) }
+        let before = try search(parallel, queries, count: q, k: 30, threads: 2)
+        let after = try search(loaded, queries, count: q, k: 30, threads: 1)
         XCTAssertEqual(ids(before), ids(after))
         XCTAssertEqual(before.map { $0.map { $0.1.bitPattern } }, after.map { $0.map { $0.1.bitPattern } })
     }
@@ -125,7 +131,7 @@ final class ANNTests: XCTestCase {
             b[at] ^= 0xA5
             do {
                 let index = try load(b, items, n: n, dim: dim)
-                _ = try queries.withUnsafeBufferPointer { try index.search($0.baseAddress!, count: 3, k: 5, threads: 1) }
+                _ = try search(index, queries, count: 3, k: 5, threads: 1)
             } catch let e as LeverError {
                 XCTAssertEqual(e.status, .corrupt, "byte \(at): \(e.message)")
             }
@@ -194,7 +200,8 @@ final class ANNTests: XCTestCase {
         let contents = try ModelFile.decode(bytes, path: path)
         guard let (section, offset) = contents.section("ANN") else { return XCTFail("no ANN section in the file") }
         bytes[offset + section.count - 1] ^= 0xFF
-        let damaged = d.write("damaged.lever", bytes: withVersion(bytes, major: ModelFile.formatMajor, minor: ModelFile.formatMinor))
+        let resealed = withVersion(bytes, major: ModelFile.formatMajor, minor: ModelFile.formatMinor)
+        let damaged = d.write("damaged.lever", bytes: resealed)
         assertLeverError(.corrupt, ["ANN"]) { try LeverModel.load(from: damaged) }
     }
 
@@ -221,7 +228,7 @@ final class ANNTests: XCTestCase {
         XCTAssertEqual(old.ann?.count, 4, "the original model's graph is unchanged")
         // The teacher shortlist (through the graph) holds each new label for its own text.
         let tq = try wider.embed(texts)
-        let lists = try tq.withUnsafeBufferPointer { try ann.search($0.baseAddress!, count: 3, k: 1, threads: 1) }
+        let lists = try search(ann, tq, count: 3, k: 1, threads: 1)
         XCTAssertEqual(ids(lists), [[4], [5], [6]])
         let predicted = try wider.predict(texts, k: 2)
         for (i, row) in predicted.enumerated() {
@@ -247,12 +254,13 @@ extension ANNTests {
         for minItems in [Int(Int32.max), 0] {
             var ann = ANNConfig()
             ann.minItems = minItems
-            let view = try TeacherView.build(teacher: teacher, inputFeatures: try f.transform(data.train.texts, threads: 1),
+            let view = try TeacherView.build(teacher: teacher,
+                                             inputFeatures: try f.transform(data.train.texts, threads: 1),
                                              labelFeatures: try f.transform(data.labelTexts, threads: 1), shortlist: 3,
                                              ann: ann, seed: 1, threads: 2, progress: .silent)
             XCTAssertEqual(view.labelSearch.index == nil, minItems > 0)
-            results.append(try TrainingExamples.distilled(trainLabels: data.train.labels, view: view, config: dc, ann: ann,
-                                                          seed: 1, threads: 2, progress: .silent))
+            results.append(try TrainingExamples.distilled(trainLabels: data.train.labels, view: view, config: dc,
+                                                          ann: ann, seed: 1, threads: 2, progress: .silent))
         }
         XCTAssertGreaterThan(results[0].minedTargets, 0)
         XCTAssertGreaterThan(results[0].similarLabelTargets, 0)

@@ -55,8 +55,8 @@ final class StudentTests: XCTestCase {
         var dc = DistillationConfig()
         dc.labelRows = true; dc.similarLabels = 2; dc.similarThreshold = -1; dc.minedRows = 12; dc.minedThreshold = -1
         dc.transform = .linear; dc.teacherWeight = 0.5
-        let ex = try TrainingExamples.distilled(trainLabels: data.train.labels, view: view, config: dc, ann: ANNConfig(),
-                                                seed: 1, threads: 1, progress: .silent)
+        let ex = try TrainingExamples.distilled(trainLabels: data.train.labels, view: view, config: dc,
+                                                ann: ANNConfig(), seed: 1, threads: 1, progress: .silent)
         XCTAssertEqual(ex.labelRows, 4)
         XCTAssertEqual(ex.count, 40 + 4)
         var perLabel = [Int](repeating: 0, count: 4)

@@ -18,17 +18,19 @@ struct TeacherView {
     var dim: Int { teacher.dim }
 
     static func build(teacher: TeacherScorer, inputFeatures: SparseMatrix, labelFeatures: SparseMatrix, shortlist: Int,
-                      ann: ANNConfig, seed: UInt64, threads: Int, progress: Progress) throws(LeverError) -> TeacherView {
+                      ann: ANNConfig, seed: UInt64, threads: Int,
+                      progress: Progress) throws(LeverError) -> TeacherView {
         var texts = teacher.encoder.vocabulary.remap(inputFeatures)
         texts.appendRows(of: teacher.encoder.vocabulary.remap(labelFeatures))
         let emb = teacher.encoder.encodeAll(texts, threads: threads)
         let k = max(1, shortlist)
-        let search = try VectorSearch.over(teacher.labelEmbeddings, count: teacher.numLabels, dim: teacher.dim, config: ann,
-                                           seed: seed, threads: threads, progress: progress, stage: "ann-labels")
-        let lists = try search.topK(queries: emb, count: texts.rows, items: teacher.labelEmbeddings, numItems: teacher.numLabels,
+        let labels = teacher.labelEmbeddings
+        let search = try VectorSearch.over(labels, count: teacher.numLabels, dim: teacher.dim, config: ann, seed: seed,
+                                           threads: threads, progress: progress, stage: "ann-labels")
+        let lists = try search.topK(queries: emb, count: texts.rows, items: labels, numItems: teacher.numLabels,
                                     dim: teacher.dim, k: k, exclude: nil, threads: threads, progress: progress,
                                     stage: "teacher-shortlists")
-        return TeacherView(teacher: teacher, texts: texts, numInputs: inputFeatures.rows, embeddings: emb, shortlists: lists,
-                           labelSearch: search)
+        return TeacherView(teacher: teacher, texts: texts, numInputs: inputFeatures.rows, embeddings: emb,
+                           shortlists: lists, labelSearch: search)
     }
 }

@@ -52,9 +52,9 @@ struct TrainingExamples {
                 let inputs = ArrayStorage(Array(view.embeddings[0..<(view.numInputs * d)]))
                 let search = try VectorSearch.over(inputs, count: view.numInputs, dim: d, config: ann, seed: seed,
                                                    threads: threads, progress: progress, stage: "ann-inputs")
-                let nearest = try search.topK(queries: q, count: tail.count, items: inputs, numItems: view.numInputs, dim: d,
-                                              k: config.minedRows + 16, exclude: nil, threads: threads, progress: progress,
-                                              stage: "mine-inputs")
+                let nearest = try search.topK(queries: q, count: tail.count, items: inputs, numItems: view.numInputs,
+                                              dim: d, k: config.minedRows + 16, exclude: nil, threads: threads,
+                                              progress: progress, stage: "mine-inputs")
                 for (i, l) in tail.enumerated() {
                     var have = counts[l]
                     for (row, sim) in nearest[i] where have < config.minedRows && sim >= config.minedThreshold {
@@ -76,9 +76,10 @@ struct TrainingExamples {
             let d = view.dim
             let labelQueries = Array(view.embeddings[(view.numInputs * d)...])
             let similar = config.similarLabels > 0
-                ? try view.labelSearch.topK(queries: labelQueries, count: view.numLabels, items: view.teacher.labelEmbeddings,
-                                            numItems: view.numLabels, dim: d, k: config.similarLabels + 1, exclude: nil,
-                                            threads: threads, progress: progress, stage: "similar-labels")
+                ? try view.labelSearch.topK(queries: labelQueries, count: view.numLabels,
+                                            items: view.teacher.labelEmbeddings, numItems: view.numLabels, dim: d,
+                                            k: config.similarLabels + 1, exclude: nil, threads: threads,
+                                            progress: progress, stage: "similar-labels")
                 : []
             for l in 0..<view.numLabels {
                 var t: [(label: Int32, value: Float, weight: Float)] = [(Int32(l), 1, 1)]

@@ -78,7 +78,8 @@ public struct ANNIndex: Sendable {
     /// The graph read from `bytes` (see `serialized`) over the vectors it was built over.
     static func load(_ bytes: UnsafeBufferPointer<UInt8>, vectors: ArrayStorage<Float>, count: Int, dim: Int,
                      efSearch: Int, seed: UInt64) throws(LeverError) -> ANNIndex {
-        try Memory.check(chnsw_graph_memory(bytes.baseAddress, bytes.count, count, dim), "the HNSW index over \(count) vectors")
+        try Memory.check(chnsw_graph_memory(bytes.baseAddress, bytes.count, count, dim),
+                         "the HNSW index over \(count) vectors")
         var raw: OpaquePointer?
         try vectors.withUnsafeBufferPointer { (v) throws(LeverError) in
             try check(chnsw_load(bytes.baseAddress, bytes.count, v.baseAddress, count, dim, seed, &raw), "loading")
@@ -105,7 +106,8 @@ public struct ANNIndex: Sendable {
         let copy = try bytes.withUnsafeBufferPointer { (b) throws(LeverError) in
             try ANNIndex.load(b, vectors: vectors, count: count, dim: dim, efSearch: efSearch, seed: seed)
         }
-        try Memory.check(chnsw_memory(count + addedCount, dim, copy.m), "the HNSW index over \(count + addedCount) vectors")
+        try Memory.check(chnsw_memory(count + addedCount, dim, copy.m),
+                         "the HNSW index over \(count + addedCount) vectors")
         try added.withUnsafeBufferPointer { (v) throws(LeverError) in
             try ANNIndex.check(chnsw_add(copy.handle, v.baseAddress, addedCount, Int32(clamping: threads)), "adding to")
         }

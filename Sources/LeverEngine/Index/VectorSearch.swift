@@ -42,14 +42,13 @@ public enum VectorSearch: Sendable {
     func topK(queries: [Float], count: Int, items: ArrayStorage<Float>, numItems: Int, dim: Int, k: Int,
               exclude: SparseMatrix?, threads: Int, progress: Progress,
               stage: String) throws(LeverError) -> [[(Int32, Float)]] {
-        guard case .hnsw(let index) = self, index.count == numItems else {
-            return try DenseScorer.topK(queries: queries, count: count, labels: items, numLabels: numItems, dim: dim, k: k,
-                                        exclude: exclude, threads: threads, progress: progress, stage: stage)
+        func mostExcluded(_ rows: Range<Int>) -> Int {
+            guard let exclude else { return 0 }
+            return rows.clamped(to: 0..<exclude.rows).map { exclude.rowRange($0).count }.max() ?? 0
         }
-        let mostExcluded = exclude.map { e in (0..<min(e.rows, count)).map { e.rowRange($0).count }.max() ?? 0 } ?? 0
-        if k + mostExcluded >= numItems {
-            return try DenseScorer.topK(queries: queries, count: count, labels: items, numLabels: numItems, dim: dim, k: k,
-                                        exclude: exclude, threads: threads, progress: progress, stage: stage)
+        guard case .hnsw(let index) = self, index.count == numItems, k + mostExcluded(0..<count) < numItems else {
+            return try DenseScorer.topK(queries: queries, count: count, labels: items, numLabels: numItems, dim: dim,
+                                        k: k, exclude: exclude, threads: threads, progress: progress, stage: stage)
         }
         try progress.begin(stage, "\(count) queries, HNSW over \(numItems) vectors")
         var results: [[(Int32, Float)]] = []
@@ -57,7 +56,7 @@ public enum VectorSearch: Sendable {
         var start = 0
         while start < count {
             let n = min(VectorSearch.block, count - start)
-            let extra = exclude.map { e in (start..<min(start + n, e.rows)).map { e.rowRange($0).count }.max() ?? 0 } ?? 0
+            let extra = mostExcluded(start..<(start + n))
             let found = try queries.withUnsafeBufferPointer { (q) throws(LeverError) in
                 try index.search(q.baseAddress! + start * dim, count: n, k: k + extra, threads: threads)
             }

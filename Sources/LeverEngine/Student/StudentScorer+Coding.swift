@@ -1,6 +1,7 @@
 /// The student's sections of a `lever` model (`ova` students too): STUDENT (the dense ranker), and
 /// when present SPARSE (the sparse term, coded in SparseTerm.swift), LEXICAL (the lexical
-/// candidate source) and ANN (the HNSW graph of its prediction shortlist, coded in ANNIndex+Coding). The teacher it ranks over is in the TEACHER section. A new student part adds
+/// candidate source) and ANN (the HNSW graph of its prediction shortlist, coded in ANNIndex+Coding).
+/// The teacher it ranks over is in the TEACHER section. A new student part adds
 /// its section here and its tag to `sectionTags`.
 extension StudentScorer {
     static let sectionTags: Set<String> = ["STUDENT", "SPARSE", "LEXICAL", "ANN"]

@@ -24,6 +24,8 @@ enum StudentTraining {
             ? try TrainingExamples.distilled(trainLabels: trainLabels, view: view, config: config.distillation,
                                              ann: config.ann, seed: config.seed, threads: threads, progress: progress)
             : TrainingExamples.plain(trainLabels: trainLabels)
+        // The prediction shortlist searches the graph only when it is shorter than the label list.
+        let keepsGraph = config.student.predictShortlist > 0 && config.student.predictShortlist < view.numLabels
         let trainer = StudentTrainer(config: config.student, view: view, examples: examples,
                                      lexical: lexical?.trainLists ?? [], threads: threads, seed: config.seed)
         let trained = try trainer.train(name: distill ? "student-lever" : "student-ova", progress: progress)
@@ -33,8 +35,7 @@ enum StudentTraining {
                                    predictShortlist: config.student.predictShortlist,
                                    lexicalShortlist: lexical == nil ? 0 : config.student.lexicalShortlist,
                                    fusion: config.student.fusion,
-                                   ann: (1..<view.numLabels).contains(config.student.predictShortlist)
-                                       ? view.labelSearch.index : nil)
+                                   ann: keepsGraph ? view.labelSearch.index : nil)
         var details = JSONObject()
         details["examples"] = .int(Int64(examples.count))
         details["label_rows"] = .int(Int64(examples.labelRows))
