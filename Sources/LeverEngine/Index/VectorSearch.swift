@@ -6,8 +6,10 @@ public enum VectorSearch: Sendable {
     case exact
     case hnsw(ANNIndex)
 
-    /// Queries per HNSW batch (between progress updates).
+    /// Queries per HNSW batch (between progress updates), and the most result slots (queries x k) a
+    /// batch may hold.
     static let block = 4096
+    static let slotsPerBlock = 1 << 22
 
     /// HNSW over `count` item vectors when there are at least `config.minItems` of them, else exact.
     static func over(_ items: ArrayStorage<Float>, count: Int, dim: Int, config: ANNConfig, seed: UInt64, threads: Int,
@@ -38,7 +40,8 @@ public enum VectorSearch: Sendable {
 
     /// The top-k items (id, score) for each query, best first; items listed in row i of `exclude`
     /// are skipped for query i. HNSW asks the graph for k + (most exclusions in a batch) items, drops
-    /// the excluded ones and keeps k; when that is at least the item count, the search is exact.
+    /// the excluded ones and keeps k; when that is at least the item count, the search is exact. A
+    /// batch holds at most `slotsPerBlock` result slots, so long lists bound their memory.
     func topK(queries: [Float], count: Int, items: ArrayStorage<Float>, numItems: Int, dim: Int, k: Int,
               exclude: SparseMatrix?, threads: Int, progress: Progress,
               stage: String) throws(LeverError) -> [[(Int32, Float)]] {
@@ -55,8 +58,12 @@ public enum VectorSearch: Sendable {
         results.reserveCapacity(count)
         var start = 0
         while start < count {
-            let n = min(VectorSearch.block, count - start)
-            let extra = mostExcluded(start..<(start + n))
+            var n = min(VectorSearch.block, count - start)
+            var extra = mostExcluded(start..<(start + n))
+            if n * (k + extra) > VectorSearch.slotsPerBlock {
+                n = max(1, VectorSearch.slotsPerBlock / (k + extra))
+                extra = mostExcluded(start..<(start + n))
+            }
             let found = try queries.withUnsafeBufferPointer { (q) throws(LeverError) in
                 try index.search(q.baseAddress! + start * dim, count: n, k: k + extra, threads: threads)
             }
