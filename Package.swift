@@ -2,7 +2,8 @@
 import PackageDescription
 
 // liblever.so: the engine plus its C entry points, with the Swift runtime linked in statically
-// (release builds) and only the `lever_*` symbols of include/lever.h exported.
+// (release builds) and only the `lever_*` symbols of include/lever.h exported. The static Swift runtime
+// already needs the system's libstdc++.so.6, which the HNSW shim (CHnsw, C++) shares.
 let sharedLibraryLinkerFlags: [LinkerSetting] = [
     .unsafeFlags(["-static-stdlib", "-Xlinker", "--version-script=Sources/LeverEngine/exports.map",
                   "-Xlinker", "-soname=liblever.so.1"],
@@ -24,9 +25,12 @@ let package = Package(
             name: "CLever",
             linkerSettings: [.linkedLibrary("openblas"), .linkedLibrary("json-c"), .linkedLibrary("m")]
         ),
+        // Approximate nearest-neighbour search: a C layer over Debian's header-only hnswlib
+        // (libhnswlib-dev), hidden inside liblever.so like CLever.
+        .target(name: "CHnsw"),
         .target(
             name: "LeverEngine",
-            dependencies: ["CLever"],
+            dependencies: ["CLever", "CHnsw"],
             exclude: ["exports.map"],
             linkerSettings: sharedLibraryLinkerFlags
         ),
@@ -39,5 +43,6 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "LeverEngineTests", dependencies: ["LeverEngine", "LeverTools", "CLever"]),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )

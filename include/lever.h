@@ -168,7 +168,8 @@ lever_status lever_train_memory(const char *config_json, const char *const *text
  * "library_version", "method" ("knn", "teacher" or "lever"), "num_labels", "feature_dimension",
  * "embedding_dimension" (null for knn), "parts" (the featuriser settings and, by method, "knn", or
  * "teacher" {dim, vocabulary_rows} and "student" {fine_tuned_encoder, sparse_term_entries,
- * lexical_source, predict_shortlist, lexical_shortlist, fusion}), "config" (the full config the model
+ * lexical_source, predict_shortlist, shortlist_graph ({items, m, ef_search} of the HNSW graph the
+ * shortlist searches, or null: exact), lexical_shortlist, fusion}), "config" (the full config the model
  * was trained with) and "training" (train_seconds, stage_seconds, rows, labels, label_entries,
  * threads; null for a model file written before these were recorded). On success *out is a new
  * NUL-terminated UTF-8 string owned by the caller: release it with lever_string_free.

@@ -5,7 +5,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 die() { echo "setup: $*" >&2; exit 1; }
 
-apt_packages=(libopenblas-dev libjson-c-dev wordnet-base binutils)
+apt_packages=(libopenblas-dev libjson-c-dev libhnswlib-dev wordnet-base binutils)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -252,7 +252,7 @@ final class ConfigSchemaTests: XCTestCase {
                                         sparse: nil, lexical: index,
                                         predictShortlist: 10, lexicalShortlist: v, fusion: 0)
             var sections = ModelFile.Sections()
-            student.write(into: &sections)
+            try student.write(into: &sections)
             let contents = try ModelFile.decode(ModelFile.encode(sections), path: "m.lever")
             let file = ModelSectionReader(sections: contents, path: "m.lever", numLabels: 0, featureDimension: 0)
             _ = try StudentScorer.read(file, teacher: teacher)

@@ -50,11 +50,13 @@ final class StudentTests: XCTestCase {
         guard case .teacher(let teacher) = teacherModel.scorer else { return XCTFail() }
         let f = teacherModel.featurizer
         let view = try TeacherView.build(teacher: teacher, inputFeatures: try f.transform(data.train.texts, threads: 1),
-                                         labelFeatures: try f.transform(data.labelTexts, threads: 1), shortlist: 3, threads: 1, progress: .silent)
+                                         labelFeatures: try f.transform(data.labelTexts, threads: 1), shortlist: 3,
+                                         ann: ANNConfig(), seed: 1, threads: 1, progress: .silent)
         var dc = DistillationConfig()
         dc.labelRows = true; dc.similarLabels = 2; dc.similarThreshold = -1; dc.minedRows = 12; dc.minedThreshold = -1
         dc.transform = .linear; dc.teacherWeight = 0.5
-        let ex = try TrainingExamples.distilled(trainLabels: data.train.labels, view: view, config: dc, threads: 1, progress: .silent)
+        let ex = try TrainingExamples.distilled(trainLabels: data.train.labels, view: view, config: dc,
+                                                ann: ANNConfig(), seed: 1, threads: 1, progress: .silent)
         XCTAssertEqual(ex.labelRows, 4)
         XCTAssertEqual(ex.count, 40 + 4)
         var perLabel = [Int](repeating: 0, count: 4)

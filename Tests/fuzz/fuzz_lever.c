@@ -1,5 +1,6 @@
 /* A seeded mutation fuzzer over everything Lever reads: run-config JSON (lever_train, lever_config_check), data files
- * (lever_train_file on a mutated dataset folder), model files (lever_model_load, then predict) and
+ * (lever_train_file on a mutated dataset folder), model files (lever_model_load, then predict; the seed model
+ * searches its label shortlist through an HNSW graph, so its ANN section is mutated like the others) and
  * special inputs: texts of several MB (predict and a training line), NUL bytes inside JSON strings,
  * config paths and data files, headers claiming huge row counts, /dev/null as every kind of file
  * and, with LEVER_FUZZ_SPECIAL_FILES=1, /dev/zero and a FIFO (these need the library to refuse
@@ -497,7 +498,8 @@ int main(int argc, char **argv) {
     static const char *data_seeds[] = {"cat\ndog\nbird\n", "small cat\nbig dog\nsmall bird\ncat and dog\n",
                                        "4 3\n0:1\n1:1\n2:1\n0:1 1:0.5\n", "0 1\n3 2\n"};
     static const char *config_seeds[] = {
-        "{\"data\": {\"dir\": \"%s/seed\"}, \"features\": {\"hash_bits\": 10}, \"knn\": {\"neighbours\": 2}}",
+        "{\"data\": {\"dir\": \"%s/seed\"}, \"features\": {\"hash_bits\": 10}, \"knn\": {\"neighbours\": 2}, "
+        "\"student\": {\"predict_shortlist\": 2}, \"ann\": {\"min_items\": 0}}",
         "{\"data\": {\"dir\": \"%s/seed\", \"trn_filter\": \"\"}, \"method\": \"knn\", \"features\": {\"hash_bits\": 9, "
         "\"word_ngram_max\": 1, \"char_ngram_min\": 2, \"char_ngram_max\": 4, \"char_weight\": 0.5, \"sublinear_tf\": false}, "
         "\"evaluation\": {\"k\": [1, 2]}, \"threads\": 1, \"seed\": 7}"};

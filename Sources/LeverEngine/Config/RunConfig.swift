@@ -2,7 +2,7 @@
 ///
 /// Each key is declared once, in the `keys` of the config struct that owns its section
 /// (`RunSettings` for the top-level keys, `DataConfig`, `FeatureConfig`, `KNNConfig`,
-/// `TeacherConfig`, `StudentConfig`, `DistillationConfig`, `EvaluationConfig`, `OutputConfig`):
+/// `TeacherConfig`, `StudentConfig`, `DistillationConfig`, `ANNConfig`, `EvaluationConfig`, `OutputConfig`):
 /// name, type, range or choices, description, and the field it sets; the default is the field's
 /// initial value. A user config is merged onto the defaults; every unknown key, wrong type, value out
 /// of range and conflict between keys is reported together, each with its key path. A RunConfig is
@@ -21,6 +21,7 @@ public struct RunConfig: Sendable {
     public let teacher: TeacherConfig
     public let student: StudentConfig
     public let distillation: DistillationConfig
+    public let ann: ANNConfig
     public let evaluation: EvaluationConfig
     public let outputSettings: OutputConfig
 
@@ -56,18 +57,20 @@ public struct RunConfig: Sendable {
     /// The default config: every key with its default (`lever config --defaults`).
     public static let defaults: JSONValue = render(RunSettings(), DataConfig(), FeatureConfig(), KNNConfig(),
                                                    TeacherConfig(), StudentConfig(), DistillationConfig(),
-                                                   EvaluationConfig(), OutputConfig())
+                                                   ANNConfig(), EvaluationConfig(), OutputConfig())
 
     /// Every key of the config, in document order, with its type, default and description.
     public static var schema: [ConfigKeyInfo] {
         RunSettings.schema + DataConfig.schema + FeatureConfig.schema + KNNConfig.schema + TeacherConfig.schema
-            + StudentConfig.schema + DistillationConfig.schema + EvaluationConfig.schema + OutputConfig.schema
+            + StudentConfig.schema + DistillationConfig.schema + ANNConfig.schema + EvaluationConfig.schema
+            + OutputConfig.schema
     }
 
     /// The validated config as one JSON document, rendered from the typed values (what a model and a
     /// report record).
     public var document: JSONValue {
-        RunConfig.render(settings, data, features, knn, teacher, student, distillation, evaluation, outputSettings)
+        RunConfig.render(settings, data, features, knn, teacher, student, distillation, ann, evaluation,
+                         outputSettings)
     }
 
     /// Parses a config file; relative paths in it resolve against the file's folder.
@@ -144,6 +147,7 @@ public struct RunConfig: Sendable {
         teacher = TeacherConfig.read(merged["teacher"], problems: &problems)
         student = StudentConfig.read(merged["student"], problems: &problems)
         distillation = DistillationConfig.read(merged["distillation"], problems: &problems)
+        ann = ANNConfig.read(merged["ann"], problems: &problems)
         evaluation = EvaluationConfig.read(merged["evaluation"], problems: &problems)
         outputSettings = OutputConfig.read(merged["output"], problems: &problems)
         if let maxK = evaluation.ks.max(), maxK > outputSettings.topK {
@@ -184,7 +188,7 @@ public struct RunConfig: Sendable {
     /// The document of these sections: top-level keys first, then the sections in pipeline order.
     private static func render(_ s: RunSettings, _ data: DataConfig?, _ features: FeatureConfig, _ knn: KNNConfig,
                                _ teacher: TeacherConfig, _ student: StudentConfig, _ distillation: DistillationConfig,
-                               _ evaluation: EvaluationConfig, _ output: OutputConfig) -> JSONValue {
+                               _ ann: ANNConfig, _ evaluation: EvaluationConfig, _ output: OutputConfig) -> JSONValue {
         guard case .object(var doc) = s.json else { return s.json }
         if let data { doc[DataConfig.section] = data.json }
         doc[FeatureConfig.section] = features.json
@@ -192,6 +196,7 @@ public struct RunConfig: Sendable {
         doc[TeacherConfig.section] = teacher.json
         doc[StudentConfig.section] = student.json
         doc[DistillationConfig.section] = distillation.json
+        doc[ANNConfig.section] = ann.json
         doc[EvaluationConfig.section] = evaluation.json
         doc[OutputConfig.section] = output.json
         return .object(doc)

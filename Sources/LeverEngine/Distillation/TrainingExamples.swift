@@ -27,8 +27,10 @@ struct TrainingExamples {
     /// LEVER's augmentation of the ground truth with the teacher's soft scores (never overwriting
     /// a ground-truth positive): label texts as rows (label -> itself plus teacher-similar labels),
     /// and teacher-mined training inputs as soft positives for tail labels.
-    static func distilled(trainLabels: SparseMatrix, view: TeacherView, config: DistillationConfig, threads: Int,
-                          progress: Progress) throws(LeverError) -> TrainingExamples {
+    /// Tail labels mine training inputs through an HNSW graph over the input embeddings (built and
+    /// dropped here) when there are at least `ann.minItems` inputs.
+    static func distilled(trainLabels: SparseMatrix, view: TeacherView, config: DistillationConfig, ann: ANNConfig,
+                          seed: UInt64, threads: Int, progress: Progress) throws(LeverError) -> TrainingExamples {
         var ex = TrainingExamples()
         // Ground-truth rows, indexed by training row so mined targets can join them.
         var rowTargets = [[(label: Int32, value: Float, weight: Float)]](repeating: [], count: trainLabels.rows)
@@ -47,10 +49,12 @@ struct TrainingExamples {
                 for (i, l) in tail.enumerated() {
                     for c in 0..<d { q[i * d + c] = view.teacher.labelEmbeddings[l * d + c] }
                 }
-                let inputs = Array(view.embeddings[0..<(view.numInputs * d)])
-                let nearest = try DenseScorer.topK(queries: q, count: tail.count, labels: ArrayStorage(inputs),
-                                                   numLabels: view.numInputs, dim: d,
-                                                   k: config.minedRows + 16, exclude: nil, threads: threads, progress: progress, stage: "mine-inputs")
+                let inputs = ArrayStorage(Array(view.embeddings[0..<(view.numInputs * d)]))
+                let search = try VectorSearch.over(inputs, count: view.numInputs, dim: d, config: ann, seed: seed,
+                                                   threads: threads, progress: progress, stage: "ann-inputs")
+                let nearest = try search.topK(queries: q, count: tail.count, items: inputs, numItems: view.numInputs,
+                                              dim: d, k: config.minedRows + 16, exclude: nil, threads: threads,
+                                              progress: progress, stage: "mine-inputs")
                 for (i, l) in tail.enumerated() {
                     var have = counts[l]
                     for (row, sim) in nearest[i] where have < config.minedRows && sim >= config.minedThreshold {
@@ -72,9 +76,10 @@ struct TrainingExamples {
             let d = view.dim
             let labelQueries = Array(view.embeddings[(view.numInputs * d)...])
             let similar = config.similarLabels > 0
-                ? try DenseScorer.topK(queries: labelQueries, count: view.numLabels, labels: view.teacher.labelEmbeddings,
-                                       numLabels: view.numLabels, dim: d, k: config.similarLabels + 1, exclude: nil, threads: threads,
-                                       progress: progress, stage: "similar-labels")
+                ? try view.labelSearch.topK(queries: labelQueries, count: view.numLabels,
+                                            items: view.teacher.labelEmbeddings, numItems: view.numLabels, dim: d,
+                                            k: config.similarLabels + 1, exclude: nil, threads: threads,
+                                            progress: progress, stage: "similar-labels")
                 : []
             for l in 0..<view.numLabels {
                 var t: [(label: Int32, value: Float, weight: Float)] = [(Int32(l), 1, 1)]

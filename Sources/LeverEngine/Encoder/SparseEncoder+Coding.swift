@@ -1,9 +1,9 @@
 /// The encoder layout inside the TEACHER section (and the STUDENT section's own encoder): u32 dim with
 /// flags in its high bits, the vocabulary, then the table.
 /// - bit 31 (since format 1.1): the table is an f16 array (else f32).
-/// - bit 30 (since 2.1): the table is an f32 array of per-row scales then an i8 array (rows x dim);
+/// - bit 30 (since 3.0): the table is an f32 array of per-row scales then an i8 array (rows x dim);
 ///   a row's values are its scale times its bytes.
-/// - bit 29 (since 2.1): the vocabulary is stored compactly: u64 bucket count B, then an i32 array of
+/// - bit 29 (since 3.0): the vocabulary is stored compactly: u64 bucket count B, then an i32 array of
 ///   the used buckets, strictly increasing (row i is the i-th used bucket; every other bucket is
 ///   dropped); else it is the i32 array bucket -> row (-1: dropped) of B entries.
 /// An encoder over another encoder's vocabulary (the student's fine-tuned copy) may leave it out:

@@ -2,7 +2,7 @@
 /// u32 neighbours (with flags in its high bits), f32 power, the posting lists, then the training
 /// rows x labels as a CSR matrix.
 /// - Without flags (format 2.0 and before), the posting lists are a features x rows CSR matrix.
-/// - Bit 31 (since 2.1): they are i64 feature count, i64 training row count, an i32 array of the
+/// - Bit 31 (since 3.0): they are i64 feature count, i64 training row count, an i32 array of the
 ///   features that have postings (strictly increasing), an i64 array of list offsets (one more),
 ///   an i32 array of training rows, and the weights: an f32 array, or with bit 30 an f16 array.
 extension KNNIndex {

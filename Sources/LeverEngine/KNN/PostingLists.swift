@@ -15,7 +15,7 @@ struct PostingLists: Sendable, Equatable {
     let featureCount: Int
     let rowCount: Int
     /// The stored features, strictly increasing; nil: every feature below `featureCount` is stored
-    /// (list f is feature f), as files before format 2.1 have it.
+    /// (list f is feature f), as files before format 3.0 have it.
     let features: ArrayStorage<Int32>?
     /// List i's entries are `rows[indptr[i]..<indptr[i+1]]`.
     let indptr: ArrayStorage<Int64>

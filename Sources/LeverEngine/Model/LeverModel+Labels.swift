@@ -9,6 +9,8 @@
 /// - The student's sparse term and its lexical source get no entries for a new label: both are
 ///   built from training rows that carry the label, and a new label has none. The lexical source
 ///   therefore never proposes it; it reaches the student's candidates through the teacher's shortlist.
+/// - When the student's shortlist searches an HNSW graph, a copy of the graph gets the new labels'
+///   embeddings inserted (the model's graph is not changed).
 /// - kNN models rank labels only through training rows and are refused.
 ///
 /// Texts must be non-empty and free of NUL bytes. A text may repeat another label's text, as label
@@ -39,8 +41,8 @@ extension LeverModel {
         case .knn: throw LeverError(.internal, "unreachable: kNN has no encoder")
         case .teacher: newScorer = .teacher(widened)
         case .student(let student):
-            newScorer = .student(student.appendingLabels(teacher: widened, embeddings: added, count: texts.count,
-                                                         initScale: try studentInitScale()))
+            newScorer = .student(try student.appendingLabels(teacher: widened, embeddings: added, count: texts.count,
+                                                             initScale: try studentInitScale(), threads: threads))
         }
         return LeverModel(config: config, labelTexts: labelTexts + texts, featurizer: featurizer, scorer: newScorer)
     }
@@ -68,8 +70,9 @@ extension TeacherScorer {
 extension StudentScorer {
     /// The student over `teacher` (this student's teacher with `count` labels appended, whose
     /// embeddings are `embeddings`): the new labels' vectors as training initialises them, no sparse
-    /// entries, and no training rows in the lexical source.
-    func appendingLabels(teacher: TeacherScorer, embeddings: [Float], count: Int, initScale: Float) -> StudentScorer {
+    /// entries, no training rows in the lexical source, and the new labels in the HNSW graph.
+    func appendingLabels(teacher: TeacherScorer, embeddings: [Float], count: Int, initScale: Float,
+                         threads: Int) throws(LeverError) -> StudentScorer {
         let d = dim
         var w: [Float] = []
         w.reserveCapacity(count * (d + 1))
@@ -85,7 +88,9 @@ extension StudentScorer {
         }
         return StudentScorer(teacher: teacher, encoder: encoder, weights: weights.appending(floats: w),
                              sparse: sparse?.appendingEmptyLabels(count), lexical: lex,
-                             predictShortlist: predictShortlist, lexicalShortlist: lexicalShortlist, fusion: fusion)
+                             predictShortlist: predictShortlist, lexicalShortlist: lexicalShortlist, fusion: fusion,
+                             ann: try ann?.adding(embeddings, count: count, over: self.teacher.labelEmbeddings,
+                                                  threads: threads))
     }
 }
 

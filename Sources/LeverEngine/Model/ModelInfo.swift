@@ -37,6 +37,10 @@ extension LeverModel {
                 ("sparse_term_entries", student.sparse.map { .int(Int64($0.entries)) } ?? .null),
                 ("lexical_source", student.lexical.map(LeverModel.knnInfo) ?? .null),
                 ("predict_shortlist", .int(Int64(student.predictShortlist))),
+                // The HNSW graph the shortlist searches (null: exact).
+                ("shortlist_graph", student.ann.map { g in .object(JSONObject([
+                    ("items", .int(Int64(g.count))), ("m", .int(Int64(g.m))), ("ef_search", .int(Int64(g.efSearch))),
+                ])) } ?? .null),
                 ("lexical_shortlist", .int(Int64(student.lexicalShortlist))),
                 ("fusion", .float(student.fusion)),
             ]))

@@ -20,7 +20,7 @@ extension LeverModel {
         for t in labelTexts { labels.string(t) }
         sections.add("LABELS", labels.bytes)
         sections.add("FEATURES", featurizer.encoded())
-        ScorerKind.write(scorer, into: &sections)
+        try ScorerKind.write(scorer, into: &sections)
         let bytes = ModelFile.encode(sections)
         try FileIO.writeAtomically(path) { (sink) throws(LeverError) in
             try typed { try bytes.withUnsafeBytes { (raw) throws in try sink.write(bytes: raw) } }

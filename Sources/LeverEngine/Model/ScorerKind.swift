@@ -26,13 +26,13 @@ enum ScorerKind: String, CaseIterable, Sendable {
     }
 
     /// Adds the scorer's sections, in file order.
-    static func write(_ scorer: Scorer, into sections: inout ModelFile.Sections) {
+    static func write(_ scorer: Scorer, into sections: inout ModelFile.Sections) throws(LeverError) {
         switch scorer {
         case .knn(let index): index.write(into: &sections)
         case .teacher(let teacher): teacher.write(into: &sections)
         case .student(let student):
             student.teacher.write(into: &sections)
-            student.write(into: &sections)
+            try student.write(into: &sections)
         }
     }
 

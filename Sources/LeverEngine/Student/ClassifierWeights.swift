@@ -1,7 +1,7 @@
 import CLever
 
 /// The student's per-label classifier: a vector of `dim` weights and a bias per label. Stored as floats
-/// (numLabels x (dim + 1): vector then bias; files before format 2.1) or, as training leaves it, as
+/// (numLabels x (dim + 1): vector then bias; files before format 3.0) or, as training leaves it, as
 /// int8 vectors with a float scale per label (a vector is its scale times its bytes) and float
 /// biases. Either is used in place in a loaded model file; a trained classifier keeps the form it is
 /// saved in, so a loaded model scores exactly like the one saved.

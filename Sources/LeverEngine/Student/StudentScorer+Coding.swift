@@ -1,21 +1,22 @@
 /// The student's sections of a `lever` model (`ova` students too): STUDENT (the dense ranker), and
-/// when present SPARSE (the sparse term, coded in SparseTerm.swift) and LEXICAL (the lexical
-/// candidate source). The teacher it ranks over is in the TEACHER section. A new student part adds
+/// when present SPARSE (the sparse term, coded in SparseTerm.swift), LEXICAL (the lexical
+/// candidate source) and ANN (the HNSW graph of its prediction shortlist, coded in ANNIndex+Coding).
+/// The teacher it ranks over is in the TEACHER section. A new student part adds
 /// its section here and its tag to `sectionTags`.
 extension StudentScorer {
-    static let sectionTags: Set<String> = ["STUDENT", "SPARSE", "LEXICAL"]
-    /// The STUDENT section's parts byte: 1, an own encoder follows; 2 (since 2.1), an own table over
+    static let sectionTags: Set<String> = ["STUDENT", "SPARSE", "LEXICAL", "ANN"]
+    /// The STUDENT section's parts byte: 1, an own encoder follows; 2 (since 3.0), an own table over
     /// the teacher's vocabulary follows (the encoder layout without its vocabulary); 0, none.
     static let ownEncoder: UInt8 = 1
     static let sharedVocabularyEncoder: UInt8 = 2
-    /// Added to the encoder byte (since 2.1): the classifier is stored as int8 vectors with scales.
+    /// Added to the encoder byte (since 3.0): the classifier is stored as int8 vectors with scales.
     static let int8Classifier: UInt8 = 0x80
 
     func encoded() -> [UInt8] {
         var w = ByteWriter()
         w.u64(UInt64(predictShortlist))
         w.f32(fusion)
-        // The fine-tuned copy keeps the teacher's vocabulary: stored once, in TEACHER (since 2.1).
+        // The fine-tuned copy keeps the teacher's vocabulary: stored once, in TEACHER (since 3.0).
         let shared = encoder.map { $0.vocabulary.rowOf == teacher.encoder.vocabulary.rowOf } ?? false
         var parts = encoder == nil ? 0 : shared ? StudentScorer.sharedVocabularyEncoder : StudentScorer.ownEncoder
         if case .int8 = weights.values { parts |= StudentScorer.int8Classifier }
@@ -51,7 +52,7 @@ extension StudentScorer {
                              predictShortlist: shortlist, lexicalShortlist: 0, fusion: fusion)
     }
 
-    /// The classifier: an f32 array numLabels x (dim + 1) (vector then bias), or since 2.1 (`int8`) f32
+    /// The classifier: an f32 array numLabels x (dim + 1) (vector then bias), or since 3.0 (`int8`) f32
     /// arrays of per-label scales and biases, then an i8 array numLabels x dim of vectors.
     private static func decodeClassifier(_ r: inout ByteReader, int8: Bool,
                                          teacher: TeacherScorer) throws(LeverError) -> ClassifierWeights {
@@ -81,15 +82,20 @@ extension StudentScorer {
         return w.bytes
     }
 
-    /// Adds the STUDENT section, then SPARSE and LEXICAL when the student has those parts.
-    func write(into sections: inout ModelFile.Sections) {
+    /// Adds the STUDENT section, then SPARSE, LEXICAL and ANN when the student has those parts.
+    func write(into sections: inout ModelFile.Sections) throws(LeverError) {
         sections.add("STUDENT", encoded())
         if let sparse { sections.add("SPARSE", sparse.encoded()) }
         if let lexical { sections.add("LEXICAL", StudentScorer.encodeLexical(lexical, shortlist: lexicalShortlist)) }
+        if let ann {
+            var w = ByteWriter()
+            try ann.encode(into: &w)
+            sections.add("ANN", w.bytes)
+        }
     }
 
-    /// Reads the STUDENT section over `teacher`, and SPARSE and LEXICAL when the file has them (files
-    /// of format 1.0 have neither).
+    /// Reads the STUDENT section over `teacher`, and SPARSE, LEXICAL and ANN when the file has them
+    /// (files of format 1.0 have none; files before 3.0 have no ANN, and their shortlist is exact).
     static func read(_ file: ModelSectionReader, teacher: TeacherScorer) throws(LeverError) -> StudentScorer {
         var student = try file.decode("STUDENT") { (r) throws(LeverError) in
             try StudentScorer.decode(&r, teacher: teacher)
@@ -108,6 +114,9 @@ extension StudentScorer {
             }
             student.lexical = index
             student.lexicalShortlist = k
+        }
+        student.ann = try file.decodeIfPresent("ANN") { (r) throws(LeverError) in
+            try ANNIndex.decode(&r, vectors: teacher.labelEmbeddings, count: teacher.numLabels, dim: teacher.dim)
         }
         return student
     }

@@ -19,6 +19,12 @@ public struct StudentScorer: Sendable {
     let predictShortlist: Int
     var lexicalShortlist: Int
     let fusion: Float
+    /// The HNSW graph over the teacher's label embeddings that the prediction shortlist searches
+    /// (nil: the shortlist scores every label exactly).
+    var ann: ANNIndex?
+
+    /// How the teacher's shortlist is searched.
+    var labelSearch: VectorSearch { ann.map { .hnsw($0) } ?? .exact }
 
     var numLabels: Int { teacher.numLabels }
     var dim: Int { teacher.dim }
@@ -43,8 +49,8 @@ public struct StudentScorer: Sendable {
                      withLexical: Bool, threads: Int,
                      progress: Progress) throws(LeverError) -> (teacher: Lists, lexical: Lists?) {
         let teacherK = predictShortlist > 0 ? min(predictShortlist, numLabels) : numLabels
-        let lists = try DenseScorer.topK(queries: tq, count: features.rows, labels: teacher.labelEmbeddings,
-                                         numLabels: numLabels, dim: dim, k: max(k, teacherK), exclude: exclude,
+        let lists = try labelSearch.topK(queries: tq, count: features.rows, items: teacher.labelEmbeddings,
+                                         numItems: numLabels, dim: dim, k: max(k, teacherK), exclude: exclude,
                                          threads: threads, progress: progress, stage: "student-shortlist")
         guard withLexical, let lexical, lexicalShortlist > 0 else { return (lists, nil) }
         let lex = try lexical.predict(features, k: lexicalShortlist, exclude: exclude, threads: threads,

@@ -29,8 +29,10 @@ enum StudentTraining {
                       distill: Bool, threads: Int, progress: Progress) throws(LeverError) -> (StudentScorer, JSONObject) {
         let examples = distill
             ? try TrainingExamples.distilled(trainLabels: trainLabels, view: view, config: config.distillation,
-                                             threads: threads, progress: progress)
+                                             ann: config.ann, seed: config.seed, threads: threads, progress: progress)
             : TrainingExamples.plain(trainLabels: trainLabels)
+        // The prediction shortlist searches the graph only when it is shorter than the label list.
+        let keepsGraph = config.student.predictShortlist > 0 && config.student.predictShortlist < view.numLabels
         let trainer = StudentTrainer(config: config.student, view: view, examples: examples,
                                      lexical: lexical?.trainLists ?? [], threads: threads, seed: config.seed)
         let trained = try trainer.train(name: distill ? "student-lever" : "student-ova", progress: progress)
@@ -40,7 +42,8 @@ enum StudentTraining {
                                    lexical: lexical?.index,
                                    predictShortlist: config.student.predictShortlist,
                                    lexicalShortlist: lexical == nil ? 0 : config.student.lexicalShortlist,
-                                   fusion: config.student.fusion)
+                                   fusion: config.student.fusion,
+                                   ann: keepsGraph ? view.labelSearch.index : nil)
         var details = JSONObject()
         details["examples"] = .int(Int64(examples.count))
         details["label_rows"] = .int(Int64(examples.labelRows))

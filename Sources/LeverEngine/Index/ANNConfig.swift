@@ -1,0 +1,27 @@
+/// Settings of approximate nearest-neighbour search (config section `ann`): when a top-k search over
+/// vectors (labels or training inputs) uses an HNSW graph instead of scoring every item, and how the
+/// graph is built and searched.
+public struct ANNConfig: ConfigSection, Equatable {
+    /// 1,000,000: on 2 cores, searching a whole batch (every stage of training, `lever predict`) by
+    /// blocked GEMM was faster than HNSW at recall@100 >= 0.95 over 15K labels (WordNet), 131K and
+    /// 262K vectors (synthetic texts), so searches stay exact up to the 1M scale (`lever bench ann`,
+    /// figures in README.md, Benchmarks). One text at a time, HNSW was faster from 15K on.
+    public var minItems = 1_000_000
+    public var m = 16
+    public var efConstruction = 200
+    public var efSearch = 200
+
+    public static let section = "ann"
+    public static let keys: [ConfigKey<ANNConfig>] = [
+        .integer("min_items", \.minItems, 0...Int(Int32.max),
+                 "Searches over at least this many vectors (labels, training inputs) use an HNSW graph;"
+                 + " smaller ones score every vector exactly (0: always HNSW)."),
+        .integer("m", \.m, 2...256, "HNSW links per vector above the bottom layer (2 x m on it)."),
+        .integer("ef_construction", \.efConstruction, 1...100_000,
+                 "HNSW candidate list size while building the graph (larger: better graph, slower build)."),
+        .integer("ef_search", \.efSearch, 1...100_000,
+                 "HNSW candidate list size while searching, at least k (larger: higher recall, slower)."),
+    ]
+
+    public init() {}
+}
