@@ -19,7 +19,7 @@ def test_added_labels_get_next_ids_and_rank_for_their_text(teacher_config, tmp_p
             assert [wider.label_text(i) for i in range(5)] == ["cat", "dog", "bird", "small bird", "fish tank"]
             labels, scores = wider.predict(["small bird"], k=2)
             assert labels[0, 0] == 3  # the same text: cosine 1
-            assert scores[0, 0] == pytest.approx(1.0, abs=1e-5)
+            assert scores[0, 0] == pytest.approx(1.0, abs=1e-3)  # its embedding rounded to half precision
             wider.save(tmp_path / "wider.lever")
             with lever.Model.load(tmp_path / "wider.lever") as loaded:
                 assert loaded.num_labels == 5
