@@ -40,6 +40,11 @@ float clever_dot_i8(const signed char *restrict a, const float *restrict b, size
 }
 
 CLEVER_CLONES
+void clever_add_int8_row(float *restrict dst, const signed char *restrict src, float weight, size_t n) {
+    for (size_t i = 0; i < n; i++) dst[i] += weight * (float)src[i];
+}
+
+CLEVER_CLONES
 void clever_axpy(float *restrict y, float alpha, const float *restrict x, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] += alpha * x[i];
 }

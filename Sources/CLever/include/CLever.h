@@ -7,7 +7,6 @@
 #include "clever_helpers.h"
 #include "clever_crc32c.h"
 #include "clever_half.h"
-#include "clever_int8.h"
 #include "clever_finite.h"
 #include "clever_vector.h"
 #endif
