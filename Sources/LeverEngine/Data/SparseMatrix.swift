@@ -92,3 +92,26 @@ extension SparseMatrix {
         return out
     }
 }
+
+extension SparseMatrix {
+    /// The given rows, in that order, each entry left out with probability `rate` (drawn from `rng`
+    /// in entry order); a row that would lose every entry keeps its largest one.
+    func droppingFeatures(rows: [Int], rate: Float, rng: inout SeededRandom) -> SparseMatrix {
+        var out = SparseMatrix(cols: cols)
+        for r in rows {
+            let range = rowRange(r)
+            let start = out.indices.count
+            for j in range where rng.unitFloat() >= rate {
+                out.indices.append(indices[j])
+                out.values.append(values[j])
+            }
+            if out.indices.count == start, let best = range.max(by: { values[$0] < values[$1] }) {
+                out.indices.append(indices[best])
+                out.values.append(values[best])
+            }
+            out.indptr.append(out.indices.count)
+            out.rows += 1
+        }
+        return out
+    }
+}

@@ -9,6 +9,7 @@ public struct StudentConfig: ConfigSection, Equatable {
     public var learningRate: Float = 0.01
     public var encoderLearningRate: Float = 0.002
     public var encoder = EncoderMode.finetune
+    public var featureDropout: Float = 0
     public var shortlist = 32
     public var inBatchRows = 4
     public var initScale: Float = 10
@@ -38,6 +39,9 @@ public struct StudentConfig: ConfigSection, Equatable {
                 "Adam learning rate of the fine-tuned encoder (0: the encoder stays as the teacher's)."),
         .choice("encoder", \.encoder,
                 "finetune: copy the teacher's encoder and train it further; frozen: use it as is."),
+        .number("feature_dropout", \.featureDropout, 0...0.95,
+                "While fine-tuning, each feature of a training text is left out of its embedding with this"
+                + " probability (a fresh draw per step; at least one feature stays); 0: off."),
         .integer("shortlist", \.shortlist, 0...100_000,
                  "Hard negatives per training row: the teacher's top labels for the row's text."),
         .integer("in_batch_rows", \.inBatchRows, 0...65_536,

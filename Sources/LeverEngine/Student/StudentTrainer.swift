@@ -80,6 +80,7 @@ struct StudentTrainer {
         var wGrad = GradientBuffer(rows: L, dim: dw)
         var eGrad = GradientBuffer(rows: encoder.rows, dim: d)
         var rng = SeededRandom(seed: seed &+ 0x57D)
+        var dropoutRNG = SeededRandom(seed: seed &+ 0xD50)
         var history: [JSONValue] = []
         let b = config.batchSize
         var emb = [Float](repeating: 0, count: b * d), norms = [Float](repeating: 0, count: b), demb = emb
@@ -96,9 +97,13 @@ struct StudentTrainer {
                 i += b
                 let n = batch.count
                 let sources = batch.map { examples.sources[$0] }
+                // With feature dropout, the encoder sees (and learns from) a random subset of each text's features.
+                let dropped = finetune && config.featureDropout > 0
+                    ? view.texts.droppingFeatures(rows: sources, rate: config.featureDropout, rng: &dropoutRNG) : nil
+                let (encoded, encodedRows) = dropped.map { ($0, Array(0..<n)) } ?? (view.texts, sources)
                 if finetune {
                     emb.withUnsafeMutableBufferPointer { e in norms.withUnsafeMutableBufferPointer { nr in
-                        encoder.encode(view.texts, rows: sources, into: e.baseAddress!, norms: nr.baseAddress!, threads: threads)
+                        encoder.encode(encoded, rows: encodedRows, into: e.baseAddress!, norms: nr.baseAddress!, threads: threads)
                     } }
                 } else {
                     for (j, s) in sources.enumerated() { for c in 0..<d { emb[j * d + c] = view.embeddings[s * d + c] } }
@@ -172,7 +177,8 @@ struct StudentTrainer {
                 if finetune {
                     eGrad.reset()
                     emb.withUnsafeBufferPointer { e in demb.withUnsafeBufferPointer { de in norms.withUnsafeBufferPointer { nr in
-                        eGrad.addEncoderGradients(view.texts, items: sources, e: e.baseAddress!, de: de.baseAddress!, norms: nr.baseAddress!)
+                        eGrad.addEncoderGradients(encoded, items: encodedRows, e: e.baseAddress!, de: de.baseAddress!,
+                                                  norms: nr.baseAddress!)
                     } } }
                     eGrad.grads.withUnsafeBufferPointer { g in
                         encoder.table.withFloats {
