@@ -263,7 +263,7 @@ final class CompactModelTests: XCTestCase {
                                   predictShortlist: 10, lexicalShortlist: 0, fusion: 0)
             return try s.encoded().withUnsafeBytes { raw throws(LeverError) -> StudentScorer in
                 var r = ByteReader(raw, section: "STUDENT")
-                return try StudentScorer.decode(&r, teacher: teacher)
+                return try StudentScorer.decode(&r, teacher: teacher, ann: nil)
             }
         }
         let good = ClassifierWeights.quantized(dim: dim, floats: [1, -2, 0.5, 3, 4, -1])

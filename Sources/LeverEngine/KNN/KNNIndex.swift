@@ -12,6 +12,8 @@ public struct KNNIndex: Sendable {
     let postingLists: PostingLists
     /// Training rows x labels.
     let labelStorage: CSRStorage
+    /// Idle query scratch (zeroed arrays over the training rows and labels), shared by copies.
+    private let scratchPool = ScratchPool<Scratch>()
 
     /// Features x training rows (a copy).
     public var postings: SparseMatrix { postingLists.matrix }
@@ -49,9 +51,10 @@ public struct KNNIndex: Sendable {
         while done < queries.rows {
             let start = done, end = min(queries.rows, done + batch)
             let parts = Parallel.mapChunks(end - start, threads: threads) { range in
-                var scratch = Scratch(trainRows: postingLists.rowCount, labels: numLabels)
-                return range.map { i in predictOne(queries, row: start + i, k: k, exclude: exclude,
-                                                   skip: leaveOneOut ? start + i : -1, scratch: &scratch) }
+                scratchPool.withScratch(make: { Scratch(trainRows: postingLists.rowCount, labels: numLabels) }) { s in
+                    range.map { i in predictOne(queries, row: start + i, k: k, exclude: exclude,
+                                                skip: leaveOneOut ? start + i : -1, scratch: &s) }
+                }
             }
             for p in parts { results.append(contentsOf: p) }
             done = end
@@ -61,6 +64,7 @@ public struct KNNIndex: Sendable {
         return results
     }
 
+    /// A query's work arrays; `predictOne` leaves them as it found them (zeros, empty lists).
     struct Scratch {
         var similarity: [Float]
         var touchedRows: [Int32] = []

@@ -21,6 +21,11 @@ struct PostingLists: Sendable, Equatable {
     let indptr: ArrayStorage<Int64>
     let rows: ArrayStorage<Int32>
     let weights: Weights
+    /// With `features`: slot s holds the first list whose feature is at least s << `slotShift` (and one
+    /// more slot holds the list count), so finding a feature searches only its slot's lists. At most
+    /// 4,098 slots (16 KiB), where a binary search over every list missed the cache at each step.
+    let slots: [Int32]
+    let slotShift: Int
 
     init(featureCount: Int, rowCount: Int, features: ArrayStorage<Int32>?, indptr: ArrayStorage<Int64>,
          rows: ArrayStorage<Int32>, weights: Weights) {
@@ -30,6 +35,19 @@ struct PostingLists: Sendable, Equatable {
         self.indptr = indptr
         self.rows = rows
         self.weights = weights
+        let shift = max(0, Int.bitWidth - featureCount.leadingZeroBitCount - 12)
+        slotShift = shift
+        slots = features.map { f in
+            f.withUnsafeBufferPointer { f in
+                var slots = [Int32](repeating: 0, count: (featureCount >> shift) + 2)
+                var i = 0
+                for s in slots.indices {
+                    while i < f.count && Int(f[i]) >> shift < s { i += 1 }
+                    slots[s] = Int32(i)
+                }
+                return slots
+            }
+        } ?? []
     }
 
     /// The lists of a features x rows matrix, keeping only its non-empty rows; weights as half floats
@@ -72,14 +90,14 @@ struct PostingLists: Sendable, Equatable {
     func withLists<R>(_ body: (PostingView) -> R) -> R {
         let features = self.features ?? []
         return features.withUnsafeBufferPointer { f in indptr.withUnsafeBufferPointer { p in
-            rows.withUnsafeBufferPointer { r in
+            rows.withUnsafeBufferPointer { r in slots.withUnsafeBufferPointer { s in
                 switch weights {
                 case .float(let w):
-                    return w.withUnsafeBufferPointer { body(PostingView(self, f, p, r, floats: $0.baseAddress)) }
+                    return w.withUnsafeBufferPointer { body(PostingView(self, f, p, r, s, floats: $0.baseAddress)) }
                 case .half(let w):
-                    return w.withUnsafeBufferPointer { body(PostingView(self, f, p, r, halves: $0.baseAddress)) }
+                    return w.withUnsafeBufferPointer { body(PostingView(self, f, p, r, s, halves: $0.baseAddress)) }
                 }
-            }
+            } }
         } }
     }
 }
@@ -91,17 +109,23 @@ struct PostingView: @unchecked Sendable {
     private let features: UnsafeBufferPointer<Int32>
     private let indptr: UnsafeBufferPointer<Int64>
     let rows: UnsafeBufferPointer<Int32>
+    private let slots: UnsafeBufferPointer<Int32>
+    private let slotShift: Int
+    private let featureCount: Int
     private var floats: UnsafePointer<Float>?
     private var halves: UnsafePointer<UInt16>?
 
     fileprivate init(_ p: PostingLists, _ features: UnsafeBufferPointer<Int32>, _ indptr: UnsafeBufferPointer<Int64>,
-                     _ rows: UnsafeBufferPointer<Int32>, floats: UnsafePointer<Float>? = nil,
-                     halves: UnsafePointer<UInt16>? = nil) {
+                     _ rows: UnsafeBufferPointer<Int32>, _ slots: UnsafeBufferPointer<Int32>,
+                     floats: UnsafePointer<Float>? = nil, halves: UnsafePointer<UInt16>? = nil) {
         compact = p.features != nil
         lists = indptr.count - 1
         self.features = features
         self.indptr = indptr
         self.rows = rows
+        self.slots = slots
+        slotShift = p.slotShift
+        featureCount = p.featureCount
         self.floats = floats
         self.halves = halves
     }
@@ -110,7 +134,8 @@ struct PostingView: @unchecked Sendable {
     @inline(__always) func entries(of f: Int) -> Range<Int> {
         var i = f
         if compact {
-            var lo = 0, hi = features.count
+            guard f >= 0 && f < featureCount else { return 0..<0 }
+            var lo = Int(slots[f >> slotShift]), hi = Int(slots[(f >> slotShift) + 1])
             while lo < hi {
                 let mid = (lo + hi) / 2
                 if Int(features[mid]) < f { lo = mid + 1 } else { hi = mid }

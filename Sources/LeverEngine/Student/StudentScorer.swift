@@ -21,10 +21,29 @@ public struct StudentScorer: Sendable {
     let fusion: Float
     /// The HNSW graph over the teacher's label embeddings that the prediction shortlist searches
     /// (nil: the shortlist scores every label exactly).
-    var ann: ANNIndex?
+    let ann: ANNIndex?
+    /// Without a graph, the label embeddings as int8 rows for the shortlist's first pass (nil when the
+    /// shortlist holds every label).
+    let labelScan: QuantizedScan?
+
+    init(teacher: TeacherScorer, encoder: SparseEncoder?, weights: ClassifierWeights, sparse: SparseTerm?,
+         lexical: KNNIndex?, predictShortlist: Int, lexicalShortlist: Int, fusion: Float, ann: ANNIndex? = nil) {
+        self.teacher = teacher
+        self.encoder = encoder
+        self.weights = weights
+        self.sparse = sparse
+        self.lexical = lexical
+        self.predictShortlist = predictShortlist
+        self.lexicalShortlist = lexicalShortlist
+        self.fusion = fusion
+        self.ann = ann
+        let shortlisted = predictShortlist > 0 && predictShortlist < teacher.numLabels
+        labelScan = ann == nil && shortlisted
+            ? QuantizedScan(teacher.labelEmbeddings, count: teacher.numLabels, dim: teacher.dim) : nil
+    }
 
     /// How the teacher's shortlist is searched.
-    var labelSearch: VectorSearch { ann.map { .hnsw($0) } ?? .exact }
+    var labelSearch: VectorSearch { ann.map { .hnsw($0) } ?? labelScan.map { .quantized($0) } ?? .exact }
 
     var numLabels: Int { teacher.numLabels }
     var dim: Int { teacher.dim }

@@ -1,0 +1,24 @@
+// The int8 first pass of a top-k search over unit vectors (`Index/QuantizedScan.swift`): integer dot
+// products of one query against rows stored in blocks of 16. Hidden: not part of the ABI.
+#ifndef CLEVER_SCAN_H
+#define CLEVER_SCAN_H
+#include <stddef.h>
+#include <stdint.h>
+#include "clever_helpers.h"
+
+/// The largest magnitude of a query value: with it, two products of a stored byte (0...255) and a
+/// query value fit the 16-bit sums of AVX2's byte multiply (255 * 63 * 2 < 32768).
+#define CLEVER_SCAN_QUERY_MAX 63
+
+/// out[16 b + l] = sum_j (row_j - 128) * query[j] for row l of block b, for `blocks` blocks, exact in
+/// 32-bit integers (so every CPU gives the same numbers; AVX2 when the CPU has it). Block b holds 16
+/// rows of `dim` bytes (each value + 128, as unsigned bytes), interleaved by groups of 4: group g is 64
+/// bytes, row l's values 4g...4g+3 at bytes 4l...4l+3. `dim` is a multiple of 8 and at most 4096; query
+/// values lie in -CLEVER_SCAN_QUERY_MAX...CLEVER_SCAN_QUERY_MAX.
+CLEVER_HIDDEN void clever_scan_blocks(const uint8_t *rows, const int8_t *query, size_t blocks, size_t dim,
+                                      int32_t *out);
+/// The same sums without SIMD: what CPUs without AVX2 run (called directly by the tests, which check
+/// that both give the same results).
+CLEVER_HIDDEN void clever_scan_blocks_portable(const uint8_t *rows, const int8_t *query, size_t blocks, size_t dim,
+                                               int32_t *out);
+#endif

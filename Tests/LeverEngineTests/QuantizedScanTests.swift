@@ -1,0 +1,131 @@
+import XCTest
+import CLever
+@testable import LeverEngine
+
+/// The int8 first pass of single-text label search (`QuantizedScan`, `clever_scan_blocks`): exact
+/// integer sums on every CPU path, the same top k as exact search, and where models use it.
+final class QuantizedScanTests: XCTestCase {
+    func unitVectors(_ count: Int, dim: Int, seed: UInt64) -> [Float] {
+        var rng = SeededRandom(seed: seed)
+        var v = (0..<(count * dim)).map { _ in rng.unitFloat() * 2 - 1 }
+        for i in 0..<count {
+            let norm = (0..<dim).reduce(Float(0)) { $0 + v[i * dim + $1] * v[i * dim + $1] }.squareRoot()
+            for c in 0..<dim { v[i * dim + c] /= norm }
+        }
+        return v
+    }
+
+    func testKernelSumsAreExactOnTheSIMDAndPortablePaths() {
+        var rng = SeededRandom(seed: 11)
+        for dim in [8, 16, 128, 4096] {
+            let blocks = 3
+            // Extremes included: stored bytes 0 and 255 (values -128, 127) against queries of ±63.
+            var rows = (0..<(blocks * 16 * dim)).map { _ in UInt8(rng.index(256)) }
+            rows[0] = 0
+            rows[1] = 255
+            var query = (0..<dim).map { _ in Int8(Int(rng.index(127)) - 63) }
+            query[0] = 63
+            query[1] = -63
+            var expected = [Int32](repeating: 0, count: blocks * 16)
+            for b in 0..<blocks {
+                for l in 0..<16 {
+                    for c in 0..<dim {
+                        let byte = rows[b * 16 * dim + c / 4 * 64 + l * 4 + c % 4]
+                        expected[b * 16 + l] += (Int32(byte) - 128) * Int32(query[c])
+                    }
+                }
+            }
+            var out = [Int32](repeating: -1, count: blocks * 16), portable = out
+            clever_scan_blocks(rows, query, blocks, dim, &out)
+            clever_scan_blocks_portable(rows, query, blocks, dim, &portable)
+            XCTAssertEqual(out, expected, "dim \(dim)")
+            XCTAssertEqual(portable, expected, "dim \(dim)")
+        }
+        // All-extreme rows and query: the largest sums still fit.
+        let dim = 4096
+        let rows = [UInt8](repeating: 0, count: 16 * dim), query = [Int8](repeating: -63, count: dim)
+        var out = [Int32](repeating: 0, count: 16)
+        clever_scan_blocks(rows, query, 1, dim, &out)
+        XCTAssertEqual(out, [Int32](repeating: 128 * 63 * Int32(dim), count: 16))
+    }
+
+    func exactTopK(_ queries: [Float], count: Int, _ items: [Float], numItems: Int, dim: Int, k: Int,
+                   exclude: SparseMatrix? = nil) throws -> [[(Int32, Float)]] {
+        try VectorSearch.exact.topK(queries: queries, count: count, items: ArrayStorage(items), numItems: numItems,
+                                    dim: dim, k: k, exclude: exclude, threads: 1, progress: .silent, stage: "exact")
+    }
+
+    func testTopKEqualsExactSearchWithItsScores() throws {
+        for (n, dim, k) in [(3000, 64, 100), (1001, 30, 10), (37, 5, 50), (500, 128, 1)] {
+            let items = unitVectors(n, dim: dim, seed: 1), q = 40
+            let queries = unitVectors(q, dim: dim, seed: 2)
+            let scan = QuantizedScan(ArrayStorage(items), count: n, dim: dim)
+            // One query at a time, as single texts are searched (exact search scores one query by
+            // `clever_dot`, so the scores agree to the bit).
+            for i in 0..<q {
+                let query = Array(queries[(i * dim)..<((i + 1) * dim)])
+                let truth = try exactTopK(query, count: 1, items, numItems: n, dim: dim, k: min(k, n))
+                let found = try VectorSearch.quantized(scan).topK(
+                    queries: query, count: 1, items: ArrayStorage(items),
+                    numItems: n, dim: dim, k: min(k, n), exclude: nil, threads: 1, progress: .silent, stage: "scan")
+                XCTAssertEqual(found[0].map { $0.0 }, truth[0].map { $0.0 }, "n \(n) dim \(dim) query \(i)")
+                XCTAssertEqual(found[0].map { $0.1.bitPattern }, truth[0].map { $0.1.bitPattern })
+            }
+        }
+    }
+
+    func testExclusionsZeroQueriesAndManyQueries() throws {
+        let n = 700, dim = 24, k = 20
+        let items = unitVectors(n, dim: dim, seed: 3)
+        var queries = unitVectors(3, dim: dim, seed: 4)
+        for c in 0..<dim { queries[2 * dim + c] = 0 }  // an empty text's query
+        let scan = QuantizedScan(ArrayStorage(items), count: n, dim: dim)
+        let best = try exactTopK(queries, count: 3, items, numItems: n, dim: dim, k: 5)
+        // Query 0 excludes its own five best; query 1 none; query 2 (zero) its first two ties.
+        let exclude = SparseMatrix(rows: 3, cols: n, indptr: [0, 5, 5, 7], indices: best[0].map { $0.0 } + [0, 1],
+                                   values: [Float](repeating: 1, count: 7))
+        let truth = try exactTopK(queries, count: 3, items, numItems: n, dim: dim, k: k, exclude: exclude)
+        let found = try VectorSearch.quantized(scan).topK(queries: queries, count: 3, items: ArrayStorage(items),
+                                                          numItems: n, dim: dim, k: k, exclude: exclude, threads: 2,
+                                                          progress: .silent, stage: "scan")
+        XCTAssertEqual(found.map { $0.map { $0.0 } }, truth.map { $0.map { $0.0 } })
+        XCTAssertTrue(Set(found[0].map { $0.0 }).isDisjoint(with: best[0].map { $0.0 }))
+        XCTAssertEqual(found[2].map { $0.0 }, (2..<Int32(k + 2)).map { $0 }, "zero query: lowest ids, 0 and 1 excluded")
+        XCTAssertEqual(Set(found[2].map { $0.1 }), [0])
+        // From `maxQueries` queries the search is exact scoring through sgemm, with the same labels.
+        let many = unitVectors(QuantizedScan.maxQueries, dim: dim, seed: 5)
+        let viaSearch = try VectorSearch.quantized(scan).topK(
+            queries: many, count: QuantizedScan.maxQueries, items: ArrayStorage(items), numItems: n, dim: dim, k: k,
+            exclude: nil, threads: 2, progress: .silent, stage: "scan")
+        let oneByOne = try (0..<QuantizedScan.maxQueries).map { i in
+            try VectorSearch.quantized(scan).topK(queries: Array(many[(i * dim)..<((i + 1) * dim)]), count: 1,
+                                                  items: ArrayStorage(items), numItems: n, dim: dim, k: k,
+                                                  exclude: nil, threads: 1, progress: .silent, stage: "scan")[0]
+        }
+        XCTAssertEqual(viaSearch.map { $0.map { $0.0 } }, oneByOne.map { $0.map { $0.0 } })
+    }
+
+    func testStudentsWithoutAGraphScanTheirLabelsAndSaveLoadPredictsAlike() throws {
+        let d = TempDir()
+        writeAnimalsDataset(d)
+        let shortlisted = #""student": {"epochs": 5, "batch_size": 8, "shortlist": 3, "predict_shortlist": 2}"#
+        let model = try Trainer.train(try studentTestConfig(d, shortlisted)).model
+        guard case .student(let s) = model.scorer else { return XCTFail("not a student") }
+        XCTAssertNil(s.ann)
+        XCTAssertEqual(s.labelScan?.count, 4)
+        let path = d.path + "/m.lever"
+        try model.save(to: path)
+        let loaded = try LeverModel.load(from: path)
+        guard case .student(let t) = loaded.scorer else { return XCTFail("not a student") }
+        XCTAssertEqual(t.labelScan?.count, 4)
+        for text in ["a small dog", "cats and kittens", "zzz"] {
+            let a = try model.predict([text], k: 3), b = try loaded.predict([text], k: 3)
+            XCTAssertEqual(a[0].map { $0.0 }, b[0].map { $0.0 })
+            XCTAssertEqual(a[0].map { $0.1 }, b[0].map { $0.1 })
+        }
+        // A shortlist of every label scores them all: nothing to scan.
+        let all = try Trainer.train(try studentTestConfig(d)).model
+        guard case .student(let u) = all.scorer else { return XCTFail("not a student") }
+        XCTAssertNil(u.labelScan)
+    }
+}
