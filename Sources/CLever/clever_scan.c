@@ -1,9 +1,11 @@
-// Integer dot products of a query against rows in blocks of 16 (see the header): AVX2 (chosen at run
-// time) with a portable fallback. Both compute exact integer sums, so their results are identical.
+// The int8 first pass (see the header): scores of a query against rows in blocks of 16, with AVX2
+// (chosen at run time) or portable code that computes the same exact integer sums, and the selection
+// of the rows whose scores reach the top of a histogram.
 #include "clever_scan.h"
 #include <string.h>
 
-void clever_scan_blocks_portable(const uint8_t *rows, const int8_t *query, size_t blocks, size_t dim, int32_t *out) {
+void clever_scan_blocks_portable(const uint8_t *rows, const int8_t *query, size_t blocks, size_t dim,
+                                 const float *scales, float *out) {
     for (size_t b = 0; b < blocks; b++) {
         const uint8_t *block = rows + b * 16 * dim;
         for (size_t l = 0; l < 16; l++) {
@@ -12,7 +14,7 @@ void clever_scan_blocks_portable(const uint8_t *rows, const int8_t *query, size_
                 const uint8_t *v = block + g * 16 + l * 4;
                 for (size_t j = 0; j < 4; j++) sum += ((int32_t)v[j] - 128) * (int32_t)query[g + j];
             }
-            out[b * 16 + l] = sum;
+            out[b * 16 + l] = scales[b * 16 + l] * (float)sum;
         }
     }
 }
@@ -24,7 +26,8 @@ void clever_scan_blocks_portable(const uint8_t *rows, const int8_t *query, size_
 // (16-bit, no saturation for query values within CLEVER_SCAN_QUERY_MAX), madd by ones adds the pairs
 // into 32-bit lanes, one per row. The stored bytes are values + 128, so 128 * sum(query) comes off.
 __attribute__((target("avx2")))
-static void hardware(const uint8_t *rows, const int8_t *query, size_t blocks, size_t dim, int32_t *out) {
+static void hardware(const uint8_t *rows, const int8_t *query, size_t blocks, size_t dim, const float *scales,
+                     float *out) {
     const __m256i ones = _mm256_set1_epi16(1);
     int32_t offset = 0;
     for (size_t j = 0; j < dim; j++) offset += 128 * (int32_t)query[j];
@@ -46,13 +49,17 @@ static void hardware(const uint8_t *rows, const int8_t *query, size_t blocks, si
             hi1 = _mm256_add_epi32(hi1, _mm256_madd_epi16(
                 _mm256_maddubs_epi16(_mm256_loadu_si256((const __m256i *)(p + 96)), xb), ones));
         }
-        _mm256_storeu_si256((__m256i *)(out + b * 16), _mm256_sub_epi32(_mm256_add_epi32(lo0, lo1), bias));
-        _mm256_storeu_si256((__m256i *)(out + b * 16 + 8), _mm256_sub_epi32(_mm256_add_epi32(hi0, hi1), bias));
+        const __m256i sumLo = _mm256_sub_epi32(_mm256_add_epi32(lo0, lo1), bias);
+        const __m256i sumHi = _mm256_sub_epi32(_mm256_add_epi32(hi0, hi1), bias);
+        _mm256_storeu_ps(out + b * 16, _mm256_mul_ps(_mm256_loadu_ps(scales + b * 16), _mm256_cvtepi32_ps(sumLo)));
+        _mm256_storeu_ps(out + b * 16 + 8,
+                         _mm256_mul_ps(_mm256_loadu_ps(scales + b * 16 + 8), _mm256_cvtepi32_ps(sumHi)));
     }
 }
 #endif
 
-void clever_scan_blocks(const uint8_t *rows, const int8_t *query, size_t blocks, size_t dim, int32_t *out) {
+void clever_scan_blocks(const uint8_t *rows, const int8_t *query, size_t blocks, size_t dim, const float *scales,
+                        float *out) {
 #if defined(__x86_64__)
     static int hw = -1;
     int use = __atomic_load_n(&hw, __ATOMIC_RELAXED);
@@ -61,7 +68,25 @@ void clever_scan_blocks(const uint8_t *rows, const int8_t *query, size_t blocks,
         use = __builtin_cpu_supports("avx2");
         __atomic_store_n(&hw, use, __ATOMIC_RELAXED);
     }
-    if (use) { hardware(rows, query, blocks, dim, out); return; }
+    if (use) { hardware(rows, query, blocks, dim, scales, out); return; }
 #endif
-    clever_scan_blocks_portable(rows, query, blocks, dim, out);
+    clever_scan_blocks_portable(rows, query, blocks, dim, scales, out);
+}
+
+static inline size_t bin_of(float v, float scale, float offset) {
+    const float x = v * scale + offset;
+    return x < 1 ? 0 : x >= CLEVER_SCAN_BINS - 1 ? CLEVER_SCAN_BINS - 1 : (size_t)x;
+}
+
+size_t clever_scan_candidates(const float *scores, size_t n, float scale, float offset, size_t m, int32_t *out) {
+    uint32_t counts[CLEVER_SCAN_BINS];
+    memset(counts, 0, sizeof counts);
+    for (size_t i = 0; i < n; i++) counts[bin_of(scores[i], scale, offset)]++;
+    size_t first = CLEVER_SCAN_BINS - 1, held = counts[first];
+    while (held < m && first > 0) held += counts[--first];
+    size_t found = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (bin_of(scores[i], scale, offset) >= first) out[found++] = (int32_t)i;
+    }
+    return found;
 }

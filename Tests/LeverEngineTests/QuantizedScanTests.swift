@@ -26,27 +26,58 @@ final class QuantizedScanTests: XCTestCase {
             var query = (0..<dim).map { _ in Int8(Int(rng.index(127)) - 63) }
             query[0] = 63
             query[1] = -63
-            var expected = [Int32](repeating: 0, count: blocks * 16)
+            let scales = (0..<(blocks * 16)).map { _ in rng.unitFloat() }
+            var expected = [Float](repeating: 0, count: blocks * 16)
             for b in 0..<blocks {
                 for l in 0..<16 {
+                    var sum: Int32 = 0
                     for c in 0..<dim {
                         let byte = rows[b * 16 * dim + c / 4 * 64 + l * 4 + c % 4]
-                        expected[b * 16 + l] += (Int32(byte) - 128) * Int32(query[c])
+                        sum += (Int32(byte) - 128) * Int32(query[c])
                     }
+                    expected[b * 16 + l] = scales[b * 16 + l] * Float(sum)
                 }
             }
-            var out = [Int32](repeating: -1, count: blocks * 16), portable = out
-            clever_scan_blocks(rows, query, blocks, dim, &out)
-            clever_scan_blocks_portable(rows, query, blocks, dim, &portable)
-            XCTAssertEqual(out, expected, "dim \(dim)")
-            XCTAssertEqual(portable, expected, "dim \(dim)")
+            var out = [Float](repeating: -1, count: blocks * 16), portable = out
+            clever_scan_blocks(rows, query, blocks, dim, scales, &out)
+            clever_scan_blocks_portable(rows, query, blocks, dim, scales, &portable)
+            XCTAssertEqual(out.map { $0.bitPattern }, expected.map { $0.bitPattern }, "dim \(dim)")
+            XCTAssertEqual(portable.map { $0.bitPattern }, expected.map { $0.bitPattern }, "dim \(dim)")
         }
         // All-extreme rows and query: the largest sums still fit.
         let dim = 4096
         let rows = [UInt8](repeating: 0, count: 16 * dim), query = [Int8](repeating: -63, count: dim)
-        var out = [Int32](repeating: 0, count: 16)
-        clever_scan_blocks(rows, query, 1, dim, &out)
-        XCTAssertEqual(out, [Int32](repeating: 128 * 63 * Int32(dim), count: 16))
+        var out = [Float](repeating: 0, count: 16)
+        clever_scan_blocks(rows, query, 1, dim, [Float](repeating: 1, count: 16), &out)
+        XCTAssertEqual(out, [Float](repeating: Float(128 * 63 * dim), count: 16))
+    }
+
+    func testCandidatesHoldTheBestScoresInIncreasingOrder() {
+        var rng = SeededRandom(seed: 12)
+        let n = 5000
+        let scores = (0..<n).map { _ in rng.unitFloat() * 2 - 1 }
+        let bins = Float(CLEVER_SCAN_BINS)
+        for m in [1, 64, 200, n, n + 10] {
+            var found = [Int32](repeating: -1, count: n)
+            let count = clever_scan_candidates(scores, n, bins / 2, bins / 2, m, &found)
+            let picked = Array(found[0..<count])
+            XCTAssertEqual(picked, picked.sorted(), "m \(m)")
+            XCTAssertGreaterThanOrEqual(count, min(m, n))
+            let best = scores.indices.sorted { scores[$0] > scores[$1] }.prefix(m)
+            XCTAssertTrue(Set(best.map { Int32($0) }).isSubset(of: picked), "m \(m)")
+            // Only the cut bin adds extras: every pick scores at least the m-th best less one bin.
+            if m < n { XCTAssertLessThan(count, m + 20, "m \(m)") }
+        }
+        // Equal scores (a zero query), and scores beyond the bins on both sides: still a superset.
+        var found = [Int32](repeating: -1, count: 10)
+        XCTAssertEqual(clever_scan_candidates([Float](repeating: 0, count: 10), 10, 0, bins / 2, 3, &found), 10)
+        // 5 and 1e30 share the top bin; 0.5 is inside; the others share bin 0.
+        let wide: [Float] = [-1e30, 5, 1e30, -.greatestFiniteMagnitude, 0.5]
+        XCTAssertEqual(clever_scan_candidates(wide, 5, bins / 2.125, bins / 2, 1, &found), 2)
+        XCTAssertEqual(Array(found[0..<2]), [1, 2])
+        XCTAssertEqual(clever_scan_candidates(wide, 5, bins / 2.125, bins / 2, 3, &found), 3)
+        XCTAssertEqual(Array(found[0..<3]), [1, 2, 4])
+        XCTAssertEqual(clever_scan_candidates(wide, 5, bins / 2.125, bins / 2, 4, &found), 5)
     }
 
     func exactTopK(_ queries: [Float], count: Int, _ items: [Float], numItems: Int, dim: Int, k: Int,

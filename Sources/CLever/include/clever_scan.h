@@ -1,5 +1,6 @@
-// The int8 first pass of a top-k search over unit vectors (`Index/QuantizedScan.swift`): integer dot
-// products of one query against rows stored in blocks of 16. Hidden: not part of the ABI.
+// The int8 first pass of a top-k search over unit vectors (`Index/QuantizedScan.swift`): scores of one
+// query against rows stored as bytes in blocks of 16, and the rows whose scores reach the top of a
+// histogram. Hidden: not part of the ABI.
 #ifndef CLEVER_SCAN_H
 #define CLEVER_SCAN_H
 #include <stddef.h>
@@ -9,16 +10,27 @@
 /// The largest magnitude of a query value: with it, two products of a stored byte (0...255) and a
 /// query value fit the 16-bit sums of AVX2's byte multiply (255 * 63 * 2 < 32768).
 #define CLEVER_SCAN_QUERY_MAX 63
+/// Histogram bins of `clever_scan_candidates`.
+#define CLEVER_SCAN_BINS 4096
 
-/// out[16 b + l] = sum_j (row_j - 128) * query[j] for row l of block b, for `blocks` blocks, exact in
-/// 32-bit integers (so every CPU gives the same numbers; AVX2 when the CPU has it). Block b holds 16
-/// rows of `dim` bytes (each value + 128, as unsigned bytes), interleaved by groups of 4: group g is 64
-/// bytes, row l's values 4g...4g+3 at bytes 4l...4l+3. `dim` is a multiple of 8 and at most 4096; query
-/// values lie in -CLEVER_SCAN_QUERY_MAX...CLEVER_SCAN_QUERY_MAX.
+/// out[16 b + l] = scales[16 b + l] * (float)sum_j (row_j - 128) * query[j] for row l of block b, for
+/// `blocks` blocks. The sums are exact 32-bit integers, converted and multiplied once, so every CPU
+/// gives the same numbers (AVX2 when the CPU has it). Block b holds 16 rows of `dim` bytes (each value
+/// + 128, as unsigned bytes), interleaved by groups of 4: group g is 64 bytes, row l's values 4g...4g+3
+/// at bytes 4l...4l+3. `dim` is a multiple of 8 and at most 4096; query values lie in
+/// -CLEVER_SCAN_QUERY_MAX...CLEVER_SCAN_QUERY_MAX; `scales` has 16 * blocks entries.
 CLEVER_HIDDEN void clever_scan_blocks(const uint8_t *rows, const int8_t *query, size_t blocks, size_t dim,
-                                      int32_t *out);
-/// The same sums without SIMD: what CPUs without AVX2 run (called directly by the tests, which check
+                                      const float *scales, float *out);
+/// The same scores without SIMD: what CPUs without AVX2 run (called directly by the tests, which check
 /// that both give the same results).
 CLEVER_HIDDEN void clever_scan_blocks_portable(const uint8_t *rows, const int8_t *query, size_t blocks, size_t dim,
-                                               int32_t *out);
+                                               const float *scales, float *out);
+
+/// Writes to `out` (room for n) the indices i < n, increasing, whose scores fall in the highest of
+/// CLEVER_SCAN_BINS histogram bins that together hold at least m scores (all n when there are not m),
+/// and returns their count: a superset of the m best. Score v goes to bin floor(v * scale + offset),
+/// clamped to the bins (a monotone map, so no score outside the bins chosen beats one inside);
+/// `scale` and `offset` are finite.
+CLEVER_HIDDEN size_t clever_scan_candidates(const float *scores, size_t n, float scale, float offset, size_t m,
+                                            int32_t *out);
 #endif

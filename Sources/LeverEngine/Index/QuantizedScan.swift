@@ -2,7 +2,7 @@ import CLever
 
 /// Top-k over unit vectors in two passes: a first pass scores every vector in 8-bit integers (a vector
 /// as signed bytes times its own scale, the query as values within ±63 times one scale) and keeps the
-/// `candidates(k)` best; the second scores those exactly in floats, as `DenseScorer` scores a single
+/// `firstPassCount(k)` best; the second scores those exactly in floats, as `DenseScorer` scores a single
 /// query (`clever_dot`), and keeps k. The result is the exact top k (same labels, same scores) unless
 /// an exact top-k vector ranks below the candidates in the first pass, which its rounding error
 /// (about 1e-3 of a cosine against gaps of 1e-2 between the k-th and the 2k-th score) makes rare.
@@ -17,7 +17,7 @@ public struct QuantizedScan: Sendable {
     /// ceil(count / 16) blocks of 16 vectors in the layout of `clever_scan_blocks` (values + 128 as
     /// unsigned bytes); vectors past `count` are zero.
     let blocks: [UInt8]
-    /// Per vector: its largest magnitude / 127 (a zero vector: 0).
+    /// Per vector: its largest magnitude / 127 (a zero vector, and the padding of the last block: 0).
     let scales: [Float]
 
     static let blockRows = 16
@@ -27,7 +27,7 @@ public struct QuantizedScan: Sendable {
     static let maxQueries = 16
 
     /// The first pass keeps this many vectors for k (all of them when there are no more).
-    static func candidates(_ k: Int) -> Int { max(2 * k, 64) }
+    static func firstPassCount(_ k: Int) -> Int { max(2 * k, 64) }
 
     init(_ vectors: ArrayStorage<Float>, count: Int, dim: Int) {
         self.count = count
@@ -36,7 +36,7 @@ public struct QuantizedScan: Sendable {
         paddedDim = padded
         let blockCount = (count + QuantizedScan.blockRows - 1) / QuantizedScan.blockRows
         var bytes = [UInt8](repeating: 128, count: blockCount * QuantizedScan.blockRows * padded)
-        var scales = [Float](repeating: 0, count: count)
+        var scales = [Float](repeating: 0, count: blockCount * QuantizedScan.blockRows)
         vectors.withUnsafeBufferPointer { v in
             for row in 0..<count {
                 let values = UnsafeBufferPointer(rebasing: v[(row * dim)..<((row + 1) * dim)])
@@ -95,38 +95,45 @@ public struct QuantizedScan: Sendable {
     func topK(query: UnsafePointer<Float>, vectors: UnsafePointer<Float>, k: Int,
               blocked: Set<Int32>) -> [(Int32, Float)] {
         guard count > 0, k > 0 else { return [] }
-        var first = TopK(QuantizedScan.candidates(k))
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: blocks.count / paddedDim) { sums in
-            firstPass(query, into: sums.baseAddress!)
-            scales.withUnsafeBufferPointer { s in
-                var floor = first.floor
-                for l in 0..<count {
-                    let score = s[l] * Float(sums[l])
-                    if score < floor || (!blocked.isEmpty && blocked.contains(Int32(l))) { continue }
-                    first.push(Int32(l), score)
-                    floor = first.floor
-                }
+        let rows = blocks.count / paddedDim
+        let picked = withUnsafeTemporaryAllocation(of: Float.self, capacity: rows) { scores in
+            let queryScale = firstPass(query, into: scores.baseAddress!)
+            for l in blocked where Int(l) < count { scores[Int(l)] = -.greatestFiniteMagnitude }
+            // Bins over the cosines' range: a score times the query's scale is about the cosine (a scale
+            // that overflows puts every vector in one bin, so all are candidates).
+            let bins = Float(CLEVER_SCAN_BINS), spread = queryScale * bins / 2.125
+            return withUnsafeTemporaryAllocation(of: Int32.self, capacity: count) { found in
+                let n = clever_scan_candidates(scores.baseAddress!, count, spread.isFinite ? spread : 0, bins / 2,
+                                               QuantizedScan.firstPassCount(k), found.baseAddress!)
+                return blocked.isEmpty ? Array(found[0..<n]) : found[0..<n].filter { !blocked.contains($0) }
             }
         }
         var top = TopK(k)
-        for (l, _) in first.heap { top.push(l, clever_dot(vectors + Int(l) * dim, query, dim)) }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: picked.count) { exact in
+            clever_dot_rows(vectors, picked, picked.count, query, dim, exact.baseAddress!)
+            for (i, l) in picked.enumerated() { top.push(l, exact[i]) }
+        }
         return top.sorted()
     }
 
-    /// Integer dot products of the quantised query with every vector (one per block row).
-    private func firstPass(_ query: UnsafePointer<Float>, into sums: UnsafeMutablePointer<Int32>) {
+    /// First-pass scores of the quantised query against every vector (one per block row); returns the
+    /// query's scale (its largest magnitude / 63; 0 for a zero query, which scores every vector 0).
+    private func firstPass(_ query: UnsafePointer<Float>, into scores: UnsafeMutablePointer<Float>) -> Float {
         var largest: Float = 0
         for c in 0..<dim { largest = Swift.max(largest, abs(query[c])) }
         let limit = Float(CLEVER_SCAN_QUERY_MAX)
+        guard largest > 0 && largest.isFinite else {
+            scores.initialize(repeating: 0, count: blocks.count / paddedDim)
+            return 0
+        }
         withUnsafeTemporaryAllocation(of: Int8.self, capacity: paddedDim) { q in
             q.initialize(repeating: 0)
-            if largest > 0 && largest.isFinite {
-                for c in 0..<dim { q[c] = Int8(Swift.max(-limit, Swift.min(limit, (query[c] / largest * limit).rounded()))) }
-            }
-            blocks.withUnsafeBufferPointer { b in
-                clever_scan_blocks(b.baseAddress!, q.baseAddress!, blocks.count / (QuantizedScan.blockRows * paddedDim),
-                                   paddedDim, sums)
-            }
+            for c in 0..<dim { q[c] = Int8(Swift.max(-limit, Swift.min(limit, (query[c] / largest * limit).rounded()))) }
+            blocks.withUnsafeBufferPointer { b in scales.withUnsafeBufferPointer { s in
+                clever_scan_blocks(b.baseAddress!, q.baseAddress!, b.count / (QuantizedScan.blockRows * paddedDim),
+                                   paddedDim, s.baseAddress!, scores)
+            } }
         }
+        return largest / limit
     }
 }

@@ -21,14 +21,19 @@ final class ScratchPool<Scratch>: @unchecked Sendable {
 
     /// Runs `body` with an idle buffer, or one from `make` when none is idle, and keeps it afterwards.
     func withScratch<R>(make: () -> Scratch, _ body: (inout Scratch) -> R) -> R {
-        pthread_mutex_lock(&mutex)
-        let taken = idle.popLast()
-        pthread_mutex_unlock(&mutex)
-        var scratch = taken ?? make()
+        // Taken straight into `scratch`: a second binding would share its arrays, and the first write
+        // would copy them.
+        var scratch = takeIdle() ?? make()
         let result = body(&scratch)
         pthread_mutex_lock(&mutex)
         if idle.count < limit { idle.append(scratch) }
         pthread_mutex_unlock(&mutex)
         return result
+    }
+
+    private func takeIdle() -> Scratch? {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return idle.popLast()
     }
 }
