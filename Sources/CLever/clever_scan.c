@@ -1,7 +1,8 @@
 // The int8 first pass (see the header): scores of a query against rows in blocks of 16, with AVX2
 // (chosen at run time) or portable code that computes the same exact integer sums, and the selection
-// of the rows whose scores reach the top of a histogram.
+// of the rows whose scores pass a threshold taken from a sample of them.
 #include "clever_scan.h"
+#include <stdlib.h>
 #include <string.h>
 
 void clever_scan_blocks_portable(const uint8_t *rows, const int8_t *query, size_t blocks, size_t dim,
@@ -73,20 +74,68 @@ void clever_scan_blocks(const uint8_t *rows, const int8_t *query, size_t blocks,
     clever_scan_blocks_portable(rows, query, blocks, dim, scales, out);
 }
 
-static inline size_t bin_of(float v, float scale, float offset) {
-    const float x = v * scale + offset;
-    return x < 1 ? 0 : x >= CLEVER_SCAN_BINS - 1 ? CLEVER_SCAN_BINS - 1 : (size_t)x;
+// The r-th largest of every `step`-th score (a min-heap of the r largest in `heap`), or -infinity when
+// the sample has fewer than r.
+static float sampled_threshold(const float *scores, size_t n, size_t step, size_t r, float *heap) {
+    size_t held = 0;
+    for (size_t i = 0; i < n; i += step) {
+        const float v = scores[i];
+        if (held < r) {
+            size_t c = held++;
+            while (c > 0 && heap[(c - 1) / 2] > v) {
+                heap[c] = heap[(c - 1) / 2];
+                c = (c - 1) / 2;
+            }
+            heap[c] = v;
+        } else if (v > heap[0]) {
+            size_t p = 0;
+            for (;;) {
+                const size_t l = 2 * p + 1;
+                if (l >= held) break;
+                const size_t m = l + 1 < held && heap[l + 1] < heap[l] ? l + 1 : l;
+                if (heap[m] >= v) break;
+                heap[p] = heap[m];
+                p = m;
+            }
+            heap[p] = v;
+        }
+    }
+    return held < r ? -__builtin_inff() : heap[0];
 }
 
-size_t clever_scan_candidates(const float *scores, size_t n, float scale, float offset, size_t m, int32_t *out) {
-    uint32_t counts[CLEVER_SCAN_BINS];
-    memset(counts, 0, sizeof counts);
-    for (size_t i = 0; i < n; i++) counts[bin_of(scores[i], scale, offset)]++;
-    size_t first = CLEVER_SCAN_BINS - 1, held = counts[first];
-    while (held < m && first > 0) held += counts[--first];
-    size_t found = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (bin_of(scores[i], scale, offset) >= first) out[found++] = (int32_t)i;
+// Writes the indices of scores >= threshold, increasing; returns their count. Blocks of 16 without
+// one are passed over by one vectorised comparison.
+static size_t at_least(const float *scores, size_t n, float threshold, int32_t *out) {
+    size_t found = 0, i = 0;
+    for (; i + 16 <= n; i += 16) {
+        int any = 0;
+        for (size_t j = 0; j < 16; j++) any |= scores[i + j] >= threshold;
+        if (!any) continue;
+        for (size_t j = 0; j < 16; j++) {
+            out[found] = (int32_t)(i + j);
+            found += scores[i + j] >= threshold;
+        }
+    }
+    for (; i < n; i++) {
+        out[found] = (int32_t)i;
+        found += scores[i] >= threshold;
     }
     return found;
+}
+
+size_t clever_scan_candidates(const float *scores, size_t n, size_t m, int32_t *out) {
+    enum { step = 8 };
+    // The sample's r-th largest leaves about step * r scores above it; the margin of two standard
+    // deviations makes that fewer than m rarely, and then r doubles.
+    size_t r = m / step + 2 * (size_t)__builtin_sqrt((double)(m / step)) + 2;
+    float *heap = r * step < n ? malloc(sizeof(float) * (n / step + 1)) : NULL;
+    for (;;) {
+        const float threshold = heap && r * step < n ? sampled_threshold(scores, n, step, r, heap) : -__builtin_inff();
+        const size_t found = at_least(scores, n, threshold, out);
+        if (found >= m || threshold == -__builtin_inff()) {
+            free(heap);
+            return found;
+        }
+        r *= 2;
+    }
 }

@@ -1,6 +1,6 @@
 // The int8 first pass of a top-k search over unit vectors (`Index/QuantizedScan.swift`): scores of one
-// query against rows stored as bytes in blocks of 16, and the rows whose scores reach the top of a
-// histogram. Hidden: not part of the ABI.
+// query against rows stored as bytes in blocks of 16, and the rows whose scores are among the best.
+// Hidden: not part of the ABI.
 #ifndef CLEVER_SCAN_H
 #define CLEVER_SCAN_H
 #include <stddef.h>
@@ -10,8 +10,6 @@
 /// The largest magnitude of a query value: with it, two products of a stored byte (0...255) and a
 /// query value fit the 16-bit sums of AVX2's byte multiply (255 * 63 * 2 < 32768).
 #define CLEVER_SCAN_QUERY_MAX 63
-/// Histogram bins of `clever_scan_candidates`.
-#define CLEVER_SCAN_BINS 4096
 
 /// out[16 b + l] = scales[16 b + l] * (float)sum_j (row_j - 128) * query[j] for row l of block b, for
 /// `blocks` blocks. The sums are exact 32-bit integers, converted and multiplied once, so every CPU
@@ -26,11 +24,10 @@ CLEVER_HIDDEN void clever_scan_blocks(const uint8_t *rows, const int8_t *query, 
 CLEVER_HIDDEN void clever_scan_blocks_portable(const uint8_t *rows, const int8_t *query, size_t blocks, size_t dim,
                                                const float *scales, float *out);
 
-/// Writes to `out` (room for n) the indices i < n, increasing, whose scores fall in the highest of
-/// CLEVER_SCAN_BINS histogram bins that together hold at least m scores (all n when there are not m),
-/// and returns their count: a superset of the m best. Score v goes to bin floor(v * scale + offset),
-/// clamped to the bins (a monotone map, so no score outside the bins chosen beats one inside);
-/// `scale` and `offset` are finite.
-CLEVER_HIDDEN size_t clever_scan_candidates(const float *scores, size_t n, float scale, float offset, size_t m,
-                                            int32_t *out);
+/// Writes to `out` (room for n) the indices i < n, increasing, of the scores at least as high as a
+/// threshold that at least m of them reach (all n when there are not m, or memory runs out), and
+/// returns their count: a superset of the m best, about 1.4 m of them for m in the hundreds. The
+/// threshold is the matching rank of every 8th score, lowered until m scores reach it. Scores are
+/// not NaN.
+CLEVER_HIDDEN size_t clever_scan_candidates(const float *scores, size_t n, size_t m, int32_t *out);
 #endif

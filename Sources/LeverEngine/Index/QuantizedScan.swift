@@ -26,7 +26,7 @@ public struct QuantizedScan: Sendable {
     /// (WordNet, one thread, k = 100: 0.33 against 0.31 ms per text at 16 queries, 0.47 against 0.71 at 1).
     static let maxQueries = 16
 
-    /// The first pass keeps this many vectors for k (all of them when there are no more).
+    /// The first pass keeps at least this many vectors for k (all of them when there are no more).
     static func firstPassCount(_ k: Int) -> Int { max(2 * k, 64) }
 
     init(_ vectors: ArrayStorage<Float>, count: Int, dim: Int) {
@@ -97,14 +97,11 @@ public struct QuantizedScan: Sendable {
         guard count > 0, k > 0 else { return [] }
         let rows = blocks.count / paddedDim
         let picked = withUnsafeTemporaryAllocation(of: Float.self, capacity: rows) { scores in
-            let queryScale = firstPass(query, into: scores.baseAddress!)
+            firstPass(query, into: scores.baseAddress!)
             for l in blocked where Int(l) < count { scores[Int(l)] = -.greatestFiniteMagnitude }
-            // Bins over the cosines' range: a score times the query's scale is about the cosine (a scale
-            // that overflows puts every vector in one bin, so all are candidates).
-            let bins = Float(CLEVER_SCAN_BINS), spread = queryScale * bins / 2.125
             return withUnsafeTemporaryAllocation(of: Int32.self, capacity: count) { found in
-                let n = clever_scan_candidates(scores.baseAddress!, count, spread.isFinite ? spread : 0, bins / 2,
-                                               QuantizedScan.firstPassCount(k), found.baseAddress!)
+                let n = clever_scan_candidates(scores.baseAddress!, count, QuantizedScan.firstPassCount(k),
+                                               found.baseAddress!)
                 return blocked.isEmpty ? Array(found[0..<n]) : found[0..<n].filter { !blocked.contains($0) }
             }
         }
@@ -116,15 +113,15 @@ public struct QuantizedScan: Sendable {
         return top.sorted()
     }
 
-    /// First-pass scores of the quantised query against every vector (one per block row); returns the
-    /// query's scale (its largest magnitude / 63; 0 for a zero query, which scores every vector 0).
-    private func firstPass(_ query: UnsafePointer<Float>, into scores: UnsafeMutablePointer<Float>) -> Float {
+    /// First-pass scores of the quantised query against every vector (one per block row; all 0 for a
+    /// zero query).
+    private func firstPass(_ query: UnsafePointer<Float>, into scores: UnsafeMutablePointer<Float>) {
         var largest: Float = 0
         for c in 0..<dim { largest = Swift.max(largest, abs(query[c])) }
         let limit = Float(CLEVER_SCAN_QUERY_MAX)
         guard largest > 0 && largest.isFinite else {
             scores.initialize(repeating: 0, count: blocks.count / paddedDim)
-            return 0
+            return
         }
         withUnsafeTemporaryAllocation(of: Int8.self, capacity: paddedDim) { q in
             q.initialize(repeating: 0)
@@ -134,6 +131,5 @@ public struct QuantizedScan: Sendable {
                                    paddedDim, s.baseAddress!, scores)
             } }
         }
-        return largest / limit
     }
 }
