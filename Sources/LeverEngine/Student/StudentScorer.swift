@@ -51,8 +51,6 @@ public struct StudentScorer: Sendable {
 
     @inline(__always) static func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
 
-    @inline(__always) func logit(_ label: Int, _ q: UnsafePointer<Float>) -> Float { weights.logit(label, q) }
-
     @inline(__always) func cosine(_ label: Int, _ q: UnsafePointer<Float>) -> Float {
         let d = dim
         return teacher.labelEmbeddings.withUnsafeBufferPointer { e in
@@ -134,8 +132,9 @@ public struct StudentScorer: Sendable {
                 return range.map { i -> [(Int32, Float)] in
                     top.reset()
                     let xr = remapped.rowRange(i)
-                    for (l, cos) in shortlist[i] {
-                        var s = logit(Int(l), sp.pointer + i * d)
+                    let logits = weights.logits(shortlist[i], sp.pointer + i * d)
+                    for (j, (l, cos)) in shortlist[i].enumerated() {
+                        var s = logits[j]
                         if let sparse { s += sparse.score(label: Int(l), row: xr, of: remapped) }
                         top.push(l, (1 - fusion) * StudentScorer.sigmoid(s) + fusion * cos)
                     }
