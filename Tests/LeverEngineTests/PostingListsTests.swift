@@ -16,7 +16,7 @@ final class PostingListsTests: XCTestCase {
             let rows = (0..<indptr.last!).map { _ in Int32(rng.index(10)) }
             let lists = PostingLists(featureCount: featureCount, rowCount: 10,
                                      features: ArrayStorage(features.map { Int32($0) }),
-                                     indptr: ArrayStorage(indptr.map { Int64($0) }), rows: ArrayStorage(rows),
+                                     indptr: .wide(ArrayStorage(indptr.map { Int64($0) })), rows: .wide(ArrayStorage(rows)),
                                      weights: .float(ArrayStorage([Float](repeating: 1, count: rows.count))))
             XCTAssertLessThanOrEqual(lists.slots.count, 4098)
             lists.withLists { view in

@@ -98,7 +98,7 @@ public struct KNNIndex: Sendable {
                             lists.weighted(entries, by: q.values[j], into: v.baseAddress!)
                             var k = 0
                             for p in entries {
-                                let r = Int(lists.rows[p])
+                                let r = lists.rows[p]
                                 if sim[r] == 0 {
                                     rows[touched] = Int32(r)
                                     touched += 1
