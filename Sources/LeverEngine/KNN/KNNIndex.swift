@@ -98,11 +98,11 @@ public struct KNNIndex: Sendable {
                             lists.weighted(entries, by: q.values[j], into: v.baseAddress!)
                             var k = 0
                             for p in entries {
+                                // A row is recorded when its similarity leaves zero; without a branch,
+                                // which that test would mispredict half the time.
                                 let r = lists.rows[p]
-                                if sim[r] == 0 {
-                                    rows[touched] = Int32(r)
-                                    touched += 1
-                                }
+                                rows[touched] = Int32(r)
+                                touched += sim[r] == 0 ? 1 : 0
                                 sim[r] += v[k]
                                 k += 1
                             }

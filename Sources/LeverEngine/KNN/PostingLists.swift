@@ -50,8 +50,9 @@ struct PostingLists: Sendable, Equatable {
     let rows: RowIDs
     let weights: Weights
     /// With `features`: slot s holds the first list whose feature is at least s << `slotShift` (and one
-    /// more slot holds the list count), so finding a feature searches only its slot's lists. At most
-    /// 4,098 slots (16 KiB), where a binary search over every list missed the cache at each step.
+    /// more slot holds the list count), so finding a feature searches only its slot's lists: about 8
+    /// (hashed features spread evenly), where a binary search over every list missed the cache at each
+    /// step. At most a quarter as many slots as lists, plus two.
     let slots: [Int32]
     let slotShift: Int
 
@@ -66,7 +67,9 @@ struct PostingLists: Sendable, Equatable {
         self.indptr = indptr
         self.rows = rows
         self.weights = weights
-        let shift = max(0, Int.bitWidth - featureCount.leadingZeroBitCount - 12)
+        let listCount = features?.count ?? 0
+        let shift = max(0, (Int.bitWidth - featureCount.leadingZeroBitCount)
+                            - (Int.bitWidth - (listCount / 8).leadingZeroBitCount))
         slotShift = shift
         slots = features.map { f in
             f.withUnsafeBufferPointer { f in
