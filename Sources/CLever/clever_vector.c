@@ -33,7 +33,8 @@ void clever_dot_rows(const float *restrict rows, const int32_t *restrict ids, si
                      size_t n, float *restrict out) {
     enum { ahead = 4 };
     for (size_t r = 0; r < count && r < ahead; r++) {
-        for (size_t b = 0; b < n * sizeof(float); b += 64) __builtin_prefetch((const char *)(rows + (size_t)ids[r] * n) + b);
+        const char *row = (const char *)(rows + (size_t)ids[r] * n);
+        for (size_t b = 0; b < n * sizeof(float); b += 64) __builtin_prefetch(row + b);
     }
     for (size_t r = 0; r < count; r++) {
         if (r + ahead < count) {

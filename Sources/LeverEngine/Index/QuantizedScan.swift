@@ -125,7 +125,9 @@ public struct QuantizedScan: Sendable {
         }
         withUnsafeTemporaryAllocation(of: Int8.self, capacity: paddedDim) { q in
             q.initialize(repeating: 0)
-            for c in 0..<dim { q[c] = Int8(Swift.max(-limit, Swift.min(limit, (query[c] / largest * limit).rounded()))) }
+            for c in 0..<dim {
+                q[c] = Int8(Swift.max(-limit, Swift.min(limit, (query[c] / largest * limit).rounded())))
+            }
             blocks.withUnsafeBufferPointer { b in scales.withUnsafeBufferPointer { s in
                 clever_scan_blocks(b.baseAddress!, q.baseAddress!, b.count / (QuantizedScan.blockRows * paddedDim),
                                    paddedDim, s.baseAddress!, scores)

@@ -91,7 +91,8 @@ extension KNNIndex {
         let features = try r.storage(Int32.self)
         let indptr: PostingLists.Offsets = narrowOffsets ? .narrow(try r.storage(UInt32.self))
                                                          : .wide(try r.storage(Int64.self))
-        let rows: PostingLists.RowIDs = narrowRows ? .narrow(try r.storage(UInt16.self)) : .wide(try r.storage(Int32.self))
+        let rows: PostingLists.RowIDs = narrowRows ? .narrow(try r.storage(UInt16.self))
+                                                   : .wide(try r.storage(Int32.self))
         let weights: PostingLists.Weights = half ? .half(try r.storage(UInt16.self)) : .float(try r.floatStorage())
         let weightCount: Int
         switch weights {
@@ -124,7 +125,8 @@ extension KNNIndex {
     }
 
     /// The first id that is not in 0..<count, or nil.
-    private static func firstOutside<T: FixedWidthInteger & BitwiseCopyable>(_ ids: ArrayStorage<T>, _ count: Int) -> Int? {
+    private static func firstOutside<T: FixedWidthInteger & BitwiseCopyable>(_ ids: ArrayStorage<T>,
+                                                                             _ count: Int) -> Int? {
         ids.withUnsafeBufferPointer { ix in
             var bad = false
             for c in ix { bad = bad || c < 0 || Int(c) >= count }

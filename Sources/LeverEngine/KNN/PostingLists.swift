@@ -105,7 +105,9 @@ struct PostingLists: Sendable, Equatable {
     /// These lists with row ids and offsets as narrow as they fit.
     var narrowed: PostingLists {
         var offsets = indptr, ids = rows
-        if case .wide = indptr, nnz <= Int(UInt32.max) { offsets = .narrow(ArrayStorage(self.offsets.map { UInt32($0) })) }
+        if case .wide = indptr, nnz <= Int(UInt32.max) {
+            offsets = .narrow(ArrayStorage(self.offsets.map { UInt32($0) }))
+        }
         if case .wide(let r) = rows, rowCount <= PostingLists.narrowRowCount {
             ids = .narrow(ArrayStorage(r.map { UInt16(truncatingIfNeeded: $0) }))
         }
@@ -174,7 +176,8 @@ struct PostingLists: Sendable, Equatable {
 
     private func withOffsets<R>(_ body: (PostingView.Offsets) -> R) -> R {
         switch indptr {
-        case .wide(let o): return o.withUnsafeBufferPointer { body(PostingView.Offsets(wide: $0.baseAddress, count: $0.count)) }
+        case .wide(let o):
+            return o.withUnsafeBufferPointer { body(PostingView.Offsets(wide: $0.baseAddress, count: $0.count)) }
         case .narrow(let o):
             return o.withUnsafeBufferPointer { body(PostingView.Offsets(narrow: $0.baseAddress, count: $0.count)) }
         }

@@ -32,7 +32,8 @@ extension StudentScorer {
         return w.bytes
     }
 
-    static func decode(_ r: inout ByteReader, teacher: TeacherScorer, ann: ANNIndex?) throws(LeverError) -> StudentScorer {
+    static func decode(_ r: inout ByteReader, teacher: TeacherScorer,
+                       ann: ANNIndex?) throws(LeverError) -> StudentScorer {
         let shortlist = try r.count(max: Int(Int32.max))
         let fusion = try r.f32()
         let parts = try r.u8()
