@@ -42,8 +42,15 @@ static void hardware(float *dst, const uint16_t *src, float weight, size_t n) {
 }
 #endif
 
-void clever_add_half_row(float *dst, const uint16_t *src, float weight, size_t n) {
 #if defined(__x86_64__)
+__attribute__((target("avx,f16c")))
+static void widen_hardware(float *dst, const uint16_t *src, size_t n) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(dst + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(src + i))));
+    for (; i < n; i++) dst[i] = widen(src[i]);
+}
+
+static int has_f16c(void) {
     static int hw = -1;
     int use = __atomic_load_n(&hw, __ATOMIC_RELAXED);
     if (use < 0) {
@@ -51,7 +58,20 @@ void clever_add_half_row(float *dst, const uint16_t *src, float weight, size_t n
         use = __builtin_cpu_supports("avx") && __builtin_cpu_supports("f16c");
         __atomic_store_n(&hw, use, __ATOMIC_RELAXED);
     }
-    if (use) { hardware(dst, src, weight, n); return; }
+    return use;
+}
+#endif
+
+void clever_add_half_row(float *dst, const uint16_t *src, float weight, size_t n) {
+#if defined(__x86_64__)
+    if (has_f16c()) { hardware(dst, src, weight, n); return; }
 #endif
     portable(dst, src, weight, n);
+}
+
+void clever_widen_half(float *dst, const uint16_t *src, size_t n) {
+#if defined(__x86_64__)
+    if (has_f16c()) { widen_hardware(dst, src, n); return; }
+#endif
+    for (size_t i = 0; i < n; i++) dst[i] = widen(src[i]);
 }

@@ -2,6 +2,7 @@
 // (chosen at run time) or portable code that computes the same exact integer sums, and the selection
 // of the rows whose scores pass a threshold taken from a sample of them.
 #include "clever_scan.h"
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,6 +73,33 @@ void clever_scan_blocks(const uint8_t *rows, const int8_t *query, size_t blocks,
     if (use) { hardware(rows, query, blocks, dim, scales, out); return; }
 #endif
     clever_scan_blocks_portable(rows, query, blocks, dim, scales, out);
+}
+
+void clever_scan_pack(const float *rows, size_t count, size_t dim, size_t padded_dim, uint8_t *blocks,
+                      float *scales) {
+    for (size_t row = 0; row < count; row++) {
+        const float *v = rows + row * dim;
+        float largest = 0;
+        for (size_t c = 0; c < dim; c++) {
+            const float a = fabsf(v[c]);
+            largest = a > largest ? a : largest;
+        }
+        scales[row] = 0;
+        if (!(largest > 0)) continue;
+        const float scale = largest / 127;
+        scales[row] = scale;
+        // Rounded in a loop the compiler vectorises (half away from zero), then moved 4 at a time.
+        uint8_t packed[4096];
+        for (size_t c = 0; c < dim; c++) {
+            const float x = v[c] / scale, t = (float)(int)x;  // |x| <= 127: the cast truncates exactly
+            float q = x - t >= 0.5f ? t + 1 : x - t <= -0.5f ? t - 1 : t;
+            q = q < -127 ? -127 : q > 127 ? 127 : q;
+            packed[c] = (uint8_t)((int)q + 128);
+        }
+        for (size_t c = dim; c < (dim + 3) / 4 * 4; c++) packed[c] = 128;
+        uint8_t *block = blocks + row / 16 * 16 * padded_dim + row % 16 * 4;
+        for (size_t c = 0; c < dim; c += 4) memcpy(block + c / 4 * 64, packed + c, 4);
+    }
 }
 
 // The r-th largest of every `step`-th score (a min-heap of the r largest in `heap`), or -infinity when

@@ -52,6 +52,31 @@ final class QuantizedScanTests: XCTestCase {
         XCTAssertEqual(out, [Float](repeating: Float(128 * 63 * dim), count: 16))
     }
 
+    func testPackedRowsAreRoundedToTheirScaleInTheBlockLayout() {
+        let dim = 5, count = 17
+        var rng = SeededRandom(seed: 13)
+        var rows = (0..<(count * dim)).map { _ in rng.unitFloat() * 2 - 1 }
+        for c in 0..<dim { rows[3 * dim + c] = 0 }  // a zero row
+        let scan = QuantizedScan(ArrayStorage(rows), count: count, dim: dim)
+        XCTAssertEqual(scan.paddedDim, 8)
+        XCTAssertEqual(scan.blocks.count, 2 * 16 * 8)
+        for row in 0..<count {
+            let values = rows[(row * dim)..<((row + 1) * dim)]
+            let largest = values.map { abs($0) }.max()!
+            XCTAssertEqual(scan.scales[row], largest > 0 ? largest / 127 : 0)
+            for c in 0..<8 {
+                let byte = scan.blocks[row / 16 * 16 * 8 + c / 4 * 64 + row % 16 * 4 + c % 4]
+                let expected = c < dim && largest > 0 ? Int((rows[row * dim + c] / (largest / 127)).rounded()) : 0
+                XCTAssertEqual(Int(byte) - 128, expected, "row \(row) value \(c)")
+            }
+        }
+        // The padding rows of the last block are zeros with scale 0.
+        XCTAssertEqual(scan.scales[count..<32].allSatisfy { $0 == 0 }, true)
+        XCTAssertTrue(scan.blocks[(16 * 8)...].enumerated().allSatisfy { i, b in
+            (i / 4 % 16) < 1 || b == 128
+        })
+    }
+
     func testCandidatesHoldTheBestScoresInIncreasingOrder() {
         var rng = SeededRandom(seed: 12)
         let n = 5000

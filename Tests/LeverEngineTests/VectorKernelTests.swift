@@ -28,6 +28,24 @@ final class VectorKernelTests: XCTestCase {
         }
     }
 
+    func testWideningHalvesIsExactForEveryBitPattern() {
+        let bits = (0...UInt16.max).map { $0 }
+        var out = [Float](repeating: 0, count: bits.count)
+        clever_widen_half(&out, bits, bits.count)
+        for (h, f) in zip(bits, out) {
+            let expected = Float(Float16(bitPattern: h))
+            if expected.isNaN {
+                XCTAssertTrue(f.isNaN, "bits \(h)")
+            } else {
+                XCTAssertEqual(f.bitPattern, expected.bitPattern, "bits \(h)")
+            }
+        }
+        // The tail after the last group of 8 goes through the scalar path.
+        var tail = [Float](repeating: 0, count: 3)
+        clever_widen_half(&tail, [0x3C00, 0xBC00, 0x7BFF], 3)
+        XCTAssertEqual(tail, [1, -1, 65504])
+    }
+
     func testAxpyAndAdamRowMatchTheScalarFormulas() {
         var rng = SeededRandom(seed: 6)
         let n = 133

@@ -9,4 +9,6 @@
 /// has it; the same float results either way (widening a half is exact, and no FMA is used, so the
 /// sums equal those over a float copy of the table).
 CLEVER_HIDDEN void clever_add_half_row(float *dst, const uint16_t *src, float weight, size_t n);
+/// dst[i] = (float)src[i] for n IEEE half floats (exact; F16C when the CPU has it).
+CLEVER_HIDDEN void clever_widen_half(float *dst, const uint16_t *src, size_t n);
 #endif

@@ -24,6 +24,13 @@ CLEVER_HIDDEN void clever_scan_blocks(const uint8_t *rows, const int8_t *query, 
 CLEVER_HIDDEN void clever_scan_blocks_portable(const uint8_t *rows, const int8_t *query, size_t blocks, size_t dim,
                                                const float *scales, float *out);
 
+/// Packs `count` rows of `dim` floats (finite; dim at most 4096) into the block layout of clever_scan_blocks
+/// with `padded_dim` (a multiple of 8, at least dim) values a row: each row as value / scale rounded half
+/// away from zero within ±127, scale =
+/// its largest magnitude / 127 (0 for a zero row, stored as zeros), written to scales[row]. `blocks`
+/// holds ceil(count / 16) * 16 * padded_dim bytes and starts as 128s (zeros).
+CLEVER_HIDDEN void clever_scan_pack(const float *rows, size_t count, size_t dim, size_t padded_dim, uint8_t *blocks,
+                                    float *scales);
 /// Writes to `out` (room for n) the indices i < n, increasing, of the scores at least as high as a
 /// threshold that at least m of them reach (all n when there are not m, or memory runs out), and
 /// returns their count: a superset of the m best, about 1.4 m of them for m in the hundreds. The

@@ -37,21 +37,14 @@ public struct QuantizedScan: Sendable {
         let blockCount = (count + QuantizedScan.blockRows - 1) / QuantizedScan.blockRows
         var bytes = [UInt8](repeating: 128, count: blockCount * QuantizedScan.blockRows * padded)
         var scales = [Float](repeating: 0, count: blockCount * QuantizedScan.blockRows)
-        vectors.withUnsafeBufferPointer { v in
-            for row in 0..<count {
-                let values = UnsafeBufferPointer(rebasing: v[(row * dim)..<((row + 1) * dim)])
-                let largest = values.reduce(Float(0)) { Swift.max($0, abs($1)) }
-                guard largest > 0 else { continue }
-                let scale = largest / 127
-                scales[row] = scale
-                let block = row / QuantizedScan.blockRows * QuantizedScan.blockRows * padded
-                let lane = row % QuantizedScan.blockRows * 4
-                for (c, x) in values.enumerated() {
-                    let q = Swift.max(-127, Swift.min(127, Int((x / scale).rounded())))
-                    bytes[block + c / 4 * 64 + lane + c % 4] = UInt8(q + 128)
+        // In C: a loaded model builds this for every label, and Swift's loop took 30 ms for WordNet's.
+        vectors.withUnsafeBufferPointer { v in bytes.withUnsafeMutableBufferPointer { b in
+            scales.withUnsafeMutableBufferPointer { s in
+                if count > 0 && v.count >= count * dim {
+                    clever_scan_pack(v.baseAddress!, count, dim, padded, b.baseAddress!, s.baseAddress!)
                 }
             }
-        }
+        } }
         blocks = bytes
         self.scales = scales
     }

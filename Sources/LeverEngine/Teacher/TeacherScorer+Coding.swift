@@ -1,3 +1,5 @@
+import CLever
+
 /// The TEACHER section of `teacher` and `lever` models.
 extension TeacherScorer {
     static let sectionTags: Set<String> = ["TEACHER"]
@@ -32,7 +34,13 @@ extension TeacherScorer {
         if half {
             let bits = try r.storage(UInt16.self)
             try requireFinite(bits, "model section TEACHER: label embeddings")
-            emb = ArrayStorage(bits.map { Float(Float16(bitPattern: $0)) })
+            // Widened by F16C where the CPU has it: converting one value at a time was most of a load.
+            emb = ArrayStorage(bits.withUnsafeBufferPointer { b in
+                [Float](unsafeUninitializedCapacity: b.count) { out, initialized in
+                    if let src = b.baseAddress, let dst = out.baseAddress { clever_widen_half(dst, src, b.count) }
+                    initialized = b.count
+                }
+            })
         } else {
             emb = try r.floatStorage()
             try requireFinite(emb, "model section TEACHER: label embeddings")
