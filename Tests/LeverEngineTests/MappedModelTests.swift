@@ -37,6 +37,8 @@ final class MappedModelTests: XCTestCase {
         }
         XCTAssertTrue(s.weights.isView)
         XCTAssertFalse(s.teacher.labelEmbeddings.isView)  // stored as half floats, widened once at load
+        XCTAssertTrue(s.teacher.labelHalves?.isView ?? false)  // and kept in place for rescoring
+        XCTAssertNotNil(s.labelScan?.halves)
         XCTAssertTrue(mapped.featurizer.idfStorage.isView)
         XCTAssertTrue(lexical.postingLists.rows.isView && lexical.postingLists.indptr.isView
                       && lexical.labelStorage.indptr.isView)

@@ -133,6 +133,30 @@ final class QuantizedScanTests: XCTestCase {
         }
     }
 
+    func testHalfFloatVectorsRescoreToTheSameBits() throws {
+        let n = 900, dim = 20, k = 30
+        // Half-exact vectors, as a model's label embeddings are.
+        let items = unitVectors(n, dim: dim, seed: 6).map { Float(Float16($0)) }
+        let halves = ArrayStorage(items.map { Float16($0).bitPattern })
+        let plain = QuantizedScan(ArrayStorage(items), count: n, dim: dim)
+        let viaHalves = QuantizedScan(ArrayStorage(items), count: n, dim: dim, halves: halves)
+        XCTAssertNil(plain.halves)
+        XCTAssertNotNil(viaHalves.halves)
+        XCTAssertNil(QuantizedScan(ArrayStorage(items), count: n, dim: dim, halves: ArrayStorage([1, 2])).halves)
+        let queries = unitVectors(10, dim: dim, seed: 7)
+        for i in 0..<10 {
+            let q = Array(queries[(i * dim)..<((i + 1) * dim)])
+            let a = try VectorSearch.quantized(plain).topK(queries: q, count: 1, items: ArrayStorage(items),
+                                                           numItems: n, dim: dim, k: k, exclude: nil, threads: 1,
+                                                           progress: .silent, stage: "scan")[0]
+            let b = try VectorSearch.quantized(viaHalves).topK(queries: q, count: 1, items: ArrayStorage(items),
+                                                               numItems: n, dim: dim, k: k, exclude: nil, threads: 1,
+                                                               progress: .silent, stage: "scan")[0]
+            XCTAssertEqual(a.map { $0.0 }, b.map { $0.0 })
+            XCTAssertEqual(a.map { $0.1.bitPattern }, b.map { $0.1.bitPattern })
+        }
+    }
+
     func testExclusionsZeroQueriesAndManyQueries() throws {
         let n = 700, dim = 24, k = 20
         let items = unitVectors(n, dim: dim, seed: 3)

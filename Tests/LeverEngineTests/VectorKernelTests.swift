@@ -46,6 +46,22 @@ final class VectorKernelTests: XCTestCase {
         XCTAssertEqual(tail, [1, -1, 65504])
     }
 
+    func testDotsOfPickedRowsEqualDotsOfEachRow() {
+        var rng = SeededRandom(seed: 8)
+        for n in [1, 8, 13, 128] {
+            let rows = 9
+            let halves = (0..<(rows * n)).map { _ in Float16(2 * rng.unitFloat() - 1).bitPattern }
+            let floats = halves.map { Float(Float16(bitPattern: $0)) }
+            let q = randomVector(n, &rng), ids: [Int32] = [4, 0, 8, 4, 2]
+            var viaFloats = [Float](repeating: 0, count: ids.count), viaHalves = viaFloats
+            clever_dot_rows(floats, ids, ids.count, q, n, &viaFloats)
+            clever_dot_half_rows(halves, ids, ids.count, q, n, &viaHalves)
+            let each = ids.map { clever_dot(Array(floats[(Int($0) * n)..<((Int($0) + 1) * n)]), q, n) }
+            XCTAssertEqual(viaFloats.map { $0.bitPattern }, each.map { $0.bitPattern }, "n = \(n)")
+            XCTAssertEqual(viaHalves.map { $0.bitPattern }, each.map { $0.bitPattern }, "n = \(n)")
+        }
+    }
+
     func testAxpyAndAdamRowMatchTheScalarFormulas() {
         var rng = SeededRandom(seed: 6)
         let n = 133

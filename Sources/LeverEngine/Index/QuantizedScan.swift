@@ -19,6 +19,9 @@ public struct QuantizedScan: Sendable {
     let blocks: [UInt8]
     /// Per vector: its largest magnitude / 127 (a zero vector, and the padding of the last block: 0).
     let scales: [Float]
+    /// The vectors as half floats when their float values are exactly these (a loaded model's label
+    /// embeddings, in place in the file): the second pass reads them, half the bytes for the same sums.
+    let halves: ArrayStorage<UInt16>?
 
     static let blockRows = 16
     /// Searches of fewer queries take the first pass; from about this many, exact scoring through
@@ -29,7 +32,8 @@ public struct QuantizedScan: Sendable {
     /// The first pass keeps at least this many vectors for k (all of them when there are no more).
     static func firstPassCount(_ k: Int) -> Int { max(2 * k, 64) }
 
-    init(_ vectors: ArrayStorage<Float>, count: Int, dim: Int) {
+    init(_ vectors: ArrayStorage<Float>, count: Int, dim: Int, halves: ArrayStorage<UInt16>? = nil) {
+        self.halves = halves?.count == count * dim ? halves : nil
         self.count = count
         self.dim = dim
         let padded = (dim + 7) / 8 * 8
@@ -100,7 +104,13 @@ public struct QuantizedScan: Sendable {
         }
         var top = TopK(k)
         withUnsafeTemporaryAllocation(of: Float.self, capacity: picked.count) { exact in
-            clever_dot_rows(vectors, picked, picked.count, query, dim, exact.baseAddress!)
+            if let halves {
+                halves.withUnsafeBufferPointer { h in
+                    clever_dot_half_rows(h.baseAddress!, picked, picked.count, query, dim, exact.baseAddress!)
+                }
+            } else {
+                clever_dot_rows(vectors, picked, picked.count, query, dim, exact.baseAddress!)
+            }
             for (i, l) in picked.enumerated() { top.push(l, exact[i]) }
         }
         return top.sorted()

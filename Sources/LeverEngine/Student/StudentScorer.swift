@@ -39,7 +39,8 @@ public struct StudentScorer: Sendable {
         self.ann = ann
         let shortlisted = predictShortlist > 0 && predictShortlist < teacher.numLabels
         labelScan = ann == nil && shortlisted
-            ? QuantizedScan(teacher.labelEmbeddings, count: teacher.numLabels, dim: teacher.dim) : nil
+            ? QuantizedScan(teacher.labelEmbeddings, count: teacher.numLabels, dim: teacher.dim,
+                            halves: teacher.labelHalves) : nil
     }
 
     /// How the teacher's shortlist is searched.

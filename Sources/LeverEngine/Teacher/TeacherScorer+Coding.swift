@@ -31,6 +31,7 @@ extension TeacherScorer {
         }
         let numLabels = Int(stored & ~halfEmbeddingsFlag)
         let emb: ArrayStorage<Float>
+        var halves: ArrayStorage<UInt16>?
         if half {
             let bits = try r.storage(UInt16.self)
             try requireFinite(bits, "model section TEACHER: label embeddings")
@@ -41,6 +42,8 @@ extension TeacherScorer {
                     initialized = b.count
                 }
             })
+            // Kept when they lie in the mapped file (no memory of their own) for single-text rescoring.
+            halves = bits.isView ? bits : nil
         } else {
             emb = try r.floatStorage()
             try requireFinite(emb, "model section TEACHER: label embeddings")
@@ -48,7 +51,7 @@ extension TeacherScorer {
         guard emb.count == numLabels * encoder.dim else {
             throw .corrupt("model section TEACHER: label embeddings have the wrong size")
         }
-        return TeacherScorer(encoder: encoder, labelEmbeddings: emb, numLabels: numLabels)
+        return TeacherScorer(encoder: encoder, labelEmbeddings: emb, labelHalves: halves, numLabels: numLabels)
     }
 
     /// Adds the TEACHER section.
