@@ -42,8 +42,15 @@ static void hardware(float *dst, const uint16_t *src, float weight, size_t n) {
 }
 #endif
 
-void clever_add_half_row(float *dst, const uint16_t *src, float weight, size_t n) {
 #if defined(__x86_64__)
+__attribute__((target("avx,f16c")))
+static void widen_hardware(float *dst, const uint16_t *src, size_t n) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(dst + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(src + i))));
+    for (; i < n; i++) dst[i] = widen(src[i]);
+}
+
+static int has_f16c(void) {
     static int hw = -1;
     int use = __atomic_load_n(&hw, __ATOMIC_RELAXED);
     if (use < 0) {
@@ -51,7 +58,75 @@ void clever_add_half_row(float *dst, const uint16_t *src, float weight, size_t n
         use = __builtin_cpu_supports("avx") && __builtin_cpu_supports("f16c");
         __atomic_store_n(&hw, use, __ATOMIC_RELAXED);
     }
-    if (use) { hardware(dst, src, weight, n); return; }
+    return use;
+}
+#endif
+
+void clever_add_half_row(float *dst, const uint16_t *src, float weight, size_t n) {
+#if defined(__x86_64__)
+    if (has_f16c()) { hardware(dst, src, weight, n); return; }
 #endif
     portable(dst, src, weight, n);
+}
+
+// The rows' sums in clever_dot's lanes and order: lane l adds widened a[i + l] * q[i + l] (no FMA),
+// then the lanes pairwise. Rows are fetched a few ahead.
+static float reduce8(const float *acc) {
+    return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+}
+
+static void dot_rows_portable(const uint16_t *rows, const int32_t *ids, size_t count, const float *q, size_t n,
+                              float *out) {
+    for (size_t r = 0; r < count; r++) {
+        const uint16_t *a = rows + (size_t)ids[r] * n;
+        float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        size_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            for (int l = 0; l < 8; l++) acc[l] += widen(a[i + l]) * q[i + l];
+        }
+        for (int l = 0; i < n; i++, l++) acc[l] += widen(a[i]) * q[i];
+        out[r] = reduce8(acc);
+    }
+}
+
+#if defined(__x86_64__)
+static void prefetch_row(const uint16_t *row, size_t n) {
+    for (size_t b = 0; b < n * sizeof(uint16_t); b += 64) __builtin_prefetch((const char *)row + b);
+}
+
+__attribute__((target("avx,f16c")))
+static void dot_rows_hardware(const uint16_t *rows, const int32_t *ids, size_t count, const float *q, size_t n,
+                              float *out) {
+    enum { ahead = 4 };
+    for (size_t r = 0; r < count && r < ahead; r++) prefetch_row(rows + (size_t)ids[r] * n, n);
+    for (size_t r = 0; r < count; r++) {
+        if (r + ahead < count) prefetch_row(rows + (size_t)ids[r + ahead] * n, n);
+        const uint16_t *a = rows + (size_t)ids[r] * n;
+        __m256 lanes = _mm256_setzero_ps();
+        size_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            const __m256 x = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + i)));
+            lanes = _mm256_add_ps(lanes, _mm256_mul_ps(x, _mm256_loadu_ps(q + i)));
+        }
+        float acc[8];
+        _mm256_storeu_ps(acc, lanes);
+        for (int l = 0; i < n; i++, l++) acc[l] += widen(a[i]) * q[i];
+        out[r] = reduce8(acc);
+    }
+}
+#endif
+
+void clever_dot_half_rows(const uint16_t *rows, const int32_t *ids, size_t count, const float *q, size_t n,
+                          float *out) {
+#if defined(__x86_64__)
+    if (has_f16c()) { dot_rows_hardware(rows, ids, count, q, n, out); return; }
+#endif
+    dot_rows_portable(rows, ids, count, q, n, out);
+}
+
+void clever_widen_half(float *dst, const uint16_t *src, size_t n) {
+#if defined(__x86_64__)
+    if (has_f16c()) { widen_hardware(dst, src, n); return; }
+#endif
+    for (size_t i = 0; i < n; i++) dst[i] = widen(src[i]);
 }

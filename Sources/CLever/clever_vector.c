@@ -29,6 +29,30 @@ float clever_dot(const float *restrict a, const float *restrict b, size_t n) {
 }
 
 CLEVER_CLONES
+void clever_dot_rows(const float *restrict rows, const int32_t *restrict ids, size_t count, const float *restrict q,
+                     size_t n, float *restrict out) {
+    enum { ahead = 4 };
+    for (size_t r = 0; r < count && r < ahead; r++) {
+        const char *row = (const char *)(rows + (size_t)ids[r] * n);
+        for (size_t b = 0; b < n * sizeof(float); b += 64) __builtin_prefetch(row + b);
+    }
+    for (size_t r = 0; r < count; r++) {
+        if (r + ahead < count) {
+            const char *next = (const char *)(rows + (size_t)ids[r + ahead] * n);
+            for (size_t b = 0; b < n * sizeof(float); b += 64) __builtin_prefetch(next + b);
+        }
+        const float *a = rows + (size_t)ids[r] * n;
+        float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        size_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            for (int l = 0; l < 8; l++) acc[l] += a[i + l] * q[i + l];
+        }
+        for (int l = 0; i < n; i++, l++) acc[l] += a[i] * q[i];
+        out[r] = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    }
+}
+
+CLEVER_CLONES
 float clever_dot_i8(const signed char *restrict a, const float *restrict b, size_t n) {
     float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     size_t i = 0;

@@ -209,47 +209,87 @@ final class CompactModelTests: XCTestCase {
         XCTAssertTrue(counts(all).map { min($0, 2) } == counts(few), "every feature keeps min(its postings, 2)")
     }
 
-    /// Damaged compact posting lists are refused with a message naming the section and the fault.
+    /// Damaged compact posting lists are refused with a message naming the section and the fault, in
+    /// the 3.0 layout (i64 offsets, i32 rows) and the 3.1 one (u32 offsets, u16 rows) alike.
     func testDamagedPostingListsAreRefused() {
-        func decode(features: [Int32], indptr: [Int64], rows: [Int32], weights: [UInt16]) throws -> KNNIndex {
-            var w = ByteWriter()
-            w.u32(5 | KNNIndex.compactPostingsFlag | KNNIndex.halfWeightsFlag)
-            w.f32(1)
-            w.i64(8)  // features
-            w.i64(3)  // training rows
-            w.array(features)
-            w.array(indptr)
-            w.array(rows)
-            w.array(weights)
-            w.matrix(CSRStorage(SparseMatrix(rows: 3, cols: 2, indptr: [0, 1, 1, 2], indices: [0, 1], values: [1, 1])))
-            return try w.bytes.withUnsafeBytes { raw throws(LeverError) -> KNNIndex in
-                var r = ByteReader(raw, section: "LEXICAL")
-                return try KNNIndex.decode(&r)
+        for narrow in [false, true] {
+            func decode(features: [Int32], indptr: [Int64], rows: [Int32], weights: [UInt16]) throws -> KNNIndex {
+                var w = ByteWriter()
+                let widths = narrow ? KNNIndex.narrowOffsetsFlag | KNNIndex.narrowRowsFlag : 0
+                w.u32(5 | KNNIndex.compactPostingsFlag | KNNIndex.halfWeightsFlag | widths)
+                w.f32(1)
+                w.i64(8)  // features
+                w.i64(3)  // training rows
+                w.array(features)
+                if narrow {
+                    w.array(indptr.map { UInt32($0) })
+                    w.array(rows.map { UInt16($0) })
+                } else {
+                    w.array(indptr)
+                    w.array(rows)
+                }
+                w.array(weights)
+                w.matrix(CSRStorage(SparseMatrix(rows: 3, cols: 2, indptr: [0, 1, 1, 2], indices: [0, 1],
+                                                 values: [1, 1])))
+                return try w.bytes.withUnsafeBytes { raw throws(LeverError) -> KNNIndex in
+                    var r = ByteReader(raw, section: "LEXICAL")
+                    return try KNNIndex.decode(&r)
+                }
+            }
+            let one: UInt16 = 0x3C00
+            XCTAssertNoThrow(try decode(features: [2, 5], indptr: [0, 2, 3], rows: [0, 2, 1], weights: [one, one, one]))
+            let good = try? decode(features: [2, 5], indptr: [0, 2, 3], rows: [0, 2, 1], weights: [one, one, one])
+            XCTAssertEqual(good?.postings.rowRange(5), 2..<3)
+            XCTAssertEqual(good?.postings.rows, 8)
+            XCTAssertEqual(good?.postings.indices, [0, 2, 1])
+            assertLeverError(.corrupt, ["LEXICAL", "feature 2 at 1", "out of order"]) {
+                try decode(features: [5, 2], indptr: [0, 2, 3], rows: [0, 2, 1], weights: [one, one, one])
+            }
+            assertLeverError(.corrupt, ["LEXICAL", "feature 8"]) {
+                try decode(features: [2, 8], indptr: [0, 2, 3], rows: [0, 2, 1], weights: [one, one, one])
+            }
+            assertLeverError(.corrupt, ["LEXICAL", "inconsistent posting lists"]) {
+                try decode(features: [2, 5], indptr: [0, 2, 4], rows: [0, 2, 1], weights: [one, one, one])
+            }
+            assertLeverError(.corrupt, ["LEXICAL", "decreasing posting offset"]) {
+                try decode(features: [2, 5, 6], indptr: [0, 2, 1, 3], rows: [0, 2, 1], weights: [one, one, one])
+            }
+            assertLeverError(.corrupt, ["LEXICAL", "posting row 3 out of range 3"]) {
+                try decode(features: [2, 5], indptr: [0, 2, 3], rows: [0, 3, 1], weights: [one, one, one])
+            }
+            assertLeverError(.corrupt, ["LEXICAL", "postings", "non-finite"]) {
+                try decode(features: [2, 5], indptr: [0, 2, 3], rows: [0, 2, 1], weights: [one, 0x7E00, one])
             }
         }
-        let one: UInt16 = 0x3C00
-        XCTAssertNoThrow(try decode(features: [2, 5], indptr: [0, 2, 3], rows: [0, 2, 1], weights: [one, one, one]))
-        let good = try? decode(features: [2, 5], indptr: [0, 2, 3], rows: [0, 2, 1], weights: [one, one, one])
-        XCTAssertEqual(good?.postings.rowRange(5), 2..<3)
-        XCTAssertEqual(good?.postings.rows, 8)
-        assertLeverError(.corrupt, ["LEXICAL", "feature 2 at 1", "out of order"]) {
-            try decode(features: [5, 2], indptr: [0, 2, 3], rows: [0, 2, 1], weights: [one, one, one])
+    }
+
+    /// Saving writes posting lists as narrow as they fit (3.1): u16 rows up to 65,536 training rows,
+    /// u32 offsets; an index from wide arrays (a 3.0 file) is narrowed on save and reads back equal.
+    func testPostingListsAreSavedNarrowWhenTheyFit() throws {
+        let m = SparseMatrix(rows: 4, cols: 3, indptr: [0, 2, 2, 3, 3], indices: [0, 2, 1], values: [1, 0.5, 2])
+        let labels = SparseMatrix(rows: 3, cols: 2, indptr: [0, 1, 1, 2], indices: [0, 1], values: [1, 1])
+        let wide = PostingLists(featureCount: 4, rowCount: 3, features: ArrayStorage([0, 2]),
+                                indptr: .wide(ArrayStorage([0, 2, 3])), rows: .wide(ArrayStorage([0, 2, 1])),
+                                weights: .float(ArrayStorage([1, 0.5, 2])))
+        let index = KNNIndex(config: KNNConfig(), postings: wide, trainLabels: CSRStorage(labels))
+        let bytes = index.encoded()
+        let stored = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
+        XCTAssertEqual(stored & (KNNIndex.narrowRowsFlag | KNNIndex.narrowOffsetsFlag),
+                       KNNIndex.narrowRowsFlag | KNNIndex.narrowOffsetsFlag)
+        let back = try bytes.withUnsafeBytes { raw throws(LeverError) -> KNNIndex in
+            var r = ByteReader(raw, section: "KNN")
+            return try KNNIndex.decode(&r)
         }
-        assertLeverError(.corrupt, ["LEXICAL", "feature 8"]) {
-            try decode(features: [2, 8], indptr: [0, 2, 3], rows: [0, 2, 1], weights: [one, one, one])
+        guard case .narrow = back.postingLists.rows, case .narrow = back.postingLists.indptr else {
+            return XCTFail("expected narrow lists")
         }
-        assertLeverError(.corrupt, ["LEXICAL", "inconsistent posting lists"]) {
-            try decode(features: [2, 5], indptr: [0, 2, 4], rows: [0, 2, 1], weights: [one, one, one])
-        }
-        assertLeverError(.corrupt, ["LEXICAL", "decreasing posting offset"]) {
-            try decode(features: [2, 5, 6], indptr: [0, 2, 1, 3], rows: [0, 2, 1], weights: [one, one, one])
-        }
-        assertLeverError(.corrupt, ["LEXICAL", "posting row 3 out of range 3"]) {
-            try decode(features: [2, 5], indptr: [0, 2, 3], rows: [0, 3, 1], weights: [one, one, one])
-        }
-        assertLeverError(.corrupt, ["LEXICAL", "postings", "non-finite"]) {
-            try decode(features: [2, 5], indptr: [0, 2, 3], rows: [0, 2, 1], weights: [one, 0x7E00, one])
-        }
+        XCTAssertEqual(back.postings, m)
+        XCTAssertEqual(try back.predict(m, k: 2, threads: 1).map { $0.map { $0.0 } },
+                       try index.predict(m, k: 2, threads: 1).map { $0.map { $0.0 } })
+        // More training rows than 16 bits hold: row ids stay 32-bit.
+        let many = PostingLists(SparseMatrix(rows: 1, cols: 70_000, indptr: [0, 1], indices: [69_999], values: [1]),
+                                half: false)
+        guard case .wide = many.rows, case .narrow = many.indptr else { return XCTFail("expected wide rows") }
     }
 
     /// Damaged int8 classifiers are refused with a message naming the section.
@@ -263,7 +303,7 @@ final class CompactModelTests: XCTestCase {
                                   predictShortlist: 10, lexicalShortlist: 0, fusion: 0)
             return try s.encoded().withUnsafeBytes { raw throws(LeverError) -> StudentScorer in
                 var r = ByteReader(raw, section: "STUDENT")
-                return try StudentScorer.decode(&r, teacher: teacher)
+                return try StudentScorer.decode(&r, teacher: teacher, ann: nil)
             }
         }
         let good = ClassifierWeights.quantized(dim: dim, floats: [1, -2, 0.5, 3, 4, -1])

@@ -238,7 +238,7 @@ final class ConfigSchemaTests: XCTestCase {
                                   sparse: nil, lexical: nil,
                                   predictShortlist: shortlist, lexicalShortlist: 0, fusion: fusion)
             _ = try decode(s.encoded(), "STUDENT") { (r) throws(LeverError) in
-                try StudentScorer.decode(&r, teacher: teacher)
+                try StudentScorer.decode(&r, teacher: teacher, ann: nil)
             }
         }
         assertDecoderRange("student.predict_shortlist") { (v: Int) throws(LeverError) in

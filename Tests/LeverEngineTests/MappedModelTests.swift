@@ -37,8 +37,12 @@ final class MappedModelTests: XCTestCase {
         }
         XCTAssertTrue(s.weights.isView)
         XCTAssertFalse(s.teacher.labelEmbeddings.isView)  // stored as half floats, widened once at load
+        XCTAssertTrue(s.teacher.labelHalves?.isView ?? false)  // and kept in place for rescoring
+        XCTAssertNotNil(s.labelScan?.halves)
         XCTAssertTrue(mapped.featurizer.idfStorage.isView)
-        XCTAssertTrue(lexical.postingLists.rows.isView && lexical.labelStorage.indptr.isView)
+        XCTAssertTrue(lexical.postingLists.rows.isView && lexical.postingLists.indptr.isView
+                      && lexical.labelStorage.indptr.isView)
+        guard case .narrow = lexical.postingLists.rows else { return XCTFail("expected 16-bit row ids") }
         for table in [s.teacher.encoder.table, own.table] {
             guard case .int8(let bytes, let scales) = table.values else { return XCTFail("expected an int8 table") }
             XCTAssertTrue(bytes.isView && scales.isView)

@@ -28,6 +28,40 @@ final class VectorKernelTests: XCTestCase {
         }
     }
 
+    func testWideningHalvesIsExactForEveryBitPattern() {
+        let bits = (0...UInt16.max).map { $0 }
+        var out = [Float](repeating: 0, count: bits.count)
+        clever_widen_half(&out, bits, bits.count)
+        for (h, f) in zip(bits, out) {
+            let expected = Float(Float16(bitPattern: h))
+            if expected.isNaN {
+                XCTAssertTrue(f.isNaN, "bits \(h)")
+            } else {
+                XCTAssertEqual(f.bitPattern, expected.bitPattern, "bits \(h)")
+            }
+        }
+        // The tail after the last group of 8 goes through the scalar path.
+        var tail = [Float](repeating: 0, count: 3)
+        clever_widen_half(&tail, [0x3C00, 0xBC00, 0x7BFF], 3)
+        XCTAssertEqual(tail, [1, -1, 65504])
+    }
+
+    func testDotsOfPickedRowsEqualDotsOfEachRow() {
+        var rng = SeededRandom(seed: 8)
+        for n in [1, 8, 13, 128] {
+            let rows = 9
+            let halves = (0..<(rows * n)).map { _ in Float16(2 * rng.unitFloat() - 1).bitPattern }
+            let floats = halves.map { Float(Float16(bitPattern: $0)) }
+            let q = randomVector(n, &rng), ids: [Int32] = [4, 0, 8, 4, 2]
+            var viaFloats = [Float](repeating: 0, count: ids.count), viaHalves = viaFloats
+            clever_dot_rows(floats, ids, ids.count, q, n, &viaFloats)
+            clever_dot_half_rows(halves, ids, ids.count, q, n, &viaHalves)
+            let each = ids.map { clever_dot(Array(floats[(Int($0) * n)..<((Int($0) + 1) * n)]), q, n) }
+            XCTAssertEqual(viaFloats.map { $0.bitPattern }, each.map { $0.bitPattern }, "n = \(n)")
+            XCTAssertEqual(viaHalves.map { $0.bitPattern }, each.map { $0.bitPattern }, "n = \(n)")
+        }
+    }
+
     func testAxpyAndAdamRowMatchTheScalarFormulas() {
         var rng = SeededRandom(seed: 6)
         let n = 133

@@ -9,4 +9,5 @@
 #include "clever_half.h"
 #include "clever_finite.h"
 #include "clever_vector.h"
+#include "clever_scan.h"
 #endif

@@ -9,4 +9,10 @@
 /// has it; the same float results either way (widening a half is exact, and no FMA is used, so the
 /// sums equal those over a float copy of the table).
 CLEVER_HIDDEN void clever_add_half_row(float *dst, const uint16_t *src, float weight, size_t n);
+/// dst[i] = (float)src[i] for n IEEE half floats (exact; F16C when the CPU has it).
+CLEVER_HIDDEN void clever_widen_half(float *dst, const uint16_t *src, size_t n);
+/// out[r] = clever_dot(widened row ids[r] of `rows` (n halves a row), q, n) for r < count: the same
+/// sums, in the same lanes and order, from half the bytes; rows are fetched a few ahead.
+CLEVER_HIDDEN void clever_dot_half_rows(const uint16_t *rows, const int32_t *ids, size_t count, const float *q,
+                                        size_t n, float *out);
 #endif

@@ -5,11 +5,16 @@
 #ifndef CLEVER_VECTOR_H
 #define CLEVER_VECTOR_H
 #include <stddef.h>
+#include <stdint.h>
 #include "clever_helpers.h"
 
 /// sum_i a[i] * b[i], accumulated in 8 lanes (lane l holds the indices = l mod 8), then the lanes
 /// added pairwise.
 CLEVER_HIDDEN float clever_dot(const float *a, const float *b, size_t n);
+/// out[r] = clever_dot(rows + ids[r] * n, q, n) for r < count (the same sums), fetching rows a few ahead:
+/// rows picked from a large matrix come from memory, and the fetches overlap those waits.
+CLEVER_HIDDEN void clever_dot_rows(const float *rows, const int32_t *ids, size_t count, const float *q, size_t n,
+                                   float *out);
 /// sum_i a[i] * b[i] for int8 a (widened exactly), in the same lanes and order as clever_dot.
 CLEVER_HIDDEN float clever_dot_i8(const signed char *a, const float *b, size_t n);
 /// dst[i] += weight * (float)src[i] for n signed bytes at src: an int8 row of an encoder table (the

@@ -1,9 +1,11 @@
 /// The one way every top-k search over vectors goes (the student's prediction shortlist, the
 /// teacher's shortlists of training texts, LEVER's mining of training inputs and its label-label
-/// similarities): exact scoring of every item (`DenseScorer`) or an HNSW graph over the items.
-/// Vectors are unit rows and scores inner products (cosines) either way.
+/// similarities): exact scoring of every item (`DenseScorer`), an int8 first pass with exact
+/// rescoring (`QuantizedScan`), or an HNSW graph over the items. Vectors are unit rows and scores inner
+/// products (cosines) in every case.
 public enum VectorSearch: Sendable {
     case exact
+    case quantized(QuantizedScan)
     case hnsw(ANNIndex)
 
     /// Queries per HNSW batch (between progress updates), and the most result slots (queries x k) a
@@ -48,6 +50,10 @@ public enum VectorSearch: Sendable {
         func mostExcluded(_ rows: Range<Int>) -> Int {
             guard let exclude else { return 0 }
             return rows.clamped(to: 0..<exclude.rows).map { exclude.rowRange($0).count }.max() ?? 0
+        }
+        if case .quantized(let scan) = self, count < QuantizedScan.maxQueries, scan.count == numItems, scan.dim == dim {
+            return try scan.topK(queries: queries, count: count, vectors: items, k: k, exclude: exclude,
+                                 threads: threads, progress: progress, stage: stage)
         }
         guard case .hnsw(let index) = self, index.count == numItems, k + mostExcluded(0..<count) < numItems else {
             return try DenseScorer.topK(queries: queries, count: count, labels: items, numLabels: numItems, dim: dim,

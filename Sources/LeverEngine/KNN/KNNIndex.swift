@@ -12,6 +12,8 @@ public struct KNNIndex: Sendable {
     let postingLists: PostingLists
     /// Training rows x labels.
     let labelStorage: CSRStorage
+    /// Idle query scratch (zeroed arrays over the training rows and labels), shared by copies.
+    private let scratchPool = ScratchPool<Scratch>()
 
     /// Features x training rows (a copy).
     public var postings: SparseMatrix { postingLists.matrix }
@@ -49,9 +51,10 @@ public struct KNNIndex: Sendable {
         while done < queries.rows {
             let start = done, end = min(queries.rows, done + batch)
             let parts = Parallel.mapChunks(end - start, threads: threads) { range in
-                var scratch = Scratch(trainRows: postingLists.rowCount, labels: numLabels)
-                return range.map { i in predictOne(queries, row: start + i, k: k, exclude: exclude,
-                                                   skip: leaveOneOut ? start + i : -1, scratch: &scratch) }
+                scratchPool.withScratch(make: { Scratch(trainRows: postingLists.rowCount, labels: numLabels) }) { s in
+                    range.map { i in predictOne(queries, row: start + i, k: k, exclude: exclude,
+                                                skip: leaveOneOut ? start + i : -1, scratch: &s) }
+                }
             }
             for p in parts { results.append(contentsOf: p) }
             done = end
@@ -61,8 +64,10 @@ public struct KNNIndex: Sendable {
         return results
     }
 
+    /// A query's work arrays; `predictOne` leaves them as it found them (zeros, empty lists).
     struct Scratch {
         var similarity: [Float]
+        /// The rows whose similarity a query made nonzero (the first `touched` of a query; grown as needed).
         var touchedRows: [Int32] = []
         var labelScore: [Float]
         var touchedLabels: [Int32] = []
@@ -76,19 +81,31 @@ public struct KNNIndex: Sendable {
 
     func predictOne(_ q: SparseMatrix, row: Int, k: Int, exclude: SparseMatrix?, skip: Int = -1,
                     scratch s: inout Scratch) -> [(Int32, Float)] {
-        // 1. Similarities to every training row sharing a feature with the query.
+        // 1. Similarities to every training row sharing a feature with the query (pointer loops: this
+        // runs over thousands of postings per query).
+        var touched = 0
         postingLists.withLists { lists in
-            s.similarity.withUnsafeMutableBufferPointer { sim in
-                for j in q.rowRange(row) {
-                    let entries = lists.entries(of: Int(q.indices[j]))
-                    if entries.isEmpty { continue }
-                    if entries.count > s.weighted.count { s.weighted = [Float](repeating: 0, count: entries.count) }
-                    s.weighted.withUnsafeMutableBufferPointer { v in
-                        lists.weighted(entries, by: q.values[j], into: v.baseAddress!)
-                        for (k, p) in entries.enumerated() {
-                            let r = Int(lists.rows[p])
-                            if sim[r] == 0 { s.touchedRows.append(Int32(r)) }
-                            sim[r] += v[k]
+            for j in q.rowRange(row) {
+                let entries = lists.entries(of: Int(q.indices[j]))
+                if entries.isEmpty { continue }
+                if entries.count > s.weighted.count { s.weighted = [Float](repeating: 0, count: entries.count) }
+                if touched + entries.count > s.touchedRows.count {
+                    s.touchedRows += [Int32](repeating: 0, count: Swift.max(entries.count, s.touchedRows.count))
+                }
+                s.similarity.withUnsafeMutableBufferPointer { sim in
+                    s.touchedRows.withUnsafeMutableBufferPointer { rows in
+                        s.weighted.withUnsafeMutableBufferPointer { v in
+                            lists.weighted(entries, by: q.values[j], into: v.baseAddress!)
+                            var k = 0
+                            for p in entries {
+                                // A row is recorded when its similarity leaves zero; without a branch,
+                                // which that test would mispredict half the time.
+                                let r = lists.rows[p]
+                                rows[touched] = Int32(r)
+                                touched += sim[r] == 0 ? 1 : 0
+                                sim[r] += v[k]
+                                k += 1
+                            }
                         }
                     }
                 }
@@ -97,12 +114,16 @@ public struct KNNIndex: Sendable {
         // 2. The nearest training rows.
         var nearest = TopK(config.neighbours)
         if skip >= 0 && skip < s.similarity.count { s.similarity[skip] = 0 }
-        for r in s.touchedRows {
-            let v = s.similarity[Int(r)]
-            if v > 0 && nearest.admits(v) { nearest.push(r, v) }
-            s.similarity[Int(r)] = 0
+        s.similarity.withUnsafeMutableBufferPointer { sim in
+            s.touchedRows.withUnsafeBufferPointer { rows in
+                for i in 0..<touched {
+                    let r = Int(rows[i])
+                    let v = sim[r]
+                    if v > 0 && nearest.admits(v) { nearest.push(Int32(r), v) }
+                    sim[r] = 0
+                }
+            }
         }
-        s.touchedRows.removeAll(keepingCapacity: true)
         // 3. Their labels vote.
         labelStorage.indptr.withUnsafeBufferPointer { lPtr in labelStorage.indices.withUnsafeBufferPointer { lIdx in
             for (r, sim) in nearest.heap.map({ ($0.index, $0.score) }) {

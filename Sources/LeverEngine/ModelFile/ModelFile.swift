@@ -20,9 +20,11 @@ enum ModelFile {
     /// 2.0: checksums are CRC-32C (hardware-accelerated), so a mapped model validates quickly. 3.0:
     /// int8 encoder tables, compact vocabularies and posting lists, the HNSW shortlist graph
     /// (docs/model-format.md); a new major because sections changed layout, so a 2.x reader says
-    /// "written by a newer Lever" instead of finding the new layouts corrupt.
+    /// "written by a newer Lever" instead of finding the new layouts corrupt. 3.1: 16-bit row ids and
+    /// 32-bit offsets in posting lists, flagged in the KNN layout (a 3.0 reader refuses them as
+    /// invalid index settings).
     static let formatMajor: UInt16 = 3
-    static let formatMinor: UInt16 = 0
+    static let formatMinor: UInt16 = 1
     /// The majors this library reads: 1 (CRC-32; minors 0 and 1), 2 and 3.
     static let readableMajors: ClosedRange<UInt16> = 1...3
     static let byteOrderMark: UInt32 = 0x0102_0304

@@ -26,26 +26,37 @@ struct TopK {
         heap.count < k || (k > 0 && score >= heap[0].score)
     }
 
+    /// Adds a candidate, dropping the worst when the list is full. The sifts move a hole instead of
+    /// swapping (the same moves, so the same heap), over the buffer without per-access checks: this
+    /// runs once per candidate that passes `floor` in every top-k scan.
     mutating func push(_ index: Int32, _ score: Float) {
         let item = (index: index, score: score)
         if heap.count < k {
             heap.append(item)
-            var c = heap.count - 1
-            while c > 0 {
-                let p = (c - 1) / 2
-                if TopK.worse(heap[c], heap[p]) { heap.swapAt(c, p); c = p } else { break }
+            heap.withUnsafeMutableBufferPointer { h in
+                var c = h.count - 1
+                while c > 0 {
+                    let p = (c - 1) / 2
+                    guard TopK.worse(item, h[p]) else { break }
+                    h[c] = h[p]
+                    c = p
+                }
+                h[c] = item
             }
         } else if k > 0 && TopK.worse(heap[0], item) {
-            heap[0] = item
-            var p = 0
-            while true {
-                let l = 2 * p + 1, r = l + 1
-                var m = p
-                if l < heap.count && TopK.worse(heap[l], heap[m]) { m = l }
-                if r < heap.count && TopK.worse(heap[r], heap[m]) { m = r }
-                if m == p { break }
-                heap.swapAt(p, m)
-                p = m
+            heap.withUnsafeMutableBufferPointer { h in
+                let n = h.count
+                var p = 0
+                while true {
+                    let l = 2 * p + 1
+                    if l >= n { break }
+                    var m = l
+                    if l + 1 < n && TopK.worse(h[l + 1], h[l]) { m = l + 1 }
+                    guard TopK.worse(h[m], item) else { break }
+                    h[p] = h[m]
+                    p = m
+                }
+                h[p] = item
             }
         }
     }

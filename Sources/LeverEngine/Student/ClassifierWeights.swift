@@ -52,22 +52,28 @@ struct ClassifierWeights: Sendable, Equatable {
         }
     }
 
-    /// The logit of `label` for the unit query `q` (dim floats).
-    @inline(__always) func logit(_ label: Int, _ q: UnsafePointer<Float>) -> Float {
+    /// The logits (bias + vector . q) of `labels` for the unit query `q` (dim floats), in order. The
+    /// arrays are reached once per call: once per label, the copies of the stored form cost more
+    /// than the dot products.
+    func logits(_ labels: [(Int32, Float)], _ q: UnsafePointer<Float>) -> [Float] {
         let d = dim
         switch values {
         case .float(let f):
             return f.withUnsafeBufferPointer { w in
-                let base = label * (d + 1)
-                return w[base + d] + clever_dot(w.baseAddress! + base, q, d)
+                labels.map { (l, _) in
+                    let base = Int(l) * (d + 1)
+                    return w[base + d] + clever_dot(w.baseAddress! + base, q, d)
+                }
             }
         case .int8(let bytes, let scales, let biases):
-            let dot = bytes.withUnsafeBufferPointer { b in
-                clever_dot_i8(b.baseAddress! + label * d, q, d)
-            }
-            return scales.withUnsafeBufferPointer { s in
-                biases.withUnsafeBufferPointer { b in b[label] + s[label] * dot }
-            }
+            return bytes.withUnsafeBufferPointer { b in scales.withUnsafeBufferPointer { s in
+                biases.withUnsafeBufferPointer { bias in
+                    labels.map { (l, _) in
+                        let label = Int(l)
+                        return bias[label] + s[label] * clever_dot_i8(b.baseAddress! + label * d, q, d)
+                    }
+                }
+            } }
         }
     }
 

@@ -32,7 +32,8 @@ extension StudentScorer {
         return w.bytes
     }
 
-    static func decode(_ r: inout ByteReader, teacher: TeacherScorer) throws(LeverError) -> StudentScorer {
+    static func decode(_ r: inout ByteReader, teacher: TeacherScorer,
+                       ann: ANNIndex?) throws(LeverError) -> StudentScorer {
         let shortlist = try r.count(max: Int(Int32.max))
         let fusion = try r.f32()
         let parts = try r.u8()
@@ -49,7 +50,7 @@ extension StudentScorer {
         }
         let weights = try decodeClassifier(&r, int8: parts & int8Classifier != 0, teacher: teacher)
         return StudentScorer(teacher: teacher, encoder: encoder, weights: weights, sparse: nil, lexical: nil,
-                             predictShortlist: shortlist, lexicalShortlist: 0, fusion: fusion)
+                             predictShortlist: shortlist, lexicalShortlist: 0, fusion: fusion, ann: ann)
     }
 
     /// The classifier: an f32 array numLabels x (dim + 1) (vector then bias), or since 3.0 (`int8`) f32
@@ -97,8 +98,11 @@ extension StudentScorer {
     /// Reads the STUDENT section over `teacher`, and SPARSE, LEXICAL and ANN when the file has them
     /// (files of format 1.0 have none; files before 3.0 have no ANN, and their shortlist is exact).
     static func read(_ file: ModelSectionReader, teacher: TeacherScorer) throws(LeverError) -> StudentScorer {
+        let ann = try file.decodeIfPresent("ANN") { (r) throws(LeverError) in
+            try ANNIndex.decode(&r, vectors: teacher.labelEmbeddings, count: teacher.numLabels, dim: teacher.dim)
+        }
         var student = try file.decode("STUDENT") { (r) throws(LeverError) in
-            try StudentScorer.decode(&r, teacher: teacher)
+            try StudentScorer.decode(&r, teacher: teacher, ann: ann)
         }
         student.sparse = try file.decodeIfPresent("SPARSE") { (r) throws(LeverError) in
             try SparseTerm.decode(&r, numLabels: teacher.numLabels, featureCount: teacher.encoder.rows)
@@ -114,9 +118,6 @@ extension StudentScorer {
             }
             student.lexical = index
             student.lexicalShortlist = k
-        }
-        student.ann = try file.decodeIfPresent("ANN") { (r) throws(LeverError) in
-            try ANNIndex.decode(&r, vectors: teacher.labelEmbeddings, count: teacher.numLabels, dim: teacher.dim)
         }
         return student
     }

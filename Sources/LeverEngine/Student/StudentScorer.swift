@@ -21,18 +21,36 @@ public struct StudentScorer: Sendable {
     let fusion: Float
     /// The HNSW graph over the teacher's label embeddings that the prediction shortlist searches
     /// (nil: the shortlist scores every label exactly).
-    var ann: ANNIndex?
+    let ann: ANNIndex?
+    /// Without a graph, the label embeddings as int8 rows for the shortlist's first pass (nil when the
+    /// shortlist holds every label).
+    let labelScan: QuantizedScan?
+
+    init(teacher: TeacherScorer, encoder: SparseEncoder?, weights: ClassifierWeights, sparse: SparseTerm?,
+         lexical: KNNIndex?, predictShortlist: Int, lexicalShortlist: Int, fusion: Float, ann: ANNIndex? = nil) {
+        self.teacher = teacher
+        self.encoder = encoder
+        self.weights = weights
+        self.sparse = sparse
+        self.lexical = lexical
+        self.predictShortlist = predictShortlist
+        self.lexicalShortlist = lexicalShortlist
+        self.fusion = fusion
+        self.ann = ann
+        let shortlisted = predictShortlist > 0 && predictShortlist < teacher.numLabels
+        labelScan = ann == nil && shortlisted
+            ? QuantizedScan(teacher.labelEmbeddings, count: teacher.numLabels, dim: teacher.dim,
+                            halves: teacher.labelHalves) : nil
+    }
 
     /// How the teacher's shortlist is searched.
-    var labelSearch: VectorSearch { ann.map { .hnsw($0) } ?? .exact }
+    var labelSearch: VectorSearch { ann.map { .hnsw($0) } ?? labelScan.map { .quantized($0) } ?? .exact }
 
     var numLabels: Int { teacher.numLabels }
     var dim: Int { teacher.dim }
     var studentEncoder: SparseEncoder { encoder ?? teacher.encoder }
 
     @inline(__always) static func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
-
-    @inline(__always) func logit(_ label: Int, _ q: UnsafePointer<Float>) -> Float { weights.logit(label, q) }
 
     @inline(__always) func cosine(_ label: Int, _ q: UnsafePointer<Float>) -> Float {
         let d = dim
@@ -115,8 +133,9 @@ public struct StudentScorer: Sendable {
                 return range.map { i -> [(Int32, Float)] in
                     top.reset()
                     let xr = remapped.rowRange(i)
-                    for (l, cos) in shortlist[i] {
-                        var s = logit(Int(l), sp.pointer + i * d)
+                    let logits = weights.logits(shortlist[i], sp.pointer + i * d)
+                    for (j, (l, cos)) in shortlist[i].enumerated() {
+                        var s = logits[j]
                         if let sparse { s += sparse.score(label: Int(l), row: xr, of: remapped) }
                         top.push(l, (1 - fusion) * StudentScorer.sigmoid(s) + fusion * cos)
                     }

@@ -21,16 +21,20 @@ public final class Progress {
     /// A reporter that reports nothing (a new one each time: reporters hold per-run state).
     public static var silent: Progress { Progress(nil) }
 
-    /// Starts a stage (reports fraction 0).
-    public func begin(_ stage: String, _ message: String = "") throws(LeverError) {
+    /// Starts a stage (reports fraction 0). Messages are built only for a sink: a single text's
+    /// prediction passes through several stages, and formatting for no one cost microseconds.
+    public func begin(_ stage: String, _ message: @autoclosure () -> String = "") throws(LeverError) {
         self.stage = stage
         stageStart = Clock.now()
         lastReport = -1
-        try send(0, message.isEmpty ? "started" : message)
+        guard sink != nil else { return }
+        let text = message()
+        try send(0, text.isEmpty ? "started" : text)
     }
 
     /// Reports `done` of `total` units, with rate and ETA. `unit` names what is counted.
     public func update(_ done: Int, of total: Int, unit: String = "items", extra: String = "") throws(LeverError) {
+        guard sink != nil else { return }
         let now = Clock.now()
         let finished = done >= total
         if !finished && now - lastReport < interval { return }
@@ -46,6 +50,7 @@ public final class Progress {
 
     /// Ends a stage (reports fraction 1).
     public func end(_ message: String = "") throws(LeverError) {
+        guard sink != nil else { return }
         let elapsed = Clock.now() - stageStart
         try send(1, message.isEmpty ? "done in \(Clock.describe(elapsed))" : message)
     }

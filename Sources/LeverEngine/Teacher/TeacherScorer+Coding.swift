@@ -1,3 +1,5 @@
+import CLever
+
 /// The TEACHER section of `teacher` and `lever` models.
 extension TeacherScorer {
     static let sectionTags: Set<String> = ["TEACHER"]
@@ -29,10 +31,19 @@ extension TeacherScorer {
         }
         let numLabels = Int(stored & ~halfEmbeddingsFlag)
         let emb: ArrayStorage<Float>
+        var halves: ArrayStorage<UInt16>?
         if half {
             let bits = try r.storage(UInt16.self)
             try requireFinite(bits, "model section TEACHER: label embeddings")
-            emb = ArrayStorage(bits.map { Float(Float16(bitPattern: $0)) })
+            // Widened by F16C where the CPU has it: converting one value at a time was most of a load.
+            emb = ArrayStorage(bits.withUnsafeBufferPointer { b in
+                [Float](unsafeUninitializedCapacity: b.count) { out, initialized in
+                    if let src = b.baseAddress, let dst = out.baseAddress { clever_widen_half(dst, src, b.count) }
+                    initialized = b.count
+                }
+            })
+            // Kept when they lie in the mapped file (no memory of their own) for single-text rescoring.
+            halves = bits.isView ? bits : nil
         } else {
             emb = try r.floatStorage()
             try requireFinite(emb, "model section TEACHER: label embeddings")
@@ -40,7 +51,7 @@ extension TeacherScorer {
         guard emb.count == numLabels * encoder.dim else {
             throw .corrupt("model section TEACHER: label embeddings have the wrong size")
         }
-        return TeacherScorer(encoder: encoder, labelEmbeddings: emb, numLabels: numLabels)
+        return TeacherScorer(encoder: encoder, labelEmbeddings: emb, labelHalves: halves, numLabels: numLabels)
     }
 
     /// Adds the TEACHER section.

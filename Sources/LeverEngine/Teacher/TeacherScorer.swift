@@ -4,15 +4,20 @@ public struct TeacherScorer: Sendable {
     let encoder: SparseEncoder
     /// numLabels x dim, row-major, unit rows (in place in a loaded model file).
     let labelEmbeddings: ArrayStorage<Float>
+    /// The same values as half floats, in place in a loaded model file that stores them so (nil
+    /// otherwise): rescoring a single text's shortlist reads half the bytes from them.
+    let labelHalves: ArrayStorage<UInt16>?
     public let numLabels: Int
 
     init(encoder: SparseEncoder, labelEmbeddings: [Float], numLabels: Int) {
         self.init(encoder: encoder, labelEmbeddings: ArrayStorage(labelEmbeddings), numLabels: numLabels)
     }
 
-    init(encoder: SparseEncoder, labelEmbeddings: ArrayStorage<Float>, numLabels: Int) {
+    init(encoder: SparseEncoder, labelEmbeddings: ArrayStorage<Float>, labelHalves: ArrayStorage<UInt16>? = nil,
+         numLabels: Int) {
         self.encoder = encoder
         self.labelEmbeddings = labelEmbeddings
+        self.labelHalves = labelHalves?.count == labelEmbeddings.count ? labelHalves : nil
         self.numLabels = numLabels
     }
 

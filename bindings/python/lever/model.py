@@ -229,18 +229,14 @@ class Model:
         if exclude is not None:
             rows = _arrays.csr_rows(exclude, n, self.num_labels, "exclude", values_allowed=False)
             options.exclude_indptr, options.exclude_ids = rows.indptr, rows.ids
+        # ctypes arrays, which numpy views without a copy: numpy's `.ctypes.data_as` costs more than a
+        # single text's whole prediction path in Python.
+        labels = (ctypes.c_int64 * max(n * k, 1))()
+        scores = (ctypes.c_float * max(n * k, 1))()
+        check(lib.lever_model_predict_ex(self._live(), c_texts, n, k, ctypes.byref(options), labels, scores))
         if _np is not None:
-            labels = _np.empty((n, k), dtype=_np.int64)
-            scores = _np.empty((n, k), dtype=_np.float32)
-            lp = labels.ctypes.data_as(ctypes.POINTER(ctypes.c_int64))
-            sp = scores.ctypes.data_as(ctypes.POINTER(ctypes.c_float))
-        else:
-            labels = (ctypes.c_int64 * max(n * k, 1))()
-            scores = (ctypes.c_float * max(n * k, 1))()
-            lp, sp = labels, scores
-        check(lib.lever_model_predict_ex(self._live(), c_texts, n, k, ctypes.byref(options), lp, sp))
-        if _np is not None:
-            return labels, scores
+            return (_np.frombuffer(labels, dtype=_np.int64, count=n * k).reshape(n, k),
+                    _np.frombuffer(scores, dtype=_np.float32, count=n * k).reshape(n, k))
         return ([list(labels[i * k:(i + 1) * k]) for i in range(n)],
                 [list(scores[i * k:(i + 1) * k]) for i in range(n)])
 
