@@ -210,7 +210,7 @@ final class CompactModelTests: XCTestCase {
     }
 
     /// Damaged compact posting lists are refused with a message naming the section and the fault, in
-    /// the 3.0 layout (i64 offsets, i32 rows) and the 3.1 one (u32 offsets, u16 rows) alike.
+    /// the 3.0 layout (i64 offsets, i32 rows) and the 4.0 one (u32 offsets, u16 rows) alike.
     func testDamagedPostingListsAreRefused() {
         for narrow in [false, true] {
             func decode(features: [Int32], indptr: [Int64], rows: [Int32], weights: [UInt16]) throws -> KNNIndex {
@@ -263,7 +263,7 @@ final class CompactModelTests: XCTestCase {
         }
     }
 
-    /// Saving writes posting lists as narrow as they fit (3.1): u16 rows up to 65,536 training rows,
+    /// Saving writes posting lists as narrow as they fit (4.0): u16 rows up to 65,536 training rows,
     /// u32 offsets; an index from wide arrays (a 3.0 file) is narrowed on save and reads back equal.
     func testPostingListsAreSavedNarrowWhenTheyFit() throws {
         let m = SparseMatrix(rows: 4, cols: 3, indptr: [0, 2, 2, 3, 3], indices: [0, 2, 1], values: [1, 0.5, 2])

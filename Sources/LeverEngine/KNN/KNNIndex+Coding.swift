@@ -5,8 +5,8 @@
 /// - Bit 31 (since 3.0): they are i64 feature count, i64 training row count, an i32 array of the
 ///   features that have postings (strictly increasing), an i64 array of list offsets (one more),
 ///   an i32 array of training rows, and the weights: an f32 array, or with bit 30 an f16 array.
-/// - Bit 29 (since 3.1, with bit 31): the list offsets are a u32 array (else i64).
-/// - Bit 28 (since 3.1, with bit 31): the training rows are a u16 array (else i32); at most 65,536 rows.
+/// - Bit 29 (since 4.0, with bit 31): the list offsets are a u32 array (else i64).
+/// - Bit 28 (since 4.0, with bit 31): the training rows are a u16 array (else i32); at most 65,536 rows.
 extension KNNIndex {
     static let sectionTags: Set<String> = ["KNN"]
     static let compactPostingsFlag: UInt32 = 0x8000_0000

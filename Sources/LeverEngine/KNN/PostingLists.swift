@@ -4,7 +4,7 @@ import CLever
 /// it occurs in and its weight there. Only features with postings are stored (`features`, strictly
 /// increasing; a query feature is found through a slot directory), and the weights are floats or
 /// IEEE half floats (in place in a loaded model file either way). Row ids are 16-bit when there are
-/// at most 65,536 training rows and list offsets 32-bit when the entries fit (since format 3.1),
+/// at most 65,536 training rows and list offsets 32-bit when the entries fit (since format 4.0),
 /// else 32- and 64-bit. A trained lexical index keeps half weights and a loaded one scores exactly
 /// like it.
 struct PostingLists: Sendable, Equatable {

@@ -20,13 +20,13 @@ enum ModelFile {
     /// 2.0: checksums are CRC-32C (hardware-accelerated), so a mapped model validates quickly. 3.0:
     /// int8 encoder tables, compact vocabularies and posting lists, the HNSW shortlist graph
     /// (docs/model-format.md); a new major because sections changed layout, so a 2.x reader says
-    /// "written by a newer Lever" instead of finding the new layouts corrupt. 3.1: 16-bit row ids and
-    /// 32-bit offsets in posting lists, flagged in the KNN layout (a 3.0 reader refuses them as
-    /// invalid index settings).
-    static let formatMajor: UInt16 = 3
-    static let formatMinor: UInt16 = 1
-    /// The majors this library reads: 1 (CRC-32; minors 0 and 1), 2 and 3.
-    static let readableMajors: ClosedRange<UInt16> = 1...3
+    /// "written by a newer Lever" instead of finding the new layouts corrupt. 4.0: 16-bit row ids and
+    /// 32-bit offsets in posting lists, flagged in the KNN layout (a new major for the same reason: a
+    /// 3.x reader would find the flags invalid).
+    static let formatMajor: UInt16 = 4
+    static let formatMinor: UInt16 = 0
+    /// The majors this library reads: 1 (CRC-32; minors 0 and 1), 2, 3 and 4.
+    static let readableMajors: ClosedRange<UInt16> = 1...4
     static let byteOrderMark: UInt32 = 0x0102_0304
     static let fixedHeader = 32
     static let entrySize = 32
