@@ -6,19 +6,23 @@ import CLever
 /// Issue 10 item 3: a smaller model file (int8 encoder tables, the vocabulary stored once and
 /// compactly, a truncated lexical index) that still loads the files older versions wrote.
 final class CompactModelTests: XCTestCase {
-    /// Tests/fixtures/format-2.0: a `lever` model written by Lever's format 2.0 (before this change),
+    /// Tests/fixtures/format-2.0 (and format-3.0): a `lever` model written by Lever's format 2.0 (3.0),
     /// the texts it was asked about and what it answered then (see the folder's README.md).
-    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("fixtures/format-2.0").path
+    static let fixture = fixture("2.0")
 
-    func fixtureLines(_ name: String) throws -> [String] {
-        let text = try String(contentsOfFile: CompactModelTests.fixture + "/" + name, encoding: .utf8)
+    static func fixture(_ version: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("fixtures/format-\(version)").path
+    }
+
+    func fixtureLines(_ name: String, in folder: String = CompactModelTests.fixture) throws -> [String] {
+        let text = try String(contentsOfFile: folder + "/" + name, encoding: .utf8)
         return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
 
     /// The fixture's expected predictions: per text (label, score) pairs as `lever predict` wrote them.
-    func expectedPredictions() throws -> [[(Int32, Float)]] {
-        try fixtureLines("expected.txt").dropFirst().map { line in
+    func expectedPredictions(in folder: String = CompactModelTests.fixture) throws -> [[(Int32, Float)]] {
+        try fixtureLines("expected.txt", in: folder).dropFirst().map { line in
             line.split(separator: " ").map { pair in
                 let parts = pair.split(separator: ":")
                 return (Int32(parts[0])!, Float(String(parts[1]))!)
@@ -55,6 +59,24 @@ final class CompactModelTests: XCTestCase {
         XCTAssertEqual(again[10], UInt8(ModelFile.formatMinor))
         let (_, offset) = try XCTUnwrap(try ModelFile.decode(again, path: "again.lever").section("STUDENT"))
         XCTAssertEqual(again[offset + 12], StudentScorer.sharedVocabularyEncoder)
+        try assertPredicts(try LeverModel.load(from: d.path + "/again.lever"), expected, texts)
+    }
+
+    func testFormat30FileLoadsPredictsAsItsWriterDidAndResavesAs40() throws {
+        let folder = CompactModelTests.fixture("3.0"), path = folder + "/model.lever"
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        XCTAssertEqual(bytes[8], 3)
+        XCTAssertEqual(bytes[10], 0)
+        let m = try LeverModel.load(from: path)
+        let texts = try fixtureLines("texts.txt", in: folder), expected = try expectedPredictions(in: folder)
+        XCTAssertEqual(texts.count, expected.count)
+        try assertPredicts(m, expected, texts)
+        let d = TempDir()
+        try m.save(to: d.path + "/again.lever")
+        let again = d.read("again.lever")
+        XCTAssertEqual(again[8], UInt8(ModelFile.formatMajor))
+        XCTAssertEqual(again[10], UInt8(ModelFile.formatMinor))
+        XCTAssertLessThan(again.count, bytes.count)  // its 150 training rows' ids in 16 bits
         try assertPredicts(try LeverModel.load(from: d.path + "/again.lever"), expected, texts)
     }
 
