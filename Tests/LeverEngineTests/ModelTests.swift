@@ -135,7 +135,7 @@ final class ModelTests: XCTestCase {
         writeAnimalsDataset(d)
         let cfg = try studentTestConfig(d, #"""
             , "student": {"epochs": 5, "batch_size": 8, "shortlist": 3, "predict_shortlist": 4,
-                          "lexical_shortlist": 0, "sparse": false}
+                          "lexical_shortlist": 0, "sparse": false, "linear": false}
             """#)
         let m = try Trainer.train(cfg).model
         try m.save(to: d.path + "/m.lever")
@@ -145,6 +145,7 @@ final class ModelTests: XCTestCase {
         let loaded = try LeverModel.load(from: d.write("old.lever", bytes: old))
         guard case .student(let s) = loaded.scorer else { return XCTFail("expected a student model") }
         XCTAssertNil(s.sparse)
+        XCTAssertNil(s.linear)
         XCTAssertNil(s.lexical)
         let texts = ["a tabby kitten", "a young puppy", "salmon and trout"]
         let a = try m.predict(texts, k: 3), b = try loaded.predict(texts, k: 3)

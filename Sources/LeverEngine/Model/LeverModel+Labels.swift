@@ -86,11 +86,13 @@ extension StudentScorer {
             labels.cols += count
             lex = KNNIndex(config: index.config, postings: index.postingLists, trainLabels: CSRStorage(labels))
         }
-        return StudentScorer(teacher: teacher, encoder: encoder, weights: weights.appending(floats: w),
+        var student = StudentScorer(teacher: teacher, encoder: encoder, weights: weights.appending(floats: w),
                              sparse: sparse?.appendingEmptyLabels(count), lexical: lex,
                              predictShortlist: predictShortlist, lexicalShortlist: lexicalShortlist, fusion: fusion,
                              ann: try ann?.adding(embeddings, count: count, over: self.teacher.labelEmbeddings,
                                                   threads: threads))
+        student.linear = linear?.appendingEmptyLabels(count)
+        return student
     }
 }
 

@@ -35,6 +35,7 @@ extension LeverModel {
             p["student"] = .object(JSONObject([
                 ("fine_tuned_encoder", .bool(student.encoder != nil)),
                 ("sparse_term_entries", student.sparse.map { .int(Int64($0.entries)) } ?? .null),
+                ("linear_ranker_entries", student.linear.map { .int(Int64($0.entries)) } ?? .null),
                 ("lexical_source", student.lexical.map(LeverModel.knnInfo) ?? .null),
                 ("predict_shortlist", .int(Int64(student.predictShortlist))),
                 // The HNSW graph the shortlist searches (null: exact).

@@ -24,7 +24,7 @@ enum ModelFile {
     /// 32-bit offsets in posting lists, flagged in the KNN layout (a new major for the same reason: a
     /// 3.x reader would find the flags invalid).
     static let formatMajor: UInt16 = 4
-    static let formatMinor: UInt16 = 0
+    static let formatMinor: UInt16 = 1
     /// The majors this library reads: 1 (CRC-32; minors 0 and 1), 2, 3 and 4.
     static let readableMajors: ClosedRange<UInt16> = 1...4
     static let byteOrderMark: UInt32 = 0x0102_0304

@@ -45,7 +45,7 @@ public enum Trainer {
             timings.append(("teacher", Clock.now() - t0))
             t0 = Clock.now()
             let view = try TeacherView.build(teacher: teacher, inputFeatures: trainFeatures, labelFeatures: labelFeatures,
-                                             shortlist: config.student.shortlist, ann: config.ann, seed: config.seed,
+                                             shortlist: config.student.trainingShortlist, ann: config.ann, seed: config.seed,
                                              threads: threads, progress: progress)
             let lexical = try LexicalSource.build(config, trainFeatures: trainFeatures, trainLabels: train.labels,
                                                   threads: threads, progress: progress)

@@ -171,35 +171,40 @@ extension SparseTerm {
     /// Model file section SPARSE: label count, offsets, features, weights.
     func encoded() -> [UInt8] {
         var w = ByteWriter()
+        encode(into: &w)
+        return w.bytes
+    }
+
+    func encode(into w: inout ByteWriter) {
         w.u64(UInt64(numLabels))
         w.array(support.offsets.map { Int64($0) })
         w.array(support.features)
         w.array(weights)
-        return w.bytes
     }
 
     /// Decodes and validates a SPARSE section for `numLabels` labels over `featureCount` encoder rows.
-    static func decode(_ r: inout ByteReader, numLabels: Int, featureCount: Int) throws(LeverError) -> SparseTerm {
+    static func decode(_ r: inout ByteReader, numLabels: Int, featureCount: Int,
+                       section: String = "SPARSE") throws(LeverError) -> SparseTerm {
         let n = try r.count(max: Int(Int32.max))
         let offsets = try r.array(Int64.self).map { Int($0) }
         let features = try r.array(Int32.self)
         let weights = try r.floatArray()
         guard n == numLabels, offsets.count == n + 1, offsets.first == 0, offsets.last == features.count,
               weights.count == features.count else {
-            throw .corrupt("model section SPARSE: sizes do not match (\(n) labels, \(features.count) entries)")
+            throw .corrupt("model section \(section): sizes do not match (\(n) labels, \(features.count) entries)")
         }
         for l in 0..<n {
-            guard offsets[l] <= offsets[l + 1] else { throw .corrupt("model section SPARSE: offsets are not ordered") }
+            guard offsets[l] <= offsets[l + 1] else { throw .corrupt("model section \(section): offsets are not ordered") }
             var previous: Int32 = -1
             for p in offsets[l]..<offsets[l + 1] {
                 let f = features[p]
                 guard f > previous, Int(f) < featureCount else {
-                    throw .corrupt("model section SPARSE: label \(l) has an unsorted or out-of-range feature")
+                    throw .corrupt("model section \(section): label \(l) has an unsorted or out-of-range feature")
                 }
                 previous = f
             }
         }
-        guard weights.allSatisfy({ $0.isFinite }) else { throw .corrupt("model section SPARSE: a weight is not finite") }
+        guard weights.allSatisfy({ $0.isFinite }) else { throw .corrupt("model section \(section): a weight is not finite") }
         return SparseTerm(numLabels: n, offsets: offsets, features: features, weights: weights)
     }
 }

@@ -1,6 +1,7 @@
 /// Settings of the one-vs-all student (config section `student`).
 public struct StudentConfig: ConfigSection, Equatable {
     public enum EncoderMode: String, Sendable, CaseIterable { case finetune, frozen }
+    public enum LinearCombine: String, Sendable, CaseIterable { case geometric, mean }
 
     /// 5: on WordNet lemma 3, 5 and 10 epochs were within noise on P@1; on gloss 3 epochs beat 10 by
     /// 1.6 P@5 (10 gained 2 coverage@5), so 5 keeps some margin for smaller training sets.
@@ -29,6 +30,19 @@ public struct StudentConfig: ConfigSection, Equatable {
     public var sparseL2: Float = 0
     public var sparsePrune: Float = 0.01
     public var sparseMaxFeatures = 20_000
+    /// On, with the mean at weight 0.5 and soft targets at a tenth of their cost: measured with the
+    /// teacher reused on WordNet lemma, WordNet gloss and Debtags (three shapes), P@1 +0.8 / +1.2 /
+    /// +1.8, PSP@5 +0.7 / +0.8 / +0.8, coverage@5 -0.1 / -1.2 / -2.6 against the dense term alone.
+    /// The geometric mean gave more P@1 on Debtags but lost 1-5 coverage@5; soft targets at full cost
+    /// cost lemma 1.2 P@1, left out they cost PSP@5 and coverage (see the issue 8 closing note).
+    public var linear = true
+    public var linearC: Float = 1
+    public var linearIterations = 20
+    public var linearPrune: Float = 0.1
+    public var linearWeight: Float = 0.5
+    public var linearNegatives = 100
+    public var linearSoftCost: Float = 0.1
+    public var linearCombine = LinearCombine.mean
 
     public static let section = "student"
     public static let keys: [ConfigKey<StudentConfig>] = [
@@ -66,7 +80,26 @@ public struct StudentConfig: ConfigSection, Equatable {
         .integer("sparse_max_features", \.sparseMaxFeatures, 0...100_000_000,
                  "At most this many features per label in the sparse term, the most frequent in its positives"
                  + " (0: no cap)."),
+        .boolean("linear", \.linear, "Add a linear ranker: per label, a squared-hinge linear classifier over the"
+                 + " TF-IDF features, trained to convergence on the label's positives and the training rows that"
+                 + " shortlist it, combined with the dense term's probability."),
+        .number("linear_c", \.linearC, 1e-4...1e4, "Cost of a training instance of the linear ranker (inverse"
+                + " L2 strength); a soft target's cost is scaled by its value and weight."),
+        .integer("linear_iterations", \.linearIterations, 1...1000,
+                 "At most this many dual coordinate descent passes per label."),
+        .number("linear_prune", \.linearPrune, 0...100, "Linear ranker weights of a smaller magnitude are dropped."),
+        .number("linear_weight", \.linearWeight, 0...1, "Share of the linear ranker in the score:"
+                + " p = p_dense^(1 - w) x p_linear^w, p_linear = exp(-max(0, 1 - margin)^3)."),
+        .integer("linear_negatives", \.linearNegatives, 0...100_000, "Teacher shortlist labels per training"
+                 + " row that serve as the linear ranker's negatives (with the lexical candidates)."),
+        .choice("linear_combine", \.linearCombine, "geometric: p = p_dense^(1 - w) x p_linear^w; mean:"
+                + " p = (1 - w) x p_dense + w x p_linear (w = linear_weight)."),
+        .number("linear_soft_cost", \.linearSoftCost, 0...1, "Cost factor of LEVER's soft targets (value < 1)"
+                + " in the linear ranker, beside value x weight; 0: they are neither positives nor negatives."),
     ]
 
     public init() {}
+
+    /// Teacher labels kept per training text: the dense term's negatives, and the linear ranker's.
+    var trainingShortlist: Int { linear ? max(shortlist, linearNegatives) : shortlist }
 }

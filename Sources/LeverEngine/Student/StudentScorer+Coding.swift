@@ -1,10 +1,11 @@
 /// The student's sections of a `lever` model (`ova` students too): STUDENT (the dense ranker), and
-/// when present SPARSE (the sparse term, coded in SparseTerm.swift), LEXICAL (the lexical
+/// when present SPARSE (the sparse term, coded in SparseTerm.swift), LINEAR (the linear ranker,
+/// since 4.1, coded in LinearRanker.swift), LEXICAL (the lexical
 /// candidate source) and ANN (the HNSW graph of its prediction shortlist, coded in ANNIndex+Coding).
 /// The teacher it ranks over is in the TEACHER section. A new student part adds
 /// its section here and its tag to `sectionTags`.
 extension StudentScorer {
-    static let sectionTags: Set<String> = ["STUDENT", "SPARSE", "LEXICAL", "ANN"]
+    static let sectionTags: Set<String> = ["STUDENT", "SPARSE", "LINEAR", "LEXICAL", "ANN"]
     /// The STUDENT section's parts byte: 1, an own encoder follows; 2 (since 3.0), an own table over
     /// the teacher's vocabulary follows (the encoder layout without its vocabulary); 0, none.
     static let ownEncoder: UInt8 = 1
@@ -87,6 +88,7 @@ extension StudentScorer {
     func write(into sections: inout ModelFile.Sections) throws(LeverError) {
         sections.add("STUDENT", encoded())
         if let sparse { sections.add("SPARSE", sparse.encoded()) }
+        if let linear { sections.add("LINEAR", linear.encoded()) }
         if let lexical { sections.add("LEXICAL", StudentScorer.encodeLexical(lexical, shortlist: lexicalShortlist)) }
         if let ann {
             var w = ByteWriter()
@@ -106,6 +108,9 @@ extension StudentScorer {
         }
         student.sparse = try file.decodeIfPresent("SPARSE") { (r) throws(LeverError) in
             try SparseTerm.decode(&r, numLabels: teacher.numLabels, featureCount: teacher.encoder.rows)
+        }
+        student.linear = try file.decodeIfPresent("LINEAR") { (r) throws(LeverError) in
+            try LinearRanker.decode(&r, numLabels: teacher.numLabels, featureCount: teacher.encoder.rows)
         }
         let lexical = try file.decodeIfPresent("LEXICAL") { (r) throws(LeverError) -> (Int, KNNIndex) in
             let k = try r.count(max: Int(Int32.max))

@@ -14,6 +14,8 @@ public struct StudentScorer: Sendable {
     /// The classifier: per label a vector and a bias (in place in a loaded model file).
     let weights: ClassifierWeights
     var sparse: SparseTerm?
+    /// The linear ranker over TF-IDF features, combined with the dense term's probability.
+    var linear: LinearRanker?
     /// TF-IDF neighbours of the input among the training rows, whose labels become candidates.
     var lexical: KNNIndex?
     let predictShortlist: Int
@@ -137,7 +139,9 @@ public struct StudentScorer: Sendable {
                     for (j, (l, cos)) in shortlist[i].enumerated() {
                         var s = logits[j]
                         if let sparse { s += sparse.score(label: Int(l), row: xr, of: remapped) }
-                        top.push(l, (1 - fusion) * StudentScorer.sigmoid(s) + fusion * cos)
+                        var p = StudentScorer.sigmoid(s)
+                        if let linear { p = linear.combined(p, label: Int(l), row: xr, of: remapped) }
+                        top.push(l, (1 - fusion) * p + fusion * cos)
                     }
                     return top.sorted()
                 }

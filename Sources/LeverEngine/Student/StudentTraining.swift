@@ -36,7 +36,12 @@ enum StudentTraining {
         let trainer = StudentTrainer(config: config.student, view: view, examples: examples,
                                      lexical: lexical?.trainLists ?? [], threads: threads, seed: config.seed)
         let trained = try trainer.train(name: distill ? "student-lever" : "student-ova", progress: progress)
-        let scorer = StudentScorer(teacher: view.teacher, encoder: trained.encoder,
+        let linear = config.student.linear
+            ? try LinearRanker.train(config: config.student, view: view, examples: examples,
+                                     lexical: lexical?.trainLists ?? [], threads: threads, seed: config.seed,
+                                     progress: progress)
+            : nil
+        var scorer = StudentScorer(teacher: view.teacher, encoder: trained.encoder,
                                    weights: ClassifierWeights.quantized(dim: view.teacher.dim, floats: trained.weights),
                                    sparse: trained.sparse,
                                    lexical: lexical?.index,
@@ -44,12 +49,14 @@ enum StudentTraining {
                                    lexicalShortlist: lexical == nil ? 0 : config.student.lexicalShortlist,
                                    fusion: config.student.fusion,
                                    ann: keepsGraph ? view.labelSearch.index : nil)
+        scorer.linear = linear
         var details = JSONObject()
         details["examples"] = .int(Int64(examples.count))
         details["label_rows"] = .int(Int64(examples.labelRows))
         details["similar_label_targets"] = .int(Int64(examples.similarLabelTargets))
         details["mined_targets"] = .int(Int64(examples.minedTargets))
         details["sparse_weights"] = .int(Int64(trained.sparse?.entries ?? 0))
+        details["linear_weights"] = .int(Int64(linear?.entries ?? 0))
         details["epochs"] = .array(trained.history)
         return (scorer, details)
     }

@@ -1,0 +1,171 @@
+/// Training of the linear ranker: one independent problem per label, solved in parallel over labels
+/// (each label's result is the same whichever thread solves it, so training is deterministic).
+extension LinearRanker {
+    /// One training instance of a label: a text row, its sign (+1 positive, -1 negative) times its cost.
+    typealias Instance = (row: Int32, signedCost: Float)
+
+    static func train(config: StudentConfig, view: TeacherView, examples: TrainingExamples,
+                      lexical: [[(Int32, Float)]], threads: Int, seed: UInt64,
+                      progress: Progress) throws(LeverError) -> LinearRanker {
+        let L = view.numLabels
+        let (offsets, instances) = instanceLists(config: config, view: view, examples: examples, lexical: lexical)
+        try progress.begin("student-linear", "\(L) labels, \(instances.count) instances")
+        var features = [[Int32]](repeating: [], count: L)
+        var weights = [[Float]](repeating: [], count: L)
+        var biases = [Float](repeating: 0, count: L)
+        let featureCount = view.teacher.encoder.rows
+        let texts = view.texts
+        let block = 512
+        var start = 0
+        while start < L {
+            let first = start, end = min(L, start + block)
+            // Labels of the block are dealt to the threads in turn (head and tail labels mix).
+            let t = max(1, min(threads, end - start))
+            let parts = Parallel.mapChunks(t, threads: t) { chunk -> [(Int, [Int32], [Float], Float)] in
+                var solver = LabelSolver(featureCount: featureCount)
+                var out: [(Int, [Int32], [Float], Float)] = []
+                for l in stride(from: first + chunk.lowerBound, to: end, by: t) {
+                    let (f, w, b) = instances.withUnsafeBufferPointer { ins in
+                        solver.solve(ins[offsets[l]..<offsets[l + 1]], texts: texts, c: config.linearC,
+                                     iterations: config.linearIterations, prune: config.linearPrune,
+                                     seed: seed &+ UInt64(l))
+                    }
+                    out.append((l, f, w, b))
+                }
+                return out
+            }
+            for part in parts { for (l, f, w, b) in part { features[l] = f; weights[l] = w; biases[l] = b } }
+            start = end
+            try progress.update(end, of: L, unit: "labels")
+        }
+        try progress.end()
+        var termOffsets = [Int](repeating: 0, count: L + 1)
+        for l in 0..<L { termOffsets[l + 1] = termOffsets[l] + features[l].count }
+        let term = SparseTerm(numLabels: L, offsets: termOffsets, features: features.flatMap { $0 },
+                              weights: weights.flatMap { $0 })
+        return LinearRanker(term: term, biases: biases, trainedLabels: L, weight: config.linearWeight,
+                            combine: config.linearCombine)
+    }
+
+    /// Per label, its instances (CSR by label): each example's positive targets (cost
+    /// `linear_c` x value x weight) and, as negatives of cost `linear_c`, the other labels of its
+    /// teacher shortlist (first `linear_negatives`) and lexical candidates.
+    static func instanceLists(config: StudentConfig, view: TeacherView, examples: TrainingExamples,
+                              lexical: [[(Int32, Float)]]) -> (offsets: [Int], instances: [Instance]) {
+        let L = view.numLabels
+        func forEachInstance(_ body: (Int32, Instance) -> Void) {
+            var seen = Set<Int32>()
+            for (e, source) in examples.sources.enumerated() {
+                seen.removeAll(keepingCapacity: true)
+                let row = Int32(source)
+                for t in examples.targets[e] where seen.insert(t.label).inserted {
+                    // A soft target (value < 1) is a positive of reduced cost, or left out.
+                    let cost = config.linearC * t.value * t.weight * (t.value < 1 ? config.linearSoftCost : 1)
+                    if cost > 0 { body(t.label, (row, cost)) }
+                }
+                for (l, _) in view.shortlists[source].prefix(config.linearNegatives) where seen.insert(l).inserted {
+                    body(l, (row, -config.linearC))
+                }
+                if source < lexical.count {
+                    for (l, _) in lexical[source].prefix(config.lexicalShortlist) where seen.insert(l).inserted {
+                        body(l, (row, -config.linearC))
+                    }
+                }
+            }
+        }
+        var offsets = [Int](repeating: 0, count: L + 1)
+        forEachInstance { l, _ in offsets[Int(l) + 1] += 1 }
+        for l in 0..<L { offsets[l + 1] += offsets[l] }
+        var fill = Array(offsets[0..<L])
+        var instances = [Instance](repeating: (0, 0), count: offsets[L])
+        forEachInstance { l, ins in instances[fill[Int(l)]] = ins; fill[Int(l)] += 1 }
+        return (offsets, instances)
+    }
+}
+
+/// Dual coordinate descent for one label's L2-regularised squared-hinge problem (LIBLINEAR's
+/// solver for the dual of min 0.5|w|^2 + sum_i C_i max(0, 1 - y_i (w.x_i + b))^2, the bias an
+/// extra feature of value 1), over a dense weight scratch reused between labels.
+struct LabelSolver {
+    private var w: [Float]
+    private var touched: [Int32] = []
+    private var isTouched: [Bool]
+
+    init(featureCount: Int) {
+        w = [Float](repeating: 0, count: featureCount)
+        isTouched = [Bool](repeating: false, count: featureCount)
+    }
+
+    /// Stops when the largest projected gradient of a pass is below this (LIBLINEAR's default).
+    static let tolerance: Float = 0.1
+
+    /// The label's weights (features sorted, |w| >= prune) and bias.
+    mutating func solve(_ instances: Slice<UnsafeBufferPointer<LinearRanker.Instance>>, texts: SparseMatrix, c: Float,
+                        iterations: Int, prune: Float, seed: UInt64) -> ([Int32], [Float], Float) {
+        let n = instances.count
+        if n == 0 { return ([], [], 0) }
+        var alpha = [Float](repeating: 0, count: n)
+        var diag = [Float](repeating: 0, count: n)
+        var qd = [Float](repeating: 0, count: n)
+        var bias: Float = 0
+        for (i, ins) in instances.enumerated() {
+            diag[i] = 1 / (2 * abs(ins.signedCost))
+            var norm: Float = 1
+            for j in texts.rowRange(Int(ins.row)) { norm += texts.values[j] * texts.values[j] }
+            qd[i] = norm + diag[i]
+        }
+        var order = Array(0..<n)
+        var rng = SeededRandom(seed: seed)
+        let base = instances.startIndex
+        // The scratch arrays move into locals for the loop (no overlapping access to self).
+        var w: [Float] = [], touched: [Int32] = [], isTouched: [Bool] = []
+        swap(&w, &self.w)
+        swap(&touched, &self.touched)
+        swap(&isTouched, &self.isTouched)
+        defer {
+            swap(&w, &self.w)
+            swap(&touched, &self.touched)
+            swap(&isTouched, &self.isTouched)
+        }
+        texts.indices.withUnsafeBufferPointer { xi in texts.values.withUnsafeBufferPointer { xv in
+            w.withUnsafeMutableBufferPointer { wp in
+                for _ in 0..<iterations {
+                    rng.shuffle(&order)
+                    var largest: Float = 0
+                    for i in order {
+                        let ins = instances[base + i]
+                        let y: Float = ins.signedCost > 0 ? 1 : -1
+                        let range = texts.rowRange(Int(ins.row))
+                        var s = bias
+                        for j in range { s += wp[Int(xi[j])] * xv[j] }
+                        let g = y * s - 1 + diag[i] * alpha[i]
+                        let pg = alpha[i] == 0 ? min(g, 0) : g
+                        largest = max(largest, abs(pg))
+                        if pg == 0 { continue }
+                        let updated = max(alpha[i] - g / qd[i], 0)
+                        let step = (updated - alpha[i]) * y
+                        alpha[i] = updated
+                        if step == 0 { continue }
+                        bias += step
+                        for j in range {
+                            let f = Int(xi[j])
+                            if !isTouched[f] { isTouched[f] = true; touched.append(xi[j]) }
+                            wp[f] += step * xv[j]
+                        }
+                    }
+                    if largest < LabelSolver.tolerance { break }
+                }
+            }
+        } }
+        touched.sort()
+        var features: [Int32] = [], weights: [Float] = []
+        for f in touched {
+            let v = w[Int(f)]
+            if abs(v) >= prune { features.append(f); weights.append(v) }
+            w[Int(f)] = 0
+            isTouched[Int(f)] = false
+        }
+        touched.removeAll(keepingCapacity: true)
+        return (features, weights, bias)
+    }
+}

@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The student's linear ranker: per label, an L2-regularised squared-hinge linear classifier over
+/// the input's TF-IDF features (as the rankers of Parabel and PECOS XR-Linear), trained to
+/// convergence by dual coordinate descent on the label's positives and the training rows that
+/// shortlist it (matcher-aware negatives: the teacher's and the lexical source's candidates), with
+/// LEVER's soft targets as positives of proportional cost. Weights of small magnitude are pruned.
+/// At prediction it scores only the shortlist and is combined with the dense term's probability.
+/// Labels from `trainedLabels` on (added later by text) have no classifier and rank by the dense
+/// term alone.
+struct LinearRanker: Sendable {
+    /// Per label, weights over encoder feature rows (sorted within a label).
+    var term: SparseTerm
+    var biases: [Float]
+    var trainedLabels: Int
+    /// The linear term's share in the combined score: p = p_dense^(1 - weight) x p_linear^weight.
+    var weight: Float
+    var combine: StudentConfig.LinearCombine
+
+    var numLabels: Int { term.numLabels }
+    var entries: Int { term.entries }
+
+    /// The linear term's probability of `label` for a row: PECOS's "l3-hinge" of the margin,
+    /// exp(-max(0, 1 - s)^3) — 1 beyond the positive margin, falling fast below it.
+    @inline(__always) func logProbability(label: Int, row: Range<Int>, of m: SparseMatrix) -> Float {
+        let s = biases[label] + term.score(label: label, row: row, of: m)
+        let gap = max(0, 1 - s)
+        return -gap * gap * gap
+    }
+
+    /// The combined probability of `label` given the dense term's probability `dense`.
+    @inline(__always) func combined(_ dense: Float, label: Int, row: Range<Int>, of m: SparseMatrix) -> Float {
+        guard label < trainedLabels, weight > 0 else { return dense }
+        let lp = logProbability(label: label, row: row, of: m)
+        switch combine {
+        case .geometric: return expf((1 - weight) * logf(max(dense, 1e-30)) + weight * lp)
+        case .mean: return (1 - weight) * dense + weight * expf(lp)
+        }
+    }
+
+    /// The ranker with `count` more labels that have no classifier.
+    func appendingEmptyLabels(_ count: Int) -> LinearRanker {
+        LinearRanker(term: term.appendingEmptyLabels(count), biases: biases + [Float](repeating: 0, count: count),
+                     trainedLabels: trainedLabels, weight: weight, combine: combine)
+    }
+}
+
+extension LinearRanker {
+    /// Model file section LINEAR (since 4.1): f32 weight, u64 trained labels, f32 biases, then the
+    /// weights in the SPARSE layout.
+    func encoded() -> [UInt8] {
+        var w = ByteWriter()
+        w.f32(weight)
+        w.u8(combine == .mean ? 1 : 0)
+        w.u64(UInt64(trainedLabels))
+        w.array(biases)
+        term.encode(into: &w)
+        return w.bytes
+    }
+
+    static func decode(_ r: inout ByteReader, numLabels: Int, featureCount: Int) throws(LeverError) -> LinearRanker {
+        let weight = try r.f32()
+        try StudentConfig.checkStored(\.linearWeight, weight, in: "model section LINEAR")
+        let mode = try r.u8()
+        guard mode <= 1 else { throw .corrupt("model section LINEAR: unknown combination \(mode)") }
+        let trained = try r.count(max: numLabels)
+        let biases = try r.floatArray()
+        guard biases.count == numLabels, biases.allSatisfy({ $0.isFinite }) else {
+            throw .corrupt("model section LINEAR: biases do not match the \(numLabels) labels or are not finite")
+        }
+        let term = try SparseTerm.decode(&r, numLabels: numLabels, featureCount: featureCount, section: "LINEAR")
+        return LinearRanker(term: term, biases: biases, trainedLabels: trained, weight: weight,
+                            combine: mode == 1 ? .mean : .geometric)
+    }
+}

@@ -1,0 +1,141 @@
+import XCTest
+@testable import LeverEngine
+
+/// The student's linear ranker: its solver, its instances, its combination with the dense term,
+/// its model section and labels added later.
+final class LinearRankerTests: XCTestCase {
+    /// Rows 0-2 carry feature 0 (label 0's word), rows 3-5 feature 1; every row also has feature 2.
+    func texts() -> SparseMatrix {
+        var m = SparseMatrix(cols: 3)
+        let v = Float(0.5).squareRoot()
+        for r in 0..<6 {
+            let word: Int32 = r < 3 ? 0 : 1
+            m.appendRow([(word, v), (Int32(2), v)])
+        }
+        return m
+    }
+
+    func testSolverSeparatesPositivesFromNegativesAndPrunes() throws {
+        let m = texts()
+        let instances: [LinearRanker.Instance] = (0..<6).map { (Int32($0), $0 < 3 ? 1 : -1) }
+        var solver = LabelSolver(featureCount: 3)
+        let (features, weights, bias) = instances.withUnsafeBufferPointer {
+            solver.solve($0[0..<6], texts: m, c: 1, iterations: 200, prune: 0.1, seed: 3)
+        }
+        // The shared feature 2 carries no signal: pruned; feature 0 positive, feature 1 negative.
+        XCTAssertEqual(features, [0, 1])
+        XCTAssertGreaterThan(weights[0], 0.5)
+        XCTAssertLessThan(weights[1], -0.5)
+        let v = Float(0.5).squareRoot()
+        XCTAssertGreaterThan(bias + weights[0] * v, 0.5, "a positive row scores above the margin's middle")
+        XCTAssertLessThan(bias + weights[1] * v, -0.5)
+        // The scratch is clean for the next label: a label without instances gets nothing.
+        let none = instances.withUnsafeBufferPointer { solver.solve($0[0..<0], texts: m, c: 1, iterations: 5,
+                                                                    prune: 0, seed: 1) }
+        XCTAssertEqual(none.0, [])
+        XCTAssertEqual(none.2, 0)
+    }
+
+    func testSoftTargetsCostLessOrAreLeftOut() throws {
+        let d = TempDir()
+        writeAnimalsDataset(d)
+        let cfg = try studentTestConfig(d)
+        let data = try XCDataset.load(cfg.paths)
+        let teacherModel = try Trainer.train(try studentTestConfig(d, method: "teacher")).model
+        guard case .teacher(let teacher) = teacherModel.scorer else { return XCTFail() }
+        let f = teacherModel.featurizer
+        let view = try TeacherView.build(teacher: teacher, inputFeatures: try f.transform(data.train.texts, threads: 1),
+                                         labelFeatures: try f.transform(data.labelTexts, threads: 1), shortlist: 4,
+                                         ann: ANNConfig(), seed: 1, threads: 1, progress: .silent)
+        var ex = TrainingExamples()
+        ex.sources = [0]
+        ex.targets = [[(label: 1, value: 1, weight: 1), (label: 2, value: 0.5, weight: 0.8)]]
+        var sc = StudentConfig()
+        sc.linearC = 2
+        sc.linearNegatives = 4
+        sc.linearSoftCost = 0.1
+        let (offsets, instances) = LinearRanker.instanceLists(config: sc, view: view, examples: ex, lexical: [])
+        func of(_ l: Int) -> [Float] { instances[offsets[l]..<offsets[l + 1]].map { $0.signedCost } }
+        XCTAssertEqual(of(1), [2], "a ground-truth positive at full cost")
+        XCTAssertEqual(of(2).count, 1)
+        XCTAssertEqual(of(2)[0], 2 * 0.5 * 0.8 * 0.1, accuracy: 1e-6)
+        XCTAssertEqual(of(0), [-2], "the other shortlisted labels are negatives")
+        XCTAssertEqual(of(3), [-2])
+        sc.linearSoftCost = 0
+        let (o2, i2) = LinearRanker.instanceLists(config: sc, view: view, examples: ex, lexical: [])
+        XCTAssertEqual(o2[3] - o2[2], 0, "left out: neither positive nor negative")
+        XCTAssertEqual(i2.count, 3)
+    }
+
+    func testTrainedRankerRoundTripsAndIsIndependentOfThreads() throws {
+        let d = TempDir()
+        writeAnimalsDataset(d)
+        let one = try Trainer.train(try studentTestConfig(d, #", "threads": 1"#)).model
+        let two = try Trainer.train(try studentTestConfig(d, #", "threads": 2"#)).model
+        guard case .student(let s1) = one.scorer, case .student(let s2) = two.scorer else { return XCTFail() }
+        let a = try XCTUnwrap(s1.linear), b = try XCTUnwrap(s2.linear)
+        XCTAssertGreaterThan(a.entries, 0)
+        XCTAssertEqual(a.trainedLabels, 4)
+        // Each label's problem is solved alone, so the thread count does not change the ranker.
+        XCTAssertEqual(a.term.support.features, b.term.support.features)
+        XCTAssertEqual(a.term.weights.map { $0.bitPattern }, b.term.weights.map { $0.bitPattern })
+        XCTAssertEqual(a.biases.map { $0.bitPattern }, b.biases.map { $0.bitPattern })
+        try two.save(to: d.path + "/m.lever")
+        let loaded = try LeverModel.load(from: d.path + "/m.lever")
+        guard case .student(let s3) = loaded.scorer, let c = s3.linear else { return XCTFail("LINEAR not read back") }
+        XCTAssertEqual(c.term.support.offsets, b.term.support.offsets)
+        XCTAssertEqual(c.term.weights.map { $0.bitPattern }, b.term.weights.map { $0.bitPattern })
+        XCTAssertEqual(c.biases.map { $0.bitPattern }, b.biases.map { $0.bitPattern })
+        XCTAssertEqual(c.weight, b.weight)
+        XCTAssertEqual(c.combine, .mean)
+        XCTAssertEqual(loaded.info["parts"]?["student"]?["linear_ranker_entries"], .int(Int64(c.entries)))
+    }
+
+    func testCombinationAndUntrainedLabels() throws {
+        var m = SparseMatrix(cols: 2)
+        m.appendRow([(Int32(0), Float(1))])
+        let term = SparseTerm(numLabels: 2, offsets: [0, 1, 1], features: [0], weights: [2])
+        var r = LinearRanker(term: term, biases: [0, -1], trainedLabels: 2, weight: 0.5, combine: .mean)
+        let row = m.rowRange(0)
+        // Margin 2 >= 1: p_linear = 1.
+        XCTAssertEqual(r.combined(0.2, label: 0, row: row, of: m), 0.6, accuracy: 1e-6)
+        // Margin -1: p_linear = exp(-8).
+        XCTAssertEqual(r.combined(0.2, label: 1, row: row, of: m), 0.1 + 0.5 * expf(-8), accuracy: 1e-6)
+        r.combine = .geometric
+        XCTAssertEqual(r.combined(0.25, label: 0, row: row, of: m), 0.5, accuracy: 1e-6)
+        r.weight = 0
+        XCTAssertEqual(r.combined(0.3, label: 1, row: row, of: m), 0.3)
+        r.weight = 0.5
+        let wider = r.appendingEmptyLabels(2)
+        XCTAssertEqual(wider.numLabels, 4)
+        XCTAssertEqual(wider.trainedLabels, 2)
+        XCTAssertEqual(wider.combined(0.3, label: 3, row: row, of: m), 0.3, "a label added later ranks by the dense term")
+    }
+
+    func testCorruptSectionIsRefused() throws {
+        let term = SparseTerm(numLabels: 2, offsets: [0, 1, 1], features: [0], weights: [2])
+        let good = LinearRanker(term: term, biases: [0, -1], trainedLabels: 2, weight: 0.5, combine: .mean).encoded()
+        func decode(_ bytes: [UInt8], labels: Int = 2, features: Int = 3) throws -> LinearRanker {
+            try bytes.withUnsafeBytes { raw in
+                var r = ByteReader(raw, section: "LINEAR")
+                return try LinearRanker.decode(&r, numLabels: labels, featureCount: features)
+            }
+        }
+        XCTAssertEqual(try decode(good).entries, 1)
+        func refused(_ bytes: [UInt8], labels: Int = 2, features: Int = 3, _ needle: String) {
+            XCTAssertThrowsError(try decode(bytes, labels: labels, features: features)) { e in
+                let err = e as? LeverError
+                XCTAssertEqual(err?.status, .corrupt)
+                XCTAssertTrue(err?.message.contains(needle) ?? false, err?.message ?? "")
+            }
+        }
+        var bad = good
+        bad[4] = 7
+        refused(bad, "combination")
+        refused(good, labels: 3, "LINEAR")
+        refused(good, features: 0, "LINEAR")
+        bad = good
+        bad[0...3] = [0, 0, 0x80, 0x7F]  // weight = +inf
+        refused(bad, "linear_weight")
+    }
+}
