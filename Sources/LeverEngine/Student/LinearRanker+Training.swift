@@ -42,7 +42,7 @@ extension LinearRanker {
         var termOffsets = [Int](repeating: 0, count: L + 1)
         for l in 0..<L { termOffsets[l + 1] = termOffsets[l] + features[l].count }
         let term = SparseTerm(numLabels: L, offsets: termOffsets, features: features.flatMap { $0 },
-                              weights: weights.flatMap { $0 })
+                              weights: weights.flatMap { $0 }).roundedToHalf()
         return LinearRanker(term: term, biases: biases, trainedLabels: L, weight: config.linearWeight,
                             combine: config.linearCombine)
     }

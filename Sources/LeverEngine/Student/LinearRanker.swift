@@ -49,14 +49,15 @@ struct LinearRanker: Sendable {
 
 extension LinearRanker {
     /// Model file section LINEAR (since 4.1): f32 weight, u64 trained labels, f32 biases, then the
-    /// weights in the SPARSE layout.
+    /// weights in the SPARSE layout but as half floats (training rounds them, so a loaded model scores
+    /// exactly like the trained one).
     func encoded() -> [UInt8] {
         var w = ByteWriter()
         w.f32(weight)
         w.u8(combine == .mean ? 1 : 0)
         w.u64(UInt64(trainedLabels))
         w.array(biases)
-        term.encode(into: &w)
+        term.encode(into: &w, half: true)
         return w.bytes
     }
 
@@ -70,7 +71,8 @@ extension LinearRanker {
         guard biases.count == numLabels, biases.allSatisfy({ $0.isFinite }) else {
             throw .corrupt("model section LINEAR: biases do not match the \(numLabels) labels or are not finite")
         }
-        let term = try SparseTerm.decode(&r, numLabels: numLabels, featureCount: featureCount, section: "LINEAR")
+        let term = try SparseTerm.decode(&r, numLabels: numLabels, featureCount: featureCount, section: "LINEAR",
+                                        half: true)
         return LinearRanker(term: term, biases: biases, trainedLabels: trained, weight: weight,
                             combine: mode == 1 ? .mean : .geometric)
     }

@@ -175,20 +175,28 @@ extension SparseTerm {
         return w.bytes
     }
 
-    func encode(into w: inout ByteWriter) {
+    /// The layout above; with `half`, the weights as an array of IEEE half floats (u16).
+    func encode(into w: inout ByteWriter, half: Bool = false) {
         w.u64(UInt64(numLabels))
         w.array(support.offsets.map { Int64($0) })
         w.array(support.features)
-        w.array(weights)
+        if half { w.array(roundedToHalf().weights.map { Float16($0).bitPattern }) } else { w.array(weights) }
+    }
+
+    /// The term with each weight rounded to the nearest half float (what `encode(half: true)` stores),
+    /// within the finite half range.
+    func roundedToHalf() -> SparseTerm {
+        let limit = Float(Float16.greatestFiniteMagnitude)
+        return SparseTerm(support: support, weights: weights.map { Float(Float16(min(max($0, -limit), limit))) })
     }
 
     /// Decodes and validates a SPARSE section for `numLabels` labels over `featureCount` encoder rows.
     static func decode(_ r: inout ByteReader, numLabels: Int, featureCount: Int,
-                       section: String = "SPARSE") throws(LeverError) -> SparseTerm {
+                       section: String = "SPARSE", half: Bool = false) throws(LeverError) -> SparseTerm {
         let n = try r.count(max: Int(Int32.max))
         let offsets = try r.array(Int64.self).map { Int($0) }
         let features = try r.array(Int32.self)
-        let weights = try r.floatArray()
+        let weights = half ? try r.array(UInt16.self).map { Float(Float16(bitPattern: $0)) } : try r.floatArray()
         guard n == numLabels, offsets.count == n + 1, offsets.first == 0, offsets.last == features.count,
               weights.count == features.count else {
             throw .corrupt("model section \(section): sizes do not match (\(n) labels, \(features.count) entries)")
