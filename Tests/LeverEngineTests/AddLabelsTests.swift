@@ -74,6 +74,12 @@ final class AddLabelsTests: XCTestCase {
         XCTAssertEqual(sparse.entries, old.sparse?.entries)
         XCTAssertEqual(s.lexical?.numLabels, 6)
         XCTAssertEqual(s.lexical?.trainLabels.indices, old.lexical?.trainLabels.indices)
+        // Linear ranker: no classifier for the new labels, which rank by the dense term alone.
+        let linear = try XCTUnwrap(s.linear)
+        XCTAssertEqual(linear.numLabels, 6)
+        XCTAssertEqual(linear.trainedLabels, 4)
+        XCTAssertEqual(linear.term.support.offsets[4], linear.term.support.offsets[6])
+        XCTAssertEqual(linear.entries, old.linear?.entries)
     }
 
     func testSavedAndReloadedModelWithAddedLabelsIsEqual() throws {

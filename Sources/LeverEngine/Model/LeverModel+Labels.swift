@@ -6,9 +6,10 @@
 /// - A student (`lever`, `ova`) gets each new label's vector initialised as student training
 ///   initialises every label before its first epoch: `init_scale` x the teacher's embedding, bias
 ///   -`init_scale` / 2 (the `student.init_scale` the model was trained with).
-/// - The student's sparse term and its lexical source get no entries for a new label: both are
-///   built from training rows that carry the label, and a new label has none. The lexical source
-///   therefore never proposes it; it reaches the student's candidates through the teacher's shortlist.
+/// - The student's linear ranker, sparse term and lexical source get no entries for a new label:
+///   they are built from training rows that carry the label, and a new label has none. The lexical
+///   source therefore never proposes it; it reaches the student's candidates through the teacher's
+///   shortlist, and the linear ranker leaves its score to the dense term (`trainedLabels`).
 /// - When the student's shortlist searches an HNSW graph, a copy of the graph gets the new labels'
 ///   embeddings inserted (the model's graph is not changed).
 /// - kNN models rank labels only through training rows and are refused.
