@@ -95,7 +95,8 @@ final class LinearRankerTests: XCTestCase {
         var m = SparseMatrix(cols: 2)
         m.appendRow([(Int32(0), Float(1))])
         let term = SparseTerm(numLabels: 2, offsets: [0, 1, 1], features: [0], weights: [2])
-        var r = LinearRanker(term: term, biases: [0, -1], trainedLabels: 2, weight: 0.5, combine: .mean)
+        var r = LinearRanker(term: term, biases: [0, -1], trainedLabels: 2, weight: 0.5, combine: .mean,
+                             featureCount: 2)
         let row = m.rowRange(0)
         // Margin 2 >= 1: p_linear = 1.
         XCTAssertEqual(r.combined(0.2, label: 0, row: row, of: m), 0.6, accuracy: 1e-6)
@@ -112,9 +113,40 @@ final class LinearRankerTests: XCTestCase {
         XCTAssertEqual(wider.combined(0.3, label: 3, row: row, of: m), 0.3, "a label added later ranks by the dense term")
     }
 
+    /// A text's candidates scored at once (dense scratch, or a search for labels with many weights)
+    /// agree with one label at a time, and the scratch is left zeroed for the next text.
+    func testBatchCombinationAgreesWithSingleLabels() throws {
+        var rng = SeededRandom(seed: 9)
+        let features = 50, labels = 7
+        var offsets = [0], f: [Int32] = [], w: [Float] = []
+        for l in 0..<labels {
+            // Label 5 has more weights than 16 x a text's features: scored by search.
+            let n = l == 5 ? 50 : 3 + l
+            let ids = Array(0..<Int32(features)).shuffled(using: &rng).prefix(n).sorted()
+            f += ids
+            w += ids.map { _ in rng.unitFloat() * 2 - 1 }
+            offsets.append(f.count)
+        }
+        let term = SparseTerm(numLabels: labels, offsets: offsets, features: f, weights: w)
+        let r = LinearRanker(term: term, biases: (0..<labels).map { Float($0) / 10 }, trainedLabels: 6,
+                             weight: 0.4, combine: .mean, featureCount: features)
+        var m = SparseMatrix(cols: features)
+        m.appendRow([(Int32(3), Float(0.6)), (Int32(17), Float(0.8))])
+        m.appendRow([(Int32(2), Float(1))])
+        for row in 0..<2 {
+            let cands: [(Int32, Float)] = (0..<labels).map { (Int32($0), 0) }
+            var probs: [Float] = (0..<labels).map { Float($0 + 1) / 8 }
+            let single = (0..<labels).map { r.combined(probs[$0], label: $0, row: m.rowRange(row), of: m) }
+            r.combine(&probs, labels: cands, row: m.rowRange(row), of: m)
+            for l in 0..<labels { XCTAssertEqual(probs[l], single[l], accuracy: 1e-6, "row \(row) label \(l)") }
+            XCTAssertEqual(probs[6], 7.0 / 8, "label 6 is untrained")
+        }
+    }
+
     func testCorruptSectionIsRefused() throws {
         let term = SparseTerm(numLabels: 2, offsets: [0, 1, 1], features: [0], weights: [2])
-        let good = LinearRanker(term: term, biases: [0, -1], trainedLabels: 2, weight: 0.5, combine: .mean).encoded()
+        let good = LinearRanker(term: term, biases: [0, -1], trainedLabels: 2, weight: 0.5, combine: .mean,
+                                featureCount: 3).encoded()
         func decode(_ bytes: [UInt8], labels: Int = 2, features: Int = 3) throws -> LinearRanker {
             try bytes.withUnsafeBytes { raw in
                 var r = ByteReader(raw, section: "LINEAR")

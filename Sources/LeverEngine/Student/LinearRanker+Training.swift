@@ -44,7 +44,7 @@ extension LinearRanker {
         let term = SparseTerm(numLabels: L, offsets: termOffsets, features: features.flatMap { $0 },
                               weights: weights.flatMap { $0 }).roundedToHalf()
         return LinearRanker(term: term, biases: biases, trainedLabels: L, weight: config.linearWeight,
-                            combine: config.linearCombine)
+                            combine: config.linearCombine, featureCount: featureCount)
     }
 
     /// Per label, its instances (CSR by label): each example's positive targets (cost

@@ -18,6 +18,20 @@ struct LinearRanker: Sendable {
     /// The linear term's share in the combined score: p = p_dense^(1 - weight) x p_linear^weight.
     var weight: Float
     var combine: StudentConfig.LinearCombine
+    /// Rows of the encoder table (feature ids are below it): the size of a text's dense scratch.
+    var featureCount: Int
+    /// Per call, a dense copy of the text's features (all zero between calls).
+    private let scratch = ScratchPool<[Float]>()
+
+    init(term: SparseTerm, biases: [Float], trainedLabels: Int, weight: Float,
+         combine: StudentConfig.LinearCombine, featureCount: Int) {
+        self.term = term
+        self.biases = biases
+        self.trainedLabels = trainedLabels
+        self.weight = weight
+        self.combine = combine
+        self.featureCount = featureCount
+    }
 
     var numLabels: Int { term.numLabels }
     var entries: Int { term.entries }
@@ -33,17 +47,60 @@ struct LinearRanker: Sendable {
     /// The combined probability of `label` given the dense term's probability `dense`.
     @inline(__always) func combined(_ dense: Float, label: Int, row: Range<Int>, of m: SparseMatrix) -> Float {
         guard label < trainedLabels, weight > 0 else { return dense }
-        let lp = logProbability(label: label, row: row, of: m)
+        return mix(dense, logProbability(label: label, row: row, of: m))
+    }
+
+    @inline(__always) private func mix(_ dense: Float, _ lp: Float) -> Float {
         switch combine {
         case .geometric: return expf((1 - weight) * logf(max(dense, 1e-30)) + weight * lp)
         case .mean: return (1 - weight) * dense + weight * expf(lp)
         }
     }
 
+    /// `combined` for every candidate of one text at once: `probs[j]` (the dense probability of
+    /// `labels[j]`) becomes the combined one. The text's features are scattered into a dense scratch
+    /// once, so a label with few weights costs one lookup per weight; a label with many more weights
+    /// than the text has features is scored by searching its sorted list instead.
+    func combine(_ probs: inout [Float], labels: [(Int32, Float)], row: Range<Int>, of m: SparseMatrix) {
+        guard weight > 0, !row.isEmpty else {
+            for (j, (l, _)) in labels.enumerated() where Int(l) < trainedLabels {
+                probs[j] = combined(probs[j], label: Int(l), row: row, of: m)
+            }
+            return
+        }
+        let limit = 16 * row.count
+        scratch.withScratch(make: { [Float](repeating: 0, count: featureCount) }) { x in
+            for j in row { x[Int(m.indices[j])] = m.values[j] }
+            x.withUnsafeBufferPointer { xp in
+                term.support.features.withUnsafeBufferPointer { f in term.weights.withUnsafeBufferPointer { w in
+                    for (j, (l32, _)) in labels.enumerated() where Int(l32) < trainedLabels {
+                        let l = Int(l32)
+                        let range = term.support.offsets[l]..<term.support.offsets[l + 1]
+                        let s = range.count > limit
+                            ? term.support.score(label: l, row: row, of: m, weights: w.baseAddress!)
+                            : LinearRanker.gather(xp.baseAddress!, f.baseAddress! + range.lowerBound,
+                                                  w.baseAddress! + range.lowerBound, range.count)
+                        let gap = max(0, 1 - (biases[l] + s))
+                        probs[j] = mix(probs[j], -gap * gap * gap)
+                    }
+                } }
+            }
+            for j in row { x[Int(m.indices[j])] = 0 }
+        }
+    }
+
+    /// sum over i < n of w[i] x x[f[i]].
+    @inline(__always) private static func gather(_ x: UnsafePointer<Float>, _ f: UnsafePointer<Int32>,
+                                                 _ w: UnsafePointer<Float>, _ n: Int) -> Float {
+        var s: Float = 0
+        for i in 0..<n { s += w[i] * x[Int(f[i])] }
+        return s
+    }
+
     /// The ranker with `count` more labels that have no classifier.
     func appendingEmptyLabels(_ count: Int) -> LinearRanker {
         LinearRanker(term: term.appendingEmptyLabels(count), biases: biases + [Float](repeating: 0, count: count),
-                     trainedLabels: trainedLabels, weight: weight, combine: combine)
+                     trainedLabels: trainedLabels, weight: weight, combine: combine, featureCount: featureCount)
     }
 }
 
@@ -74,6 +131,6 @@ extension LinearRanker {
         let term = try SparseTerm.decode(&r, numLabels: numLabels, featureCount: featureCount, section: "LINEAR",
                                         half: true)
         return LinearRanker(term: term, biases: biases, trainedLabels: trained, weight: weight,
-                            combine: mode == 1 ? .mean : .geometric)
+                            combine: mode == 1 ? .mean : .geometric, featureCount: featureCount)
     }
 }

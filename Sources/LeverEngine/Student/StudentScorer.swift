@@ -135,14 +135,14 @@ public struct StudentScorer: Sendable {
                 return range.map { i -> [(Int32, Float)] in
                     top.reset()
                     let xr = remapped.rowRange(i)
-                    let logits = weights.logits(shortlist[i], sp.pointer + i * d)
-                    for (j, (l, cos)) in shortlist[i].enumerated() {
-                        var s = logits[j]
+                    var probs = weights.logits(shortlist[i], sp.pointer + i * d)
+                    for (j, (l, _)) in shortlist[i].enumerated() {
+                        var s = probs[j]
                         if let sparse { s += sparse.score(label: Int(l), row: xr, of: remapped) }
-                        var p = StudentScorer.sigmoid(s)
-                        if let linear { p = linear.combined(p, label: Int(l), row: xr, of: remapped) }
-                        top.push(l, (1 - fusion) * p + fusion * cos)
+                        probs[j] = StudentScorer.sigmoid(s)
                     }
+                    linear?.combine(&probs, labels: shortlist[i], row: xr, of: remapped)
+                    for (j, (l, cos)) in shortlist[i].enumerated() { top.push(l, (1 - fusion) * probs[j] + fusion * cos) }
                     return top.sorted()
                 }
             }.flatMap { $0 }
