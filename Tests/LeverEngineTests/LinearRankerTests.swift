@@ -65,6 +65,14 @@ final class LinearRankerTests: XCTestCase {
         let (o2, i2) = LinearRanker.instanceLists(config: sc, view: view, examples: ex, lexical: [])
         XCTAssertEqual(o2[3] - o2[2], 0, "left out: neither positive nor negative")
         XCTAssertEqual(i2.count, 3)
+        // A soft target whose cost is too small for the dual's diagonal 1 / (2 cost) to be finite
+        // (config values in range can make one) is left out rather than turning the label into NaN.
+        sc.linearSoftCost = 0.1
+        sc.linearC = 1e-4
+        ex.targets = [[(label: 1, value: 1, weight: 1), (label: 2, value: 1e-38, weight: 0.01)]]
+        let (o3, i3) = LinearRanker.instanceLists(config: sc, view: view, examples: ex, lexical: [])
+        XCTAssertEqual(o3[3] - o3[2], 0)
+        XCTAssertTrue(i3.allSatisfy { (1 / (2 * abs($0.signedCost))).isFinite })
     }
 
     func testTrainedRankerRoundTripsAndIsIndependentOfThreads() throws {

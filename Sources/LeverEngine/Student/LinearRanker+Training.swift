@@ -61,7 +61,8 @@ extension LinearRanker {
                 for t in examples.targets[e] where seen.insert(t.label).inserted {
                     // A soft target (value < 1) is a positive of reduced cost, or left out.
                     let cost = config.linearC * t.value * t.weight * (t.value < 1 ? config.linearSoftCost : 1)
-                    if cost > 0 { body(t.label, (row, cost)) }
+                    // A cost too small for its inverse (the dual's diagonal) to be finite is left out.
+                    if cost > 0, (1 / (2 * cost)).isFinite { body(t.label, (row, cost)) }
                 }
                 for (l, _) in view.shortlists[source].prefix(config.linearNegatives) where seen.insert(l).inserted {
                     body(l, (row, -config.linearC))

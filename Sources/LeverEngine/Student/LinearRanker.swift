@@ -4,8 +4,9 @@ import Glibc
 
 /// The student's linear ranker: per label, an L2-regularised squared-hinge linear classifier over
 /// the input's TF-IDF features (as the rankers of Parabel and PECOS XR-Linear), trained to
-/// convergence by dual coordinate descent on the label's positives and the training rows that
-/// shortlist it (matcher-aware negatives: the teacher's and the lexical source's candidates), with
+/// convergence (at most `linear_iterations` passes) by dual coordinate descent on the label's
+/// positives and the training rows that shortlist it (matcher-aware negatives: the teacher's and
+/// the lexical source's candidates), with
 /// LEVER's soft targets as positives of proportional cost. Weights of small magnitude are pruned.
 /// At prediction it scores only the shortlist and is combined with the dense term's probability.
 /// Labels from `trainedLabels` on (added later by text) have no classifier and rank by the dense
@@ -105,7 +106,8 @@ struct LinearRanker: Sendable {
 }
 
 extension LinearRanker {
-    /// Model file section LINEAR (since 4.1): f32 weight, u64 trained labels, f32 biases, then the
+    /// Model file section LINEAR (since 4.1): f32 weight, u8 combination (0 geometric, 1 mean), u64
+    /// trained labels, f32 biases, then the
     /// weights in the SPARSE layout but as half floats (training rounds them, so a loaded model scores
     /// exactly like the trained one).
     func encoded() -> [UInt8] {

@@ -83,15 +83,15 @@ public struct StudentConfig: ConfigSection, Equatable {
                  "At most this many features per label in the sparse term, the most frequent in its positives"
                  + " (0: no cap)."),
         .boolean("linear", \.linear, "Add a linear ranker: per label, a squared-hinge linear classifier over the"
-                 + " TF-IDF features, trained to convergence on the label's positives and the training rows that"
+                 + " TF-IDF features, trained by dual coordinate descent on the label's positives and the training rows that"
                  + " shortlist it, combined with the dense term's probability."),
         .number("linear_c", \.linearC, 1e-4...1e4, "Cost of a training instance of the linear ranker (inverse"
                 + " L2 strength); a soft target's cost is scaled by its value and weight."),
         .integer("linear_iterations", \.linearIterations, 1...1000,
                  "At most this many dual coordinate descent passes per label."),
         .number("linear_prune", \.linearPrune, 0...100, "Linear ranker weights of a smaller magnitude are dropped."),
-        .number("linear_weight", \.linearWeight, 0...1, "Share of the linear ranker in the score:"
-                + " p = p_dense^(1 - w) x p_linear^w, p_linear = exp(-max(0, 1 - margin)^3)."),
+        .number("linear_weight", \.linearWeight, 0...1, "Share w of the linear ranker in the score (see"
+                + " linear_combine), p_linear = exp(-max(0, 1 - margin)^3)."),
         .integer("linear_negatives", \.linearNegatives, 0...100_000, "Teacher shortlist labels per training"
                  + " row that serve as the linear ranker's negatives (with the lexical candidates)."),
         .choice("linear_combine", \.linearCombine, "geometric: p = p_dense^(1 - w) x p_linear^w; mean:"
