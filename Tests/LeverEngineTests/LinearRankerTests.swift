@@ -39,14 +39,7 @@ final class LinearRankerTests: XCTestCase {
     func testSoftTargetsCostLessOrAreLeftOut() throws {
         let d = TempDir()
         writeAnimalsDataset(d)
-        let cfg = try studentTestConfig(d)
-        let data = try XCDataset.load(cfg.paths)
-        let teacherModel = try Trainer.train(try studentTestConfig(d, method: "teacher")).model
-        guard case .teacher(let teacher) = teacherModel.scorer else { return XCTFail() }
-        let f = teacherModel.featurizer
-        let view = try TeacherView.build(teacher: teacher, inputFeatures: try f.transform(data.train.texts, threads: 1),
-                                         labelFeatures: try f.transform(data.labelTexts, threads: 1), shortlist: 4,
-                                         ann: ANNConfig(), seed: 1, threads: 1, progress: .silent)
+        let view = try animalsTeacherView(d, shortlist: 4).view
         var ex = TrainingExamples()
         ex.sources = [0]
         ex.targets = [[(label: 1, value: 1, weight: 1), (label: 2, value: 0.5, weight: 0.8)]]

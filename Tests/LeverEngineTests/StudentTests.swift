@@ -44,14 +44,7 @@ final class StudentTests: XCTestCase {
     func testDistilledTargetsKeepGroundTruthAndOnlyAddSoftTargets() throws {
         let d = TempDir()
         writeAnimalsDataset(d)
-        let cfg = try config(d)
-        let data = try XCDataset.load(cfg.paths)
-        let teacherModel = try Trainer.train(try config(d, method: "teacher")).model
-        guard case .teacher(let teacher) = teacherModel.scorer else { return XCTFail() }
-        let f = teacherModel.featurizer
-        let view = try TeacherView.build(teacher: teacher, inputFeatures: try f.transform(data.train.texts, threads: 1),
-                                         labelFeatures: try f.transform(data.labelTexts, threads: 1), shortlist: 3,
-                                         ann: ANNConfig(), seed: 1, threads: 1, progress: .silent)
+        let (data, view) = try animalsTeacherView(d, shortlist: 3)
         var dc = DistillationConfig()
         dc.labelRows = true; dc.similarLabels = 2; dc.similarThreshold = -1; dc.minedRows = 12; dc.minedThreshold = -1
         dc.transform = .linear; dc.teacherWeight = 0.5

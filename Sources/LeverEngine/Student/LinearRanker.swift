@@ -40,7 +40,10 @@ struct LinearRanker: Sendable {
     /// The linear term's probability of `label` for a row: PECOS's "l3-hinge" of the margin,
     /// exp(-max(0, 1 - s)^3) — 1 beyond the positive margin, falling fast below it.
     @inline(__always) func logProbability(label: Int, row: Range<Int>, of m: SparseMatrix) -> Float {
-        let s = biases[label] + term.score(label: label, row: row, of: m)
+        LinearRanker.logProbability(margin: biases[label] + term.score(label: label, row: row, of: m))
+    }
+
+    @inline(__always) static func logProbability(margin s: Float) -> Float {
         let gap = max(0, 1 - s)
         return -gap * gap * gap
     }
@@ -81,8 +84,7 @@ struct LinearRanker: Sendable {
                             ? term.support.score(label: l, row: row, of: m, weights: w.baseAddress!)
                             : LinearRanker.gather(xp.baseAddress!, f.baseAddress! + range.lowerBound,
                                                   w.baseAddress! + range.lowerBound, range.count)
-                        let gap = max(0, 1 - (biases[l] + s))
-                        probs[j] = mix(probs[j], -gap * gap * gap)
+                        probs[j] = mix(probs[j], LinearRanker.logProbability(margin: biases[l] + s))
                     }
                 } }
             }
