@@ -88,4 +88,103 @@ final class CandidateTests: XCTestCase {
         XCTAssertEqual(p.map { $0.map { $0.0 } }, q.map { $0.map { $0.0 } })
         XCTAssertEqual(p.map { $0.map { $0.1.bitPattern } }, q.map { $0.map { $0.1.bitPattern } })
     }
+
+    /// A row source over four unit rows in 2-d: rows 0 and 1 near (1, 0), row 2 at (0, 1), row 3 at (-1, 0).
+    func rowSource(power: Float = 1, shortlist: Int = 3, graph: ANNIndex? = nil) -> RowSource {
+        let s = Float(Float16(0.6)), c = Float(Float16(0.8))  // half-exact, as training stores rows
+        let emb: [Float] = [1, 0, c, s, 0, 1, -1, 0]
+        let labels = matrix([[(0, 1)], [(0, 1), (1, 1)], [(2, 1)], [(3, 1)]], cols: 4)
+        return RowSource(embeddings: ArrayStorage(emb), dim: 2, labels: CSRStorage(labels), shortlist: shortlist,
+                         neighbours: 3, power: power, weight: 0.25, graph: graph)
+    }
+
+    func testRowSourceVotesByPoweredCosineAndLeavesRowsOut() throws {
+        let source = rowSource(power: 2)
+        // Query (1, 0): neighbours rows 0 (cos 1), 1 (0.8), 2 (0); row 3 (cos -1) never votes.
+        let lists = try source.lists([1, 0], count: 1, exclude: nil, leaveOneOut: false, threads: 1,
+                                     progress: .silent, stage: "t")
+        XCTAssertEqual(lists[0].map { $0.0 }, [0, 1])
+        // Scores are shares of the neighbours' total vote weight 1 + 0.64 (row 2's 0 votes nothing).
+        XCTAssertEqual(lists[0][0].1, 1, accuracy: 1e-3)
+        XCTAssertEqual(lists[0][1].1, 0.64 / 1.64, accuracy: 1e-3)
+        var probs: [Float] = [0.2, 0.4]
+        source.mix(&probs, labels: [(1, 0), (3, 0)], votes: lists[0])
+        XCTAssertEqual(probs[0], 0.75 * 0.2 + 0.25 * 0.64 / 1.64, accuracy: 1e-3)
+        XCTAssertEqual(probs[1], 0.75 * 0.4, accuracy: 1e-6)  // label 3 has no votes
+        // Leave-one-out over the training rows themselves: row 0 does not vote for itself.
+        let own = try source.lists([1, 0, 0.8, 0.6, 0, 1, -1, 0], count: 4, exclude: nil, leaveOneOut: true,
+                                   threads: 2, progress: .silent, stage: "t")
+        XCTAssertEqual(own[0].map { $0.0 }, [0, 1])
+        XCTAssertEqual(own[0][0].1, 1, accuracy: 1e-3)  // row 1 alone votes (row 2 at cosine 0)
+        XCTAssertEqual(own[1].map { $0.0 }, [0, 2])  // row 1 sees row 0 (label 0) and row 2 (cos 0.6)
+        XCTAssertEqual(own[3].map { $0.0 }, [])  // every other row is at a cosine <= 0
+        // Excluded labels are skipped; the shortlist caps the list.
+        let ex = matrix([[(0, 1)]], cols: 4)
+        let skipped = try source.lists([1, 0], count: 1, exclude: ex, leaveOneOut: false, threads: 1,
+                                       progress: .silent, stage: "t")
+        XCTAssertEqual(skipped[0].map { $0.0 }, [1])
+        let one = try rowSource(shortlist: 1).lists([1, 0], count: 1, exclude: nil, leaveOneOut: false, threads: 1,
+                                                    progress: .silent, stage: "t")
+        XCTAssertEqual(one[0].map { $0.0 }, [0])
+    }
+
+    func testRowSectionRoundTripsAndRefusesDamage() throws {
+        let source = rowSource()
+        let bytes = try source.encoded()
+        let back = try bytes.withUnsafeBytes { (raw) throws(LeverError) -> RowSource in
+            var reader = ByteReader(raw, section: "ROWS")
+            return try RowSource.decode(&reader, numLabels: 4, dim: 2)
+        }
+        XCTAssertEqual(back.embeddings.array, source.embeddings.array)
+        XCTAssertEqual(back.labels, source.labels)
+        XCTAssertEqual([back.shortlist, back.neighbours], [3, 3])
+        XCTAssertEqual(back.weight, 0.25)
+        func refused(_ b: [UInt8], numLabels: Int = 4, dim: Int = 2) -> String? {
+            do {
+                _ = try b.withUnsafeBytes { (raw) throws(LeverError) -> RowSource in
+                    var reader = ByteReader(raw, section: "ROWS")
+                    return try RowSource.decode(&reader, numLabels: numLabels, dim: dim)
+                }
+                return nil
+            } catch { return (error as? LeverError)?.message ?? "\(error)" }
+        }
+        XCTAssertNotNil(refused(bytes, numLabels: 5))  // the labels do not match the model's
+        XCTAssertNotNil(refused(bytes, dim: 4))  // nor the teacher's width
+        XCTAssertNotNil(refused(Array(bytes.dropLast())))  // truncated
+        var badGraph = bytes
+        badGraph[badGraph.count - 1] = 7
+        XCTAssertEqual(refused(badGraph), "model section ROWS: invalid graph byte 7")
+        var badShortlist = bytes
+        badShortlist[0] = 0  // row_shortlist 0 is not a stored source
+        XCTAssertEqual(refused(badShortlist), "model section ROWS: row shortlist 0 (at least 1 when stored)")
+    }
+
+    func testStudentWithRowSourceKeepsItThroughSaveLoadAndAddedLabels() throws {
+        let d = TempDir()
+        writeAnimalsDataset(d)
+        let m = try Trainer.train(try studentTestConfig(d, #", "student": {"epochs": 2, "predict_shortlist": 1, "lexical_shortlist": 2, "row_shortlist": 4}"#)).model
+        guard case .student(let s) = m.scorer, let rows = s.rows else { return XCTFail("expected a row source") }
+        XCTAssertEqual(rows.count, rows.labels.rows)
+        XCTAssertGreaterThan(rows.count, 0)
+        let features = try m.featurizer.transform(["a tabby kitten"], threads: 1)
+        let sources = try s.candidateSources(features, exclude: nil, threads: 1)
+        XCTAssertEqual(sources.map { $0.name }, ["teacher", "lexical", "rows", "union"])
+        XCTAssertFalse(sources[2].lists[0].isEmpty)
+        XCTAssertLessThanOrEqual(sources[2].lists[0].count, 4)
+        let union = Set(sources[3].lists[0].map { $0.0 })
+        XCTAssertEqual(union, Set(sources[0].lists[0].map { $0.0 }).union(sources[1].lists[0].map { $0.0 })
+            .union(sources[2].lists[0].map { $0.0 }))
+        try m.save(to: d.path + "/m.lever")
+        let loaded = try LeverModel.load(from: d.path + "/m.lever")
+        let texts = ["a tabby kitten", "a young puppy", "salmon and trout"]
+        let p = try m.predict(texts, k: 3), q = try loaded.predict(texts, k: 3)
+        XCTAssertEqual(p.map { $0.map { $0.0 } }, q.map { $0.map { $0.0 } })
+        XCTAssertEqual(p.map { $0.map { $0.1.bitPattern } }, q.map { $0.map { $0.1.bitPattern } })
+        XCTAssertEqual(loaded.info["parts"]?["student"]?["row_source"]?["shortlist"], .int(4))
+        // A label added by text: the row source grows with the labels and still predicts.
+        let added = try loaded.addingLabels(["a striped tiger"])
+        guard case .student(let s2) = added.scorer else { return XCTFail("expected a student model") }
+        XCTAssertEqual(s2.rows?.numLabels, m.labelTexts.count + 1)
+        XCTAssertEqual(try added.predict(texts, k: 3).count, 3)
+    }
 }

@@ -47,7 +47,7 @@ final class LinearRankerTests: XCTestCase {
         sc.linearC = 2
         sc.linearNegatives = 4
         sc.linearSoftCost = 0.1
-        let (offsets, instances) = LinearRanker.instanceLists(config: sc, view: view, examples: ex, lexical: [])
+        let (offsets, instances) = LinearRanker.instanceLists(config: sc, view: view, examples: ex, otherCandidates: [])
         func of(_ l: Int) -> [Float] { instances[offsets[l]..<offsets[l + 1]].map { $0.signedCost } }
         XCTAssertEqual(of(1), [2], "a ground-truth positive at full cost")
         XCTAssertEqual(of(2).count, 1)
@@ -55,7 +55,7 @@ final class LinearRankerTests: XCTestCase {
         XCTAssertEqual(of(0), [-2], "the other shortlisted labels are negatives")
         XCTAssertEqual(of(3), [-2])
         sc.linearSoftCost = 0
-        let (o2, i2) = LinearRanker.instanceLists(config: sc, view: view, examples: ex, lexical: [])
+        let (o2, i2) = LinearRanker.instanceLists(config: sc, view: view, examples: ex, otherCandidates: [])
         XCTAssertEqual(o2[3] - o2[2], 0, "left out: neither positive nor negative")
         XCTAssertEqual(i2.count, 3)
         // A soft target whose cost is too small for the dual's diagonal 1 / (2 cost) to be finite
@@ -63,7 +63,7 @@ final class LinearRankerTests: XCTestCase {
         sc.linearSoftCost = 0.1
         sc.linearC = 1e-4
         ex.targets = [[(label: 1, value: 1, weight: 1), (label: 2, value: 1e-38, weight: 0.01)]]
-        let (o3, i3) = LinearRanker.instanceLists(config: sc, view: view, examples: ex, lexical: [])
+        let (o3, i3) = LinearRanker.instanceLists(config: sc, view: view, examples: ex, otherCandidates: [])
         XCTAssertEqual(o3[3] - o3[2], 0)
         XCTAssertTrue(i3.allSatisfy { (1 / (2 * abs($0.signedCost))).isFinite })
     }

@@ -107,10 +107,10 @@ final class ModelTests: XCTestCase {
         let d = TempDir()
         writeAnimalsDataset(d)
         for method in Method.allCases {
-            // The student's optional sparse term and its shortlist's HNSW graph (a shortlist shorter than
-            // the 4 labels) on, so the tiny student has every part.
+            // The student's optional sparse term, its row source and their HNSW graphs (a shortlist
+            // shorter than the 4 labels) on, so the tiny student has every part.
             let student = #", "student": {"epochs": 5, "batch_size": 8, "shortlist": 3, "predict_shortlist": 3, "#
-                + #""sparse": true}, "ann": {"min_items": 0}"#
+                + #""sparse": true, "row_shortlist": 2}, "ann": {"min_items": 0}"#
             let m = try Trainer.train(try studentTestConfig(d, method: method.rawValue, student)).model
             XCTAssertEqual(m.method, method.modelMethod)
             try m.save(to: d.path + "/m.lever")

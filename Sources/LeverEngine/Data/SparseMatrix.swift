@@ -19,6 +19,13 @@ public struct SparseMatrix: Sendable, Equatable {
         self.init(rows: 0, cols: cols, indptr: [0], indices: [], values: [])
     }
 
+    /// Rows x cols with a 1 at (i, i) for every i < min(rows, cols).
+    static func identity(rows: Int, cols: Int) -> SparseMatrix {
+        let n = Swift.min(rows, cols)
+        return SparseMatrix(rows: rows, cols: cols, indptr: (0...rows).map { Swift.min($0, n) },
+                            indices: (0..<Int32(n)).map { $0 }, values: [Float](repeating: 1, count: n))
+    }
+
     public var nnz: Int { indices.count }
 
     public func rowRange(_ r: Int) -> Range<Int> { indptr[r]..<indptr[r + 1] }

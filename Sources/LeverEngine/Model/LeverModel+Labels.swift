@@ -93,6 +93,7 @@ extension StudentScorer {
                              ann: try ann?.adding(embeddings, count: count, over: self.teacher.labelEmbeddings,
                                                   threads: threads))
         student.linear = linear?.appendingEmptyLabels(count)
+        student.rows = rows?.appendingLabels(count)
         return student
     }
 }

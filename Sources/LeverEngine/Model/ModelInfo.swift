@@ -37,6 +37,11 @@ extension LeverModel {
                 ("sparse_term_entries", student.sparse.map { .int(Int64($0.entries)) } ?? .null),
                 ("linear_ranker_entries", student.linear.map { .int(Int64($0.entries)) } ?? .null),
                 ("lexical_source", student.lexical.map(LeverModel.knnInfo) ?? .null),
+                ("row_source", student.rows.map { r in .object(JSONObject([
+                    ("training_rows", .int(Int64(r.count))), ("shortlist", .int(Int64(r.shortlist))),
+                    ("neighbours", .int(Int64(r.neighbours))), ("power", .float(r.power)),
+                    ("graph", .bool(r.search.index != nil)),
+                ])) } ?? .null),
                 ("predict_shortlist", .int(Int64(student.predictShortlist))),
                 // The HNSW graph the shortlist searches (null: exact).
                 ("shortlist_graph", student.ann.map { g in .object(JSONObject([

@@ -120,3 +120,14 @@ func requireFinite(_ bits: ArrayStorage<UInt16>, _ what: String) throws(LeverErr
         throw .corrupt("\(what) holds a non-finite value (\(Float(Float16(bitPattern: bits[i])))) at index \(i)")
     }
 }
+
+/// Half floats (bit patterns) widened to floats, by F16C where the CPU has it (converting one value at
+/// a time was most of a model's load).
+func widened(_ bits: ArrayStorage<UInt16>) -> [Float] {
+    bits.withUnsafeBufferPointer { b in
+        [Float](unsafeUninitializedCapacity: b.count) { out, initialized in
+            if let src = b.baseAddress, let dst = out.baseAddress { clever_widen_half(dst, src, b.count) }
+            initialized = b.count
+        }
+    }
+}

@@ -47,12 +47,12 @@ public enum Trainer {
             let view = try TeacherView.build(teacher: teacher, inputFeatures: trainFeatures, labelFeatures: labelFeatures,
                                              shortlist: config.student.trainingShortlist, ann: config.ann, seed: config.seed,
                                              threads: threads, progress: progress)
-            let lexical = try LexicalSource.build(config, trainFeatures: trainFeatures, trainLabels: train.labels,
-                                                  threads: threads, progress: progress)
+            let sources = try OtherSources.build(config, view: view, trainFeatures: trainFeatures,
+                                                 trainLabels: train.labels, threads: threads, progress: progress)
             timings.append(("teacher-view", Clock.now() - t0))
             if config.method.distills && config.compare {
                 t0 = Clock.now()
-                let (ova, ovaDetails) = try StudentTraining.train(config, view: view, lexical: lexical, trainLabels: train.labels, distill: false,
+                let (ova, ovaDetails) = try StudentTraining.train(config, view: view, sources: sources, trainLabels: train.labels, distill: false,
                                                                   threads: threads, progress: progress)
                 details["student_ova"] = .object(ovaDetails)
                 timings.append(("student-ova", Clock.now() - t0))
@@ -61,7 +61,7 @@ public enum Trainer {
             }
             t0 = Clock.now()
             let distill = config.method.distills && config.distillation.enabled
-            let (student, studentDetails) = try StudentTraining.train(config, view: view, lexical: lexical, trainLabels: train.labels, distill: distill,
+            let (student, studentDetails) = try StudentTraining.train(config, view: view, sources: sources, trainLabels: train.labels, distill: distill,
                                                                       threads: threads, progress: progress)
             details[distill ? "student_lever" : "student_ova"] = .object(studentDetails)
             scorer = .student(student)

@@ -5,10 +5,11 @@ extension LinearRanker {
     typealias Instance = (row: Int32, signedCost: Float)
 
     static func train(config: StudentConfig, view: TeacherView, examples: TrainingExamples,
-                      lexical: [[(Int32, Float)]], threads: Int, seed: UInt64,
+                      otherCandidates: [[(Int32, Float)]], threads: Int, seed: UInt64,
                       progress: Progress) throws(LeverError) -> LinearRanker {
         let L = view.numLabels
-        let (offsets, instances) = instanceLists(config: config, view: view, examples: examples, lexical: lexical)
+        let (offsets, instances) = instanceLists(config: config, view: view, examples: examples,
+                                                  otherCandidates: otherCandidates)
         try progress.begin("student-linear", "\(L) labels, \(instances.count) instances")
         var features = [[Int32]](repeating: [], count: L)
         var weights = [[Float]](repeating: [], count: L)
@@ -49,9 +50,9 @@ extension LinearRanker {
 
     /// Per label, its instances (CSR by label): each example's positive targets (cost
     /// `linear_c` x value x weight) and, as negatives of cost `linear_c`, the other labels of its
-    /// teacher shortlist (first `linear_negatives`) and lexical candidates.
+    /// teacher shortlist (first `linear_negatives`) and the other sources' candidates.
     static func instanceLists(config: StudentConfig, view: TeacherView, examples: TrainingExamples,
-                              lexical: [[(Int32, Float)]]) -> (offsets: [Int], instances: [Instance]) {
+                              otherCandidates: [[(Int32, Float)]]) -> (offsets: [Int], instances: [Instance]) {
         let L = view.numLabels
         func forEachInstance(_ body: (Int32, Instance) -> Void) {
             var seen = Set<Int32>()
@@ -67,8 +68,8 @@ extension LinearRanker {
                 for (l, _) in view.shortlists[source].prefix(config.linearNegatives) where seen.insert(l).inserted {
                     body(l, (row, -config.linearC))
                 }
-                if source < lexical.count {
-                    for (l, _) in lexical[source].prefix(config.lexicalShortlist) where seen.insert(l).inserted {
+                if source < otherCandidates.count {
+                    for (l, _) in otherCandidates[source] where seen.insert(l).inserted {
                         body(l, (row, -config.linearC))
                     }
                 }

@@ -23,6 +23,8 @@ public struct StudentConfig: ConfigSection, Equatable {
     /// a cap growing with the rows (0.2% of them) made the stage quadratic: 4 min at 262K rows
     /// (see the issue 10 closing note).
     public var lexicalMaxPostings = 128
+    public var rowShortlist = 0
+    public var rowWeight: Float = 0
     /// Off by default: on WordNet lemma it added +0.3 P@1 (noise level) for 2-3x the student's
     /// training time and ~100 MB of weights (see the issue 8 closing note); kept for ablations.
     public var sparse = false
@@ -71,6 +73,11 @@ public struct StudentConfig: ConfigSection, Equatable {
         .integer("lexical_shortlist", \.lexicalShortlist, 0...100_000, "Candidates from the lexical source (the"
                  + " labels of the nearest training rows by TF-IDF, per the knn section), for negatives and"
                  + " prediction; 0: off."),
+        .integer("row_shortlist", \.rowShortlist, 0...100_000, "Candidates from the row source (the labels of"
+                 + " the nearest training rows in the teacher's embedding space, voting as the knn section says),"
+                 + " for negatives and prediction; 0: off."),
+        .number("row_weight", \.rowWeight, 0...1, "Share w of the row source's votes in the score: p = (1 - w) x p"
+                + " + w x (the label's votes / its neighbours' total vote weight)."),
         .integer("lexical_max_postings", \.lexicalMaxPostings, 0...Int(Int32.max),
                  "Postings (training rows) the lexical index keeps per feature, at least knn.neighbours: a"
                  + " feature in more rows keeps those of largest TF-IDF weight (0: all)."),

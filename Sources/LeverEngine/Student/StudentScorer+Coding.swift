@@ -1,11 +1,11 @@
 /// The student's sections of a `lever` model (`ova` students too): STUDENT (the dense ranker), and
 /// when present SPARSE (the sparse term, coded in SparseTerm.swift), LINEAR (the linear ranker,
-/// since 4.1, coded in LinearRanker.swift), LEXICAL (the lexical
-/// candidate source) and ANN (the HNSW graph of its prediction shortlist, coded in ANNIndex+Coding).
+/// since 4.1, coded in LinearRanker.swift), LEXICAL (the lexical candidate source), ROWS (the row
+/// candidate source, since 4.2, coded in RowSource.swift) and ANN (the HNSW graph of its prediction shortlist, coded in ANNIndex+Coding).
 /// The teacher it ranks over is in the TEACHER section. A new student part adds
 /// its section here and its tag to `sectionTags`.
 extension StudentScorer {
-    static let sectionTags: Set<String> = ["STUDENT", "SPARSE", "LINEAR", "LEXICAL", "ANN"]
+    static let sectionTags: Set<String> = ["STUDENT", "SPARSE", "LINEAR", "LEXICAL", "ROWS", "ANN"]
     /// The STUDENT section's parts byte: 1, an own encoder follows; 2 (since 3.0), an own table over
     /// the teacher's vocabulary follows (the encoder layout without its vocabulary); 0, none.
     static let ownEncoder: UInt8 = 1
@@ -84,12 +84,14 @@ extension StudentScorer {
         return w.bytes
     }
 
-    /// Adds the STUDENT section, then SPARSE, LEXICAL and ANN when the student has those parts.
+    /// Adds the STUDENT section, then SPARSE, LINEAR, LEXICAL, ROWS and ANN when the student has those
+    /// parts.
     func write(into sections: inout ModelFile.Sections) throws(LeverError) {
         sections.add("STUDENT", encoded())
         if let sparse { sections.add("SPARSE", sparse.encoded()) }
         if let linear { sections.add("LINEAR", linear.encoded()) }
         if let lexical { sections.add("LEXICAL", StudentScorer.encodeLexical(lexical, shortlist: lexicalShortlist)) }
+        if let rows { sections.add("ROWS", try rows.encoded()) }
         if let ann {
             var w = ByteWriter()
             try ann.encode(into: &w)
@@ -97,8 +99,9 @@ extension StudentScorer {
         }
     }
 
-    /// Reads the STUDENT section over `teacher`, and SPARSE, LEXICAL and ANN when the file has them
-    /// (files of format 1.0 have none; files before 3.0 have no ANN, and their shortlist is exact).
+    /// Reads the STUDENT section over `teacher`, and SPARSE, LINEAR, LEXICAL, ROWS and ANN when the file
+    /// has them (files of format 1.0 have none; files before 3.0 have no ANN, and their shortlist is
+    /// exact; LINEAR is since 4.1, ROWS since 4.2).
     static func read(_ file: ModelSectionReader, teacher: TeacherScorer) throws(LeverError) -> StudentScorer {
         let ann = try file.decodeIfPresent("ANN") { (r) throws(LeverError) in
             try ANNIndex.decode(&r, vectors: teacher.labelEmbeddings, count: teacher.numLabels, dim: teacher.dim)
@@ -123,6 +126,9 @@ extension StudentScorer {
             }
             student.lexical = index
             student.lexicalShortlist = k
+        }
+        student.rows = try file.decodeIfPresent("ROWS") { (r) throws(LeverError) in
+            try RowSource.decode(&r, numLabels: teacher.numLabels, dim: teacher.dim)
         }
         return student
     }

@@ -5,8 +5,8 @@ import CLever
 
 /// The trained OvA student: per-label vectors and biases over its encoder (the teacher's, fine-tuned
 /// or frozen), plus an optional sparse term over TF-IDF features. Candidates are the union of the
-/// teacher's shortlist (or all labels) and the lexical source's labels; the final score fuses the
-/// student's probability with the teacher's cosine.
+/// teacher's shortlist (or all labels), the lexical source's labels and the row source's; the final
+/// score fuses the student's probability with the teacher's cosine.
 public struct StudentScorer: Sendable {
     let teacher: TeacherScorer
     /// The student's own encoder when fine-tuned; nil when it uses the teacher's.
@@ -20,6 +20,8 @@ public struct StudentScorer: Sendable {
     var lexical: KNNIndex?
     let predictShortlist: Int
     var lexicalShortlist: Int
+    /// Nearest training rows in the teacher's embedding space, whose labels become candidates.
+    var rows: RowSource?
     let fusion: Float
     /// The HNSW graph over the teacher's label embeddings that the prediction shortlist searches
     /// (nil: the shortlist scores every label exactly).
@@ -63,60 +65,72 @@ public struct StudentScorer: Sendable {
 
     public typealias Lists = [[(Int32, Float)]]
 
-    /// The teacher's top labels (at least k) and, when `withLexical` and the source is on, the lexical
-    /// source's labels for featurised texts, each best first by its own score.
+    /// The teacher's top labels (at least k) and, when `withOthers`, the lists of the other sources
+    /// that are on ("lexical", "rows") for featurised texts, each best first by its own score.
     func sourceLists(_ features: SparseMatrix, teacherQueries tq: [Float], k: Int, exclude: SparseMatrix?,
-                     withLexical: Bool, threads: Int,
-                     progress: Progress) throws(LeverError) -> (teacher: Lists, lexical: Lists?) {
+                     withOthers: Bool, threads: Int,
+                     progress: Progress) throws(LeverError) -> (teacher: Lists, others: [(name: String, lists: Lists)]) {
         let teacherK = predictShortlist > 0 ? min(predictShortlist, numLabels) : numLabels
         let lists = try labelSearch.topK(queries: tq, count: features.rows, items: teacher.labelEmbeddings,
                                          numItems: numLabels, dim: dim, k: max(k, teacherK), exclude: exclude,
                                          threads: threads, progress: progress, stage: "student-shortlist")
-        guard withLexical, let lexical, lexicalShortlist > 0 else { return (lists, nil) }
-        let lex = try lexical.predict(features, k: lexicalShortlist, exclude: exclude, threads: threads,
-                                      progress: progress, stage: "student-lexical")
-        return (lists, lex)
+        guard withOthers else { return (lists, []) }
+        var others: [(name: String, lists: Lists)] = []
+        if let lexical, lexicalShortlist > 0 {
+            others.append(("lexical", try lexical.predict(features, k: lexicalShortlist, exclude: exclude,
+                                                          threads: threads, progress: progress,
+                                                          stage: "student-lexical")))
+        }
+        if let rows {
+            others.append(("rows", try rows.lists(tq, count: features.rows, exclude: exclude, leaveOneOut: false,
+                                                  threads: threads, progress: progress, stage: "student-rows")))
+        }
+        return (lists, others)
     }
 
-    /// The candidates: each text's teacher labels, then its lexical labels not already there (with
-    /// their teacher cosines).
-    func merged(teacher lists: Lists, lexical lex: Lists?, teacherQueries tq: [Float]) -> Lists {
-        guard let lex else { return lists }
+    /// The candidates: each text's teacher labels, then the other sources' labels not already there
+    /// (with their teacher cosines).
+    func merged(teacher lists: Lists, others: [Lists], teacherQueries tq: [Float]) -> Lists {
+        guard !others.isEmpty else { return lists }
         var out = lists
         let d = dim
         tq.withUnsafeBufferPointer { q in
-            for i in 0..<out.count where !lex[i].isEmpty {
-                let have = Set(out[i].map { $0.0 })
-                for (l, _) in lex[i] where !have.contains(l) {
-                    out[i].append((l, cosine(Int(l), q.baseAddress! + i * d)))
+            for i in 0..<out.count where others.contains(where: { !$0[i].isEmpty }) {
+                var have = Set(out[i].map { $0.0 })
+                for source in others {
+                    for (l, _) in source[i] where have.insert(l).inserted {
+                        out[i].append((l, cosine(Int(l), q.baseAddress! + i * d)))
+                    }
                 }
             }
         }
         return out
     }
 
-    /// Per text, the candidate labels with their teacher cosines (the lexical source adds labels only
-    /// when the teacher's list does not already hold every label).
+    /// Per text, the candidate labels with their teacher cosines (the other sources add labels only
+    /// when the teacher's list does not already hold every label), and when the row source's votes
+    /// enter the score, its lists.
     func candidates(_ features: SparseMatrix, teacherQueries tq: [Float], k: Int, exclude: SparseMatrix?,
-                    threads: Int, progress: Progress) throws(LeverError) -> Lists {
+                    threads: Int, progress: Progress) throws(LeverError) -> (lists: Lists, votes: Lists?) {
         let exact = predictShortlist == 0 || predictShortlist >= numLabels
-        let (lists, lex) = try sourceLists(features, teacherQueries: tq, k: k, exclude: exclude, withLexical: !exact,
-                                           threads: threads, progress: progress)
-        return merged(teacher: lists, lexical: lex, teacherQueries: tq)
+        let voting = rows.map { $0.weight > 0 } ?? false
+        let (lists, others) = try sourceLists(features, teacherQueries: tq, k: k, exclude: exclude,
+                                              withOthers: !exact || voting, threads: threads, progress: progress)
+        let votes = voting ? others.first { $0.name == "rows" }?.lists : nil
+        return (merged(teacher: lists, others: exact ? [] : others.map { $0.lists }, teacherQueries: tq), votes)
     }
 
     /// Each candidate source's lists for featurised texts, best first by the source's own score, and
-    /// their union (for shortlist recall reports): ("teacher", ...), ("lexical", ...), ("union", ...).
+    /// their union (for shortlist recall reports): ("teacher", ...), ("lexical", ...), ("rows", ...),
+    /// ("union", ...).
     public func candidateSources(_ features: SparseMatrix, exclude: SparseMatrix?,
                                  threads: Int) throws(LeverError) -> [(name: String, lists: Lists)] {
         let tq = teacher.embed(features, threads: threads)
-        let (lists, lex) = try sourceLists(features, teacherQueries: tq, k: 1, exclude: exclude, withLexical: true,
-                                           threads: threads, progress: .silent)
-        var out: [(name: String, lists: Lists)] = [("teacher", lists)]
-        if let lex { out.append(("lexical", lex)) }
+        let (lists, others) = try sourceLists(features, teacherQueries: tq, k: 1, exclude: exclude, withOthers: true,
+                                              threads: threads, progress: .silent)
         let exact = predictShortlist == 0 || predictShortlist >= numLabels
-        out.append(("union", merged(teacher: lists, lexical: exact ? nil : lex, teacherQueries: tq)))
-        return out
+        return [("teacher", lists)] + others
+            + [("union", merged(teacher: lists, others: exact ? [] : others.map { $0.lists }, teacherQueries: tq))]
     }
 
     func predict(_ features: SparseMatrix, k: Int, exclude: SparseMatrix?, threads: Int,
@@ -125,8 +139,8 @@ public struct StudentScorer: Sendable {
         let tq = teacher.encoder.encodeAll(remapped, threads: threads)
         let sq = encoder.map { $0.encodeAll(remapped, threads: threads) } ?? tq
         let n = features.rows, d = dim
-        let shortlist = try candidates(features, teacherQueries: tq, k: k, exclude: exclude, threads: threads,
-                                       progress: progress)
+        let (shortlist, votes) = try candidates(features, teacherQueries: tq, k: k, exclude: exclude,
+                                                threads: threads, progress: progress)
         let fusion = self.fusion
         return sq.withUnsafeBufferPointer { sqb in
             let sp = SendableConstPointer(sqb.baseAddress!)
@@ -142,6 +156,7 @@ public struct StudentScorer: Sendable {
                         probs[j] = StudentScorer.sigmoid(s)
                     }
                     linear?.combine(&probs, labels: shortlist[i], row: xr, of: remapped)
+                    if let votes, let rows { rows.mix(&probs, labels: shortlist[i], votes: votes[i]) }
                     for (j, (l, cos)) in shortlist[i].enumerated() { top.push(l, (1 - fusion) * probs[j] + fusion * cos) }
                     return top.sorted()
                 }

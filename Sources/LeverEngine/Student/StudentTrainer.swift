@@ -4,16 +4,17 @@ import Glibc
 import CLever
 
 /// Trains the OvA student with binary cross-entropy over each example's targets plus a shortlist of
-/// hard negatives (the teacher's top labels for the example's text, the lexical source's labels and
-/// the positives of a few other rows in the batch); no step scores all labels. The logit of a label
+/// hard negatives (the teacher's top labels for the example's text, the other candidate sources' labels
+/// and the positives of a few other rows in the batch); no step scores all labels. The logit of a label
 /// is its dense term (classifier vector . student embedding + bias) plus, when enabled, its sparse
 /// term over the example's TF-IDF features; both are trained together on the same candidates.
 struct StudentTrainer {
     let config: StudentConfig
     let view: TeacherView
     let examples: TrainingExamples
-    /// Per training input: the lexical source's candidates (leave-one-out), empty when off.
-    let lexical: [[(Int32, Float)]]
+    /// Per training input: the other sources' candidates (lexical and row source, leave-one-out), empty
+    /// when they are off.
+    let otherCandidates: [[(Int32, Float)]]
     let threads: Int
     let seed: UInt64
 
@@ -37,7 +38,7 @@ struct StudentTrainer {
         out.removeAll(keepingCapacity: true)
         for t in examples.targets[ex] { out.append((t.label, t.value, t.weight)) }
         for (l, _) in view.shortlists[source].prefix(config.shortlist) { out.append((l, 0, 1)) }
-        if source < lexical.count { for (l, _) in lexical[source].prefix(config.lexicalShortlist) { out.append((l, 0, 1)) } }
+        if source < otherCandidates.count { for (l, _) in otherCandidates[source] { out.append((l, 0, 1)) } }
         let n = batch.count
         if n > 1 {
             for o in 1...min(config.inBatchRows, n - 1) {

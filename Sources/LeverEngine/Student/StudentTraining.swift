@@ -22,10 +22,38 @@ struct LexicalSource {
     }
 }
 
+/// The student's candidate sources besides the teacher, built once per run (both students of a
+/// comparison share them), and per training input the union of their leave-one-out lists.
+struct OtherSources {
+    let lexical: LexicalSource?
+    let rows: RowSource?
+    let trainLists: [[(Int32, Float)]]
+
+    static func build(_ config: RunConfig, view: TeacherView, trainFeatures: SparseMatrix, trainLabels: SparseMatrix,
+                      threads: Int, progress: Progress) throws(LeverError) -> OtherSources {
+        let lexical = try LexicalSource.build(config, trainFeatures: trainFeatures, trainLabels: trainLabels,
+                                              threads: threads, progress: progress)
+        let rows = try RowSource.build(config, view: view, trainLabels: trainLabels, threads: threads,
+                                       progress: progress)
+        var lists = lexical?.trainLists ?? []
+        if let rowLists = rows?.trainLists {
+            if lists.isEmpty {
+                lists = rowLists
+            } else {
+                for i in lists.indices where i < rowLists.count {
+                    let have = Set(lists[i].map { $0.0 })
+                    lists[i] += rowLists[i].filter { !have.contains($0.0) }
+                }
+            }
+        }
+        return OtherSources(lexical: lexical, rows: rows?.source, trainLists: lists)
+    }
+}
+
 /// The LEVER pipeline after the teacher: build the student's training set (plain or distilled)
 /// and train the student on it.
 enum StudentTraining {
-    static func train(_ config: RunConfig, view: TeacherView, lexical: LexicalSource?, trainLabels: SparseMatrix,
+    static func train(_ config: RunConfig, view: TeacherView, sources: OtherSources, trainLabels: SparseMatrix,
                       distill: Bool, threads: Int, progress: Progress) throws(LeverError) -> (StudentScorer, JSONObject) {
         let examples = distill
             ? try TrainingExamples.distilled(trainLabels: trainLabels, view: view, config: config.distillation,
@@ -34,22 +62,23 @@ enum StudentTraining {
         // The prediction shortlist searches the graph only when it is shorter than the label list.
         let keepsGraph = config.student.predictShortlist > 0 && config.student.predictShortlist < view.numLabels
         let trainer = StudentTrainer(config: config.student, view: view, examples: examples,
-                                     lexical: lexical?.trainLists ?? [], threads: threads, seed: config.seed)
+                                     otherCandidates: sources.trainLists, threads: threads, seed: config.seed)
         let trained = try trainer.train(name: distill ? "student-lever" : "student-ova", progress: progress)
         let linear = config.student.linear
             ? try LinearRanker.train(config: config.student, view: view, examples: examples,
-                                     lexical: lexical?.trainLists ?? [], threads: threads, seed: config.seed,
+                                     otherCandidates: sources.trainLists, threads: threads, seed: config.seed,
                                      progress: progress)
             : nil
         var scorer = StudentScorer(teacher: view.teacher, encoder: trained.encoder,
                                    weights: ClassifierWeights.quantized(dim: view.teacher.dim, floats: trained.weights),
                                    sparse: trained.sparse,
-                                   lexical: lexical?.index,
+                                   lexical: sources.lexical?.index,
                                    predictShortlist: config.student.predictShortlist,
-                                   lexicalShortlist: lexical == nil ? 0 : config.student.lexicalShortlist,
+                                   lexicalShortlist: sources.lexical == nil ? 0 : config.student.lexicalShortlist,
                                    fusion: config.student.fusion,
                                    ann: keepsGraph ? view.labelSearch.index : nil)
         scorer.linear = linear
+        scorer.rows = sources.rows
         var details = JSONObject()
         details["examples"] = .int(Int64(examples.count))
         details["label_rows"] = .int(Int64(examples.labelRows))

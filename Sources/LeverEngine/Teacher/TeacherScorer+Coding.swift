@@ -35,13 +35,7 @@ extension TeacherScorer {
         if half {
             let bits = try r.storage(UInt16.self)
             try requireFinite(bits, "model section TEACHER: label embeddings")
-            // Widened by F16C where the CPU has it: converting one value at a time was most of a load.
-            emb = ArrayStorage(bits.withUnsafeBufferPointer { b in
-                [Float](unsafeUninitializedCapacity: b.count) { out, initialized in
-                    if let src = b.baseAddress, let dst = out.baseAddress { clever_widen_half(dst, src, b.count) }
-                    initialized = b.count
-                }
-            })
+            emb = ArrayStorage(widened(bits))
             // Kept when they lie in the mapped file (no memory of their own) for single-text rescoring.
             halves = bits.isView ? bits : nil
         } else {
