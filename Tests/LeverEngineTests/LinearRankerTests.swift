@@ -112,6 +112,37 @@ final class LinearRankerTests: XCTestCase {
         XCTAssertEqual(wider.numLabels, 4)
         XCTAssertEqual(wider.trainedLabels, 2)
         XCTAssertEqual(wider.combined(0.3, label: 3, row: row, of: m), 0.3, "a label added later ranks by the dense term")
+        // Per-label shares replace the one weight, and survive the section's round trip.
+        r.combine = .mean
+        r.labelWeights = [0.25, 0.5]
+        XCTAssertEqual(r.combined(0.2, label: 0, row: row, of: m), 0.75 * 0.2 + 0.25, accuracy: 1e-6)
+        let bytes = r.encoded()
+        let back = try bytes.withUnsafeBytes { (raw) throws(LeverError) -> LinearRanker in
+            var reader = ByteReader(raw, section: "LINEAR")
+            return try LinearRanker.decode(&reader, numLabels: 2, featureCount: 2)
+        }
+        XCTAssertEqual(back.labelWeights, [0.25, 0.5])
+        XCTAssertEqual(back.appendingEmptyLabels(1).labelWeights, [0.25, 0.5])
+    }
+
+    func testRampGivesHeadLabelsTheLargerShare() throws {
+        let d = TempDir()
+        writeAnimalsDataset(d)
+        let view = try animalsTeacherView(d, shortlist: 4).view
+        var ex = TrainingExamples()
+        ex.sources = [0, 1, 2, view.numInputs]  // the last is a label-text row: not counted
+        ex.targets = [[(label: 0, value: 1, weight: 1), (label: 1, value: 0.5, weight: 1)],
+                      [(label: 0, value: 1, weight: 1)], [(label: 0, value: 1, weight: 1), (label: 2, value: 1, weight: 1)],
+                      [(label: 3, value: 1, weight: 1)]]
+        var sc = StudentConfig()
+        XCTAssertNil(LinearRanker.labelWeights(config: sc, examples: ex, view: view))
+        sc.linearWeight = 0.8
+        sc.linearWeightRamp = 1
+        let w = try XCTUnwrap(LinearRanker.labelWeights(config: sc, examples: ex, view: view))
+        XCTAssertEqual(w[0], 0.8 * 3 / 4, accuracy: 1e-6)  // three ground-truth positives
+        XCTAssertEqual(w[1], 0)  // a soft target is not a positive here
+        XCTAssertEqual(w[2], 0.8 * 1 / 2, accuracy: 1e-6)
+        XCTAssertEqual(w[3], 0)
     }
 
     /// A text's candidates scored at once (dense scratch, or a search for labels with many weights)

@@ -45,7 +45,20 @@ extension LinearRanker {
         let term = SparseTerm(numLabels: L, offsets: termOffsets, features: features.flatMap { $0 },
                               weights: weights.flatMap { $0 }).roundedToHalf()
         return LinearRanker(term: term, biases: biases, trainedLabels: L, weight: config.linearWeight,
+                            labelWeights: labelWeights(config: config, examples: examples, view: view),
                             combine: config.linearCombine, featureCount: featureCount)
+    }
+
+    /// With `linear_weight_ramp` r > 0, label l's share linear_weight x n_l / (n_l + r), n_l its
+    /// ground-truth positives among the training inputs: the linear term, precise where a label has
+    /// many examples, weighs most on head labels, the dense term (and LEVER's transfer) on the tail.
+    static func labelWeights(config: StudentConfig, examples: TrainingExamples, view: TeacherView) -> [Float]? {
+        guard config.linearWeightRamp > 0 else { return nil }
+        var n = [Float](repeating: 0, count: view.numLabels)
+        for (e, source) in examples.sources.enumerated() where source < view.numInputs {
+            for t in examples.targets[e] where t.value >= 1 { n[Int(t.label)] += 1 }
+        }
+        return n.map { config.linearWeight * $0 / ($0 + config.linearWeightRamp) }
     }
 
     /// Per label, its instances (CSR by label): each example's positive targets (cost

@@ -16,20 +16,24 @@ struct LinearRanker: Sendable {
     var term: SparseTerm
     var biases: [Float]
     var trainedLabels: Int
-    /// The linear term's share in the combined score: p = p_dense^(1 - weight) x p_linear^weight.
+    /// The linear term's share in the combined score (see `combine`).
     var weight: Float
+    /// Per trained label, its own share instead of `weight` (`student.linear_weight_ramp` > 0: a share
+    /// growing with the label's training positives); nil: `weight` for every label.
+    var labelWeights: [Float]?
     var combine: StudentConfig.LinearCombine
     /// Rows of the encoder table (feature ids are below it): the size of a text's dense scratch.
     var featureCount: Int
     /// Per call, a dense copy of the text's features (all zero between calls).
     private let scratch = ScratchPool<[Float]>()
 
-    init(term: SparseTerm, biases: [Float], trainedLabels: Int, weight: Float,
+    init(term: SparseTerm, biases: [Float], trainedLabels: Int, weight: Float, labelWeights: [Float]? = nil,
          combine: StudentConfig.LinearCombine, featureCount: Int) {
         self.term = term
         self.biases = biases
         self.trainedLabels = trainedLabels
         self.weight = weight
+        self.labelWeights = labelWeights
         self.combine = combine
         self.featureCount = featureCount
     }
@@ -51,10 +55,13 @@ struct LinearRanker: Sendable {
     /// The combined probability of `label` given the dense term's probability `dense`.
     @inline(__always) func combined(_ dense: Float, label: Int, row: Range<Int>, of m: SparseMatrix) -> Float {
         guard label < trainedLabels, weight > 0 else { return dense }
-        return mix(dense, logProbability(label: label, row: row, of: m))
+        return mix(dense, logProbability(label: label, row: row, of: m), weight: share(label))
     }
 
-    @inline(__always) private func mix(_ dense: Float, _ lp: Float) -> Float {
+    /// The linear term's share for a trained label.
+    @inline(__always) func share(_ label: Int) -> Float { labelWeights?[label] ?? weight }
+
+    @inline(__always) private func mix(_ dense: Float, _ lp: Float, weight: Float) -> Float {
         switch combine {
         case .geometric: return expf((1 - weight) * logf(max(dense, 1e-30)) + weight * lp)
         case .mean: return (1 - weight) * dense + weight * expf(lp)
@@ -84,7 +91,7 @@ struct LinearRanker: Sendable {
                             ? term.support.score(label: l, row: row, of: m, weights: w.baseAddress!)
                             : LinearRanker.gather(xp.baseAddress!, f.baseAddress! + range.lowerBound,
                                                   w.baseAddress! + range.lowerBound, range.count)
-                        probs[j] = mix(probs[j], LinearRanker.logProbability(margin: biases[l] + s))
+                        probs[j] = mix(probs[j], LinearRanker.logProbability(margin: biases[l] + s), weight: share(l))
                     }
                 } }
             }
@@ -103,21 +110,25 @@ struct LinearRanker: Sendable {
     /// The ranker with `count` more labels that have no classifier.
     func appendingEmptyLabels(_ count: Int) -> LinearRanker {
         LinearRanker(term: term.appendingEmptyLabels(count), biases: biases + [Float](repeating: 0, count: count),
-                     trainedLabels: trainedLabels, weight: weight, combine: combine, featureCount: featureCount)
+                     trainedLabels: trainedLabels, weight: weight, labelWeights: labelWeights, combine: combine,
+                     featureCount: featureCount)
     }
 }
 
 extension LinearRanker {
-    /// Model file section LINEAR (since 4.1): f32 weight, u8 combination (0 geometric, 1 mean), u64
-    /// trained labels, f32 biases, then the
-    /// weights in the SPARSE layout but as half floats (training rounds them, so a loaded model scores
-    /// exactly like the trained one).
+    /// Model file section LINEAR (since 4.1): f32 weight, u8 combination (0 geometric, 1 mean; plus
+    /// `perLabelFlag` when per-label shares follow, since 4.2), u64 trained labels, f32 biases, [f32
+    /// per-label shares, one per trained label, each in [0, 1]], then the weights in the SPARSE layout
+    /// but as half floats (training rounds them, so a loaded model scores exactly like the trained one).
+    static let perLabelFlag: UInt8 = 2
+
     func encoded() -> [UInt8] {
         var w = ByteWriter()
         w.f32(weight)
-        w.u8(combine == .mean ? 1 : 0)
+        w.u8((combine == .mean ? 1 : 0) | (labelWeights == nil ? 0 : LinearRanker.perLabelFlag))
         w.u64(UInt64(trainedLabels))
         w.array(biases)
+        if let labelWeights { w.array(labelWeights) }
         term.encode(into: &w, half: true)
         return w.bytes
     }
@@ -125,16 +136,26 @@ extension LinearRanker {
     static func decode(_ r: inout ByteReader, numLabels: Int, featureCount: Int) throws(LeverError) -> LinearRanker {
         let weight = try r.f32()
         try StudentConfig.checkStored(\.linearWeight, weight, in: "model section LINEAR")
-        let mode = try r.u8()
+        let byte = try r.u8()
+        let mode = byte & ~perLabelFlag
         guard mode <= 1 else { throw .corrupt("model section LINEAR: unknown combination \(mode)") }
         let trained = try r.count(max: numLabels)
         let biases = try r.floatArray()
         guard biases.count == numLabels, biases.allSatisfy({ $0.isFinite }) else {
             throw .corrupt("model section LINEAR: biases do not match the \(numLabels) labels or are not finite")
         }
+        var shares: [Float]?
+        if byte & perLabelFlag != 0 {
+            let s = try r.floatArray()
+            guard s.count == trained, s.allSatisfy({ $0 >= 0 && $0 <= 1 }) else {
+                throw .corrupt("model section LINEAR: per-label shares do not match the \(trained) trained labels"
+                               + " or lie outside [0, 1]")
+            }
+            shares = s
+        }
         let term = try SparseTerm.decode(&r, numLabels: numLabels, featureCount: featureCount, section: "LINEAR",
                                         half: true)
-        return LinearRanker(term: term, biases: biases, trainedLabels: trained, weight: weight,
+        return LinearRanker(term: term, biases: biases, trainedLabels: trained, weight: weight, labelWeights: shares,
                             combine: mode == 1 ? .mean : .geometric, featureCount: featureCount)
     }
 }

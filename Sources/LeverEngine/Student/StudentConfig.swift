@@ -42,6 +42,7 @@ public struct StudentConfig: ConfigSection, Equatable {
     public var linearIterations = 20
     public var linearPrune: Float = 0.1
     public var linearWeight: Float = 0.5
+    public var linearWeightRamp: Float = 0
     /// 32, the dense term's own hard negatives: on lemma / gloss / Debtags 32 beat 100 by
     /// +0.07 / +0.17 / +0.04 P@1 (and PSP@5) and 16 lost 0.22 / 0.15 P@1 to 32.
     public var linearNegatives = 32
@@ -99,6 +100,9 @@ public struct StudentConfig: ConfigSection, Equatable {
         .number("linear_prune", \.linearPrune, 0...100, "Linear ranker weights of a smaller magnitude are dropped."),
         .number("linear_weight", \.linearWeight, 0...1, "Share w of the linear ranker in the score (see"
                 + " linear_combine), p_linear = exp(-max(0, 1 - margin)^3)."),
+        .number("linear_weight_ramp", \.linearWeightRamp, 0...1e6, "With r > 0, a label with n training"
+                + " positives gives the linear ranker the share linear_weight x n / (n + r) (0: linear_weight for"
+                + " every label)."),
         .integer("linear_negatives", \.linearNegatives, 0...100_000, "Teacher shortlist labels per training"
                  + " row that serve as the linear ranker's negatives (with the lexical candidates)."),
         .choice("linear_combine", \.linearCombine, "geometric: p = p_dense^(1 - w) x p_linear^w; mean:"
