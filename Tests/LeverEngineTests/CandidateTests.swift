@@ -70,7 +70,7 @@ final class CandidateTests: XCTestCase {
     func testStudentCandidatesAddLexicalLabelsAndRecallIsReported() throws {
         let d = TempDir()
         writeAnimalsDataset(d)
-        let m = try Trainer.train(try studentTestConfig(d, #", "student": {"epochs": 2, "predict_shortlist": 1, "lexical_shortlist": 4, "sparse": true}"#)).model
+        let m = try Trainer.train(try studentTestConfig(d, #", "student": {"epochs": 2, "predict_shortlist": 1, "lexical_shortlist": 4, "row_shortlist": 0, "sparse": true}"#)).model
         guard case .student(let s) = m.scorer else { return XCTFail("expected a student model") }
         XCTAssertNotNil(s.lexical)
         XCTAssertNotNil(s.sparse)

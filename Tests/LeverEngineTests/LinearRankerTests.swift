@@ -135,6 +135,7 @@ final class LinearRankerTests: XCTestCase {
                       [(label: 0, value: 1, weight: 1)], [(label: 0, value: 1, weight: 1), (label: 2, value: 1, weight: 1)],
                       [(label: 3, value: 1, weight: 1)]]
         var sc = StudentConfig()
+        sc.linearWeightRamp = 0
         XCTAssertNil(LinearRanker.labelWeights(config: sc, examples: ex, view: view))
         sc.linearWeight = 0.8
         sc.linearWeightRamp = 1

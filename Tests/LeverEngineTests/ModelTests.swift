@@ -135,7 +135,7 @@ final class ModelTests: XCTestCase {
         writeAnimalsDataset(d)
         let cfg = try studentTestConfig(d, #"""
             , "student": {"epochs": 5, "batch_size": 8, "shortlist": 3, "predict_shortlist": 4,
-                          "lexical_shortlist": 0, "sparse": false, "linear": false}
+                          "lexical_shortlist": 0, "row_shortlist": 0, "sparse": false, "linear": false}
             """#)
         let m = try Trainer.train(cfg).model
         try m.save(to: d.path + "/m.lever")

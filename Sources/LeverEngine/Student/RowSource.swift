@@ -10,9 +10,9 @@ import CLever
 /// neighbours' total weight, in [0, 1]); with `student.row_weight` w > 0 it enters the student's
 /// probability as p = (1 - w) p + w share (a label outside the list has share 0). Training rows get their lists leave-one-out (a row does not vote for
 /// itself), as an unseen text would. The rows' embeddings are rounded to half floats before anything
-/// uses them, so a loaded model yields the lists training saw. Searching the rows goes the way every
-/// vector search goes (`VectorSearch`): an HNSW graph from `ann.min_items` rows, else an int8 first
-/// pass for a few texts and exact scoring for batches.
+/// uses them, so a loaded model yields the lists training saw. The rows are searched through an HNSW
+/// graph from `ann.min_items` rows, else by an int8 first pass with exact rescoring (`QuantizedScan`),
+/// for batches too.
 struct RowSource: Sendable {
     /// The training rows' teacher embeddings (count x dim, unit rows, half-exact).
     let embeddings: ArrayStorage<Float>
@@ -70,8 +70,15 @@ struct RowSource: Sendable {
         let k = min(neighbours, count - (leaveOneOut ? 1 : 0))
         guard n > 0, k > 0 else { return [[(Int32, Float)]](repeating: [], count: n) }
         let own = leaveOneOut ? SparseMatrix.identity(rows: n, cols: count) : nil
-        let near = try search.topK(queries: queries, count: n, items: embeddings, numItems: count, dim: dim, k: k,
-                                   exclude: own, threads: threads, progress: progress, stage: stage)
+        // Without a graph, the int8 first pass serves batches too: a row's few neighbours need only
+        // max(2k, 64) exact rescores, where exact scoring costs a full dot product per training row.
+        let near = if case .quantized(let scan) = search {
+            try scan.topK(queries: queries, count: n, vectors: embeddings, k: k, exclude: own, threads: threads,
+                          progress: progress, stage: stage)
+        } else {
+            try search.topK(queries: queries, count: n, items: embeddings, numItems: count, dim: dim, k: k,
+                            exclude: own, threads: threads, progress: progress, stage: stage)
+        }
         return Parallel.mapChunks(n, threads: threads) { range in
             var votes: [(Int32, Float)] = []
             var top = TopK(shortlist)
