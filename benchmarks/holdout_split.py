@@ -15,7 +15,7 @@ import shutil
 
 
 def read_lines(path):
-    with open(path, encoding="utf-8") as f:
+    with open(path, encoding="utf-8-sig") as f:
         lines = f.read().split("\n")
     return lines[:-1] if lines and lines[-1] == "" else lines
 
@@ -38,15 +38,22 @@ def main():
         ap.error("--fraction must lie strictly between 0 and 1")
     texts = read_lines(args.data / "trn_X.txt")
     labels = read_lines(args.data / "trn_X_Y.txt")
-    rows, cols = map(int, labels[0].split())
+    header = labels[0].split() if labels else []
+    if len(header) != 2 or not all(h.isdigit() for h in header):
+        raise SystemExit(f"{args.data / 'trn_X_Y.txt'}: line 1 must be \"rows labels\"")
+    rows, cols = map(int, header)
     body = labels[1:]
-    if rows != len(texts) or len(body) > rows:
-        raise SystemExit(f"{args.data}: trn_X.txt has {len(texts)} rows but trn_X_Y.txt says {rows}")
+    if rows != len(texts):
+        raise SystemExit(f"{args.data}: trn_X.txt has {len(texts)} rows but trn_X_Y.txt's header says {rows}")
+    if len(body) > rows:
+        raise SystemExit(f"{args.data / 'trn_X_Y.txt'}: {len(body)} label lines for {rows} rows")
     body += [""] * (rows - len(body))
     order = list(range(rows))
     random.Random(args.seed).shuffle(order)
     held = sorted(order[:max(1, int(rows * args.fraction))])
     kept = sorted(set(order) - set(held))
+    if not kept:
+        raise SystemExit(f"{args.data}: {rows} training row(s) leave none to train on at --fraction {args.fraction}")
     args.out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(args.data / "Y.txt", args.out / "Y.txt")
     for name, part in (("trn", kept), ("tst", held)):

@@ -126,6 +126,16 @@ final class CandidateTests: XCTestCase {
         let one = try rowSource(shortlist: 1).lists([1, 0], count: 1, exclude: nil, leaveOneOut: false, threads: 1,
                                                     progress: .silent, stage: "t")
         XCTAssertEqual(one[0].map { $0.0 }, [0])
+        // A power that rounds every vote to 0 (0.3^100) yields no labels, not 0 / 0 shares.
+        let single = RowSource(embeddings: ArrayStorage([1, 0]), dim: 2, labels: CSRStorage(matrix([[(0, 1)]], cols: 4)),
+                               shortlist: 3, neighbours: 1, power: 100, weight: 0.1, graph: nil)
+        let query: [Float] = [0.3, (1 - 0.09 as Float).squareRoot()]
+        let none = try single.lists(query, count: 1, exclude: nil, leaveOneOut: false, threads: 1,
+                                    progress: .silent, stage: "t")
+        XCTAssertEqual(none[0].count, 0)
+        let faint = try rowSource(power: 100).lists([0.6, 0.8], count: 1, exclude: nil, leaveOneOut: false,
+                                                    threads: 1, progress: .silent, stage: "t")
+        XCTAssertTrue(!faint[0].isEmpty && faint[0].allSatisfy { $0.1.isFinite && $0.1 <= 1 })
     }
 
     func testRowSectionRoundTripsAndRefusesDamage() throws {

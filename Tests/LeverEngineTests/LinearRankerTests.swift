@@ -123,25 +123,32 @@ final class LinearRankerTests: XCTestCase {
         }
         XCTAssertEqual(back.labelWeights, [0.25, 0.5])
         XCTAssertEqual(back.appendingEmptyLabels(1).labelWeights, [0.25, 0.5])
+        // Shares outside [0, 1] (or NaN) are refused.
+        for bad in [Float(1.5), .nan] {
+            var broken = r
+            broken.labelWeights = [0.25, bad]
+            let b = broken.encoded()
+            XCTAssertThrowsError(try b.withUnsafeBytes { (raw) throws(LeverError) -> LinearRanker in
+                var reader = ByteReader(raw, section: "LINEAR")
+                return try LinearRanker.decode(&reader, numLabels: 2, featureCount: 2)
+            })
+        }
     }
 
     func testRampGivesHeadLabelsTheLargerShare() throws {
-        let d = TempDir()
-        writeAnimalsDataset(d)
-        let view = try animalsTeacherView(d, shortlist: 4).view
-        var ex = TrainingExamples()
-        ex.sources = [0, 1, 2, view.numInputs]  // the last is a label-text row: not counted
-        ex.targets = [[(label: 0, value: 1, weight: 1), (label: 1, value: 0.5, weight: 1)],
-                      [(label: 0, value: 1, weight: 1)], [(label: 0, value: 1, weight: 1), (label: 2, value: 1, weight: 1)],
-                      [(label: 3, value: 1, weight: 1)]]
+        // Training rows' labels: label 0 in three rows, label 2 in one, label 1 only as an explicit zero.
+        var labels = SparseMatrix(cols: 4)
+        labels.appendRow([(Int32(0), Float(1)), (Int32(1), Float(0))])
+        labels.appendRow([(Int32(0), Float(1))])
+        labels.appendRow([(Int32(0), Float(1)), (Int32(2), Float(1))])
         var sc = StudentConfig()
         sc.linearWeightRamp = 0
-        XCTAssertNil(LinearRanker.labelWeights(config: sc, examples: ex, view: view))
+        XCTAssertNil(LinearRanker.labelWeights(config: sc, trainLabels: labels, numLabels: 4))
         sc.linearWeight = 0.8
         sc.linearWeightRamp = 1
-        let w = try XCTUnwrap(LinearRanker.labelWeights(config: sc, examples: ex, view: view))
+        let w = try XCTUnwrap(LinearRanker.labelWeights(config: sc, trainLabels: labels, numLabels: 4))
         XCTAssertEqual(w[0], 0.8 * 3 / 4, accuracy: 1e-6)  // three ground-truth positives
-        XCTAssertEqual(w[1], 0)  // a soft target is not a positive here
+        XCTAssertEqual(w[1], 0)  // a zero entry is not a positive
         XCTAssertEqual(w[2], 0.8 * 1 / 2, accuracy: 1e-6)
         XCTAssertEqual(w[3], 0)
     }

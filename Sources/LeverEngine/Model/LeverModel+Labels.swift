@@ -6,9 +6,9 @@
 /// - A student (`lever`, `ova`) gets each new label's vector initialised as student training
 ///   initialises every label before its first epoch: `init_scale` x the teacher's embedding, bias
 ///   -`init_scale` / 2 (the `student.init_scale` the model was trained with).
-/// - The student's linear ranker, sparse term and lexical source get no entries for a new label:
+/// - The student's linear ranker, sparse term, lexical and row sources get no entries for a new label:
 ///   they are built from training rows that carry the label, and a new label has none. The lexical
-///   source therefore never proposes it; it reaches the student's candidates through the teacher's
+///   and row sources therefore never propose it; it reaches the student's candidates through the teacher's
 ///   shortlist, and the linear ranker leaves its score to the dense term (`trainedLabels`).
 /// - When the student's shortlist searches an HNSW graph, a copy of the graph gets the new labels'
 ///   embeddings inserted (the model's graph is not changed).
@@ -71,7 +71,7 @@ extension TeacherScorer {
 extension StudentScorer {
     /// The student over `teacher` (this student's teacher with `count` labels appended, whose
     /// embeddings are `embeddings`): the new labels' vectors as training initialises them, no sparse
-    /// entries, no training rows in the lexical source, and the new labels in the HNSW graph.
+    /// entries, no training rows in the lexical or row source, and the new labels in the HNSW graph.
     func appendingLabels(teacher: TeacherScorer, embeddings: [Float], count: Int, initScale: Float,
                          threads: Int) throws(LeverError) -> StudentScorer {
         let d = dim

@@ -40,7 +40,7 @@ extension LeverModel {
                 ("row_source", student.rows.map { r in .object(JSONObject([
                     ("training_rows", .int(Int64(r.count))), ("shortlist", .int(Int64(r.shortlist))),
                     ("neighbours", .int(Int64(r.neighbours))), ("power", .float(r.power)),
-                    ("graph", .bool(r.search.index != nil)),
+                    ("weight", .float(r.weight)), ("graph", .bool(r.search.index != nil)),
                 ])) } ?? .null),
                 ("predict_shortlist", .int(Int64(student.predictShortlist))),
                 // The HNSW graph the shortlist searches (null: exact).

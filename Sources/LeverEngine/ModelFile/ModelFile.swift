@@ -22,12 +22,13 @@ enum ModelFile {
     /// (docs/model-format.md); a new major because sections changed layout, so a 2.x reader says
     /// "written by a newer Lever" instead of finding the new layouts corrupt. 4.0: 16-bit row ids and
     /// 32-bit offsets in posting lists, flagged in the KNN layout (a new major for the same reason: a
-    /// 3.x reader would find the flags invalid). Minors add sections an older 4.x reader skips: 4.1
-    /// LINEAR, 4.2 ROWS.
-    static let formatMajor: UInt16 = 4
-    static let formatMinor: UInt16 = 2
-    /// The majors this library reads: 1 (CRC-32; minors 0 and 1), 2, 3 and 4.
-    static let readableMajors: ClosedRange<UInt16> = 1...4
+    /// 3.x reader would find the flags invalid). 4.1 added the LINEAR section (a 4.0 reader skips
+    /// it). 5.0: LINEAR may hold per-label shares and the ROWS section may follow (a new major, so a
+    /// 4.x reader says "written by a newer Lever" rather than finding LINEAR's flag corrupt).
+    static let formatMajor: UInt16 = 5
+    static let formatMinor: UInt16 = 0
+    /// The majors this library reads: 1 (CRC-32; minors 0 and 1), 2, 3, 4 and 5.
+    static let readableMajors: ClosedRange<UInt16> = 1...5
     static let byteOrderMark: UInt32 = 0x0102_0304
     static let fixedHeader = 32
     static let entrySize = 32

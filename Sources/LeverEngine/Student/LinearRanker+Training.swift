@@ -4,7 +4,7 @@ extension LinearRanker {
     /// One training instance of a label: a text row, its sign (+1 positive, -1 negative) times its cost.
     typealias Instance = (row: Int32, signedCost: Float)
 
-    static func train(config: StudentConfig, view: TeacherView, examples: TrainingExamples,
+    static func train(config: StudentConfig, view: TeacherView, examples: TrainingExamples, trainLabels: SparseMatrix,
                       otherCandidates: [[(Int32, Float)]], threads: Int, seed: UInt64,
                       progress: Progress) throws(LeverError) -> LinearRanker {
         let L = view.numLabels
@@ -45,18 +45,18 @@ extension LinearRanker {
         let term = SparseTerm(numLabels: L, offsets: termOffsets, features: features.flatMap { $0 },
                               weights: weights.flatMap { $0 }).roundedToHalf()
         return LinearRanker(term: term, biases: biases, trainedLabels: L, weight: config.linearWeight,
-                            labelWeights: labelWeights(config: config, examples: examples, view: view),
+                            labelWeights: labelWeights(config: config, trainLabels: trainLabels, numLabels: L),
                             combine: config.linearCombine, featureCount: featureCount)
     }
 
     /// With `linear_weight_ramp` r > 0, label l's share linear_weight x n_l / (n_l + r), n_l its
-    /// ground-truth positives among the training inputs: the linear term, precise where a label has
-    /// many examples, weighs most on head labels, the dense term (and LEVER's transfer) on the tail.
-    static func labelWeights(config: StudentConfig, examples: TrainingExamples, view: TeacherView) -> [Float]? {
+    /// ground-truth positives (training rows that carry it): the linear term, precise where a label
+    /// has many examples, weighs most on head labels, the dense term (and LEVER's transfer) on the tail.
+    static func labelWeights(config: StudentConfig, trainLabels: SparseMatrix, numLabels: Int) -> [Float]? {
         guard config.linearWeightRamp > 0 else { return nil }
-        var n = [Float](repeating: 0, count: view.numLabels)
-        for (e, source) in examples.sources.enumerated() where source < view.numInputs {
-            for t in examples.targets[e] where t.value >= 1 { n[Int(t.label)] += 1 }
+        var n = [Float](repeating: 0, count: numLabels)
+        for (j, l) in trainLabels.indices.enumerated() where trainLabels.values[j] > 0 && Int(l) < numLabels {
+            n[Int(l)] += 1
         }
         return n.map { config.linearWeight * $0 / ($0 + config.linearWeightRamp) }
     }

@@ -6,7 +6,7 @@ import Glibc
 /// the input's TF-IDF features (as the rankers of Parabel and PECOS XR-Linear), trained to
 /// convergence (at most `linear_iterations` passes) by dual coordinate descent on the label's
 /// positives and the training rows that shortlist it (matcher-aware negatives: the teacher's and
-/// the lexical source's candidates), with
+/// the other sources' candidates), with
 /// LEVER's soft targets as positives of proportional cost. Weights of small magnitude are pruned.
 /// At prediction it scores only the shortlist and is combined with the dense term's probability.
 /// Labels from `trainedLabels` on (added later by text) have no classifier and rank by the dense

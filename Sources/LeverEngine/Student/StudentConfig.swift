@@ -23,13 +23,15 @@ public struct StudentConfig: ConfigSection, Equatable {
     /// a cap growing with the rows (0.2% of them) made the stage quadratic: 4 min at 262K rows
     /// (see the issue 10 closing note).
     public var lexicalMaxPostings = 128
-    /// 32 labels from the row source, whose vote share is a tenth of the score: on held-out slices of
-    /// the training data of WordNet lemma, Debtags and gloss (benchmarks/holdout_split.py), with the
-    /// linear share 0.5 for every label, row weight 0 / 0.1 / 0.2 / 0.3 gave P@1 41.48 / 41.72 / 42.12 /
-    /// 42.36, 87.90 / 87.90 / 87.86 / 87.33 and 69.28 / 69.73 / 69.92 / 69.64; 0.1 was the one that
-    /// raised P@1, PSP@5 and coverage@5 together on all three (0.2 cost gloss 1.4 PSP@5 and 2 coverage@5
-    /// beside the linear ramp). See the issue 8 closing note.
-    public var rowShortlist = 32
+    /// Off by default; when on, 32 labels whose vote share is a tenth of the score. On held-out slices
+    /// of the training data (benchmarks/holdout_split.py) of WordNet lemma / Debtags / gloss, beside the
+    /// linear ramp, it changed P@1 by +0.33 / -0.08 / +0.35, PSP@5 +0.6 / +0.2 / -0.0 and coverage@5
+    /// +0.8 / +0.4 / -0.6, for a third more training time on lemma (the leave-one-out search of
+    /// 57,480 rows), 15 MB more model and 0.2 ms more per text in batches (an exact search over the
+    /// rows): too little for its cost as a default (see the issue 8 closing note). Row weights 0 / 0.1
+    /// / 0.2 / 0.3 with the linear share 0.5 gave P@1 41.48 / 41.72 / 42.12 / 42.36, 87.90 / 87.90 /
+    /// 87.86 / 87.33 and 69.28 / 69.73 / 69.92 / 69.64.
+    public var rowShortlist = 0
     public var rowWeight: Float = 0.1
     /// Off by default: on WordNet lemma it added +0.3 P@1 (noise level) for 2-3x the student's
     /// training time and ~100 MB of weights (see the issue 8 closing note); kept for ablations.
@@ -113,9 +115,10 @@ public struct StudentConfig: ConfigSection, Equatable {
                 + " positives gives the linear ranker the share linear_weight x n / (n + r) (0: linear_weight for"
                 + " every label)."),
         .integer("linear_negatives", \.linearNegatives, 0...100_000, "Teacher shortlist labels per training"
-                 + " row that serve as the linear ranker's negatives (with the lexical candidates)."),
+                 + " row that serve as the linear ranker's negatives (with the other sources' candidates)."),
         .choice("linear_combine", \.linearCombine, "geometric: p = p_dense^(1 - w) x p_linear^w; mean:"
-                + " p = (1 - w) x p_dense + w x p_linear (w = linear_weight)."),
+                + " p = (1 - w) x p_dense + w x p_linear (w = linear_weight, or the label's share with"
+                + " linear_weight_ramp)."),
         .number("linear_soft_cost", \.linearSoftCost, 0...1, "Cost factor of LEVER's soft targets (value < 1)"
                 + " in the linear ranker, beside value x weight; 0: they are neither positives nor negatives."),
     ]

@@ -65,7 +65,7 @@ enum StudentTraining {
                                      otherCandidates: sources.trainLists, threads: threads, seed: config.seed)
         let trained = try trainer.train(name: distill ? "student-lever" : "student-ova", progress: progress)
         let linear = config.student.linear
-            ? try LinearRanker.train(config: config.student, view: view, examples: examples,
+            ? try LinearRanker.train(config: config.student, view: view, examples: examples, trainLabels: trainLabels,
                                      otherCandidates: sources.trainLists, threads: threads, seed: config.seed,
                                      progress: progress)
             : nil
