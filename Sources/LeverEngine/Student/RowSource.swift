@@ -8,13 +8,13 @@ import CLever
 /// each row voting max(0, cosine)^`knn.power` for each of its labels; the `student.row_shortlist`
 /// best labels are candidates. A label's score is its share of the votes (its votes over the
 /// neighbours' total weight, in [0, 1]); with `student.row_weight` w > 0 it enters the student's
-/// probability as p = (1 - w) p + w share (a label outside the list has share 0). Training rows get their lists leave-one-out (a row does not vote for
-/// itself), as an unseen text would. The rows' embeddings are rounded to half floats before anything
+/// probability as p = (1 - w) p + w share (a label outside the list has share 0). Training rows get
+/// their lists leave-one-out (a row does not vote for itself), as an unseen text would. The rows' embeddings are rounded to half floats before anything
 /// uses them, so a loaded model yields the lists training saw. The rows are searched the way every
 /// vector search goes (`VectorSearch`): an HNSW graph from `ann.min_items` rows, else an int8 first
 /// pass for a few texts and blocked exact scoring (sgemm) for batches. (The int8 pass for batches too
 /// was slower on WordNet lemma: its 57,480 rows are 7 MB of bytes per query, read at memory speed,
-/// where sgemm reuses each block of rows across many queries: 0.39 against 0.10 ms per text.)
+/// where sgemm reuses each block of rows across many queries: 0.39 against 0.27-0.31 ms per text.)
 struct RowSource: Sendable {
     /// The training rows' teacher embeddings (count x dim, unit rows, half-exact).
     let embeddings: ArrayStorage<Float>

@@ -69,7 +69,8 @@ public struct StudentScorer: Sendable {
     /// that are on ("lexical", "rows") for featurised texts, each best first by its own score.
     func sourceLists(_ features: SparseMatrix, teacherQueries tq: [Float], k: Int, exclude: SparseMatrix?,
                      withOthers: Bool, threads: Int,
-                     progress: Progress) throws(LeverError) -> (teacher: Lists, others: [(name: String, lists: Lists)]) {
+                     progress: Progress) throws(LeverError)
+        -> (teacher: Lists, others: [(name: String, lists: Lists)]) {
         let teacherK = predictShortlist > 0 ? min(predictShortlist, numLabels) : numLabels
         let lists = try labelSearch.topK(queries: tq, count: features.rows, items: teacher.labelEmbeddings,
                                          numItems: numLabels, dim: dim, k: max(k, teacherK), exclude: exclude,

@@ -54,7 +54,8 @@ struct OtherSources {
 /// and train the student on it.
 enum StudentTraining {
     static func train(_ config: RunConfig, view: TeacherView, sources: OtherSources, trainLabels: SparseMatrix,
-                      distill: Bool, threads: Int, progress: Progress) throws(LeverError) -> (StudentScorer, JSONObject) {
+                      distill: Bool, threads: Int,
+                      progress: Progress) throws(LeverError) -> (StudentScorer, JSONObject) {
         let examples = distill
             ? try TrainingExamples.distilled(trainLabels: trainLabels, view: view, config: config.distillation,
                                              ann: config.ann, seed: config.seed, threads: threads, progress: progress)
