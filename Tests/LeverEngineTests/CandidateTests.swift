@@ -81,12 +81,8 @@ final class CandidateTests: XCTestCase {
         XCTAssertEqual(union, Set(sources[0].lists[0].map { $0.0 }).union(sources[1].lists[0].map { $0.0 }))
         XCTAssertGreaterThan(union.count, 1)  // the teacher alone gives one candidate here
         // The model file keeps both parts: identical scores after a round trip.
-        try m.save(to: d.path + "/m.lever")
-        let loaded = try LeverModel.load(from: d.path + "/m.lever")
-        let texts = ["a tabby kitten", "a young puppy", "salmon and trout"]
-        let p = try m.predict(texts, k: 3), q = try loaded.predict(texts, k: 3)
-        XCTAssertEqual(p.map { $0.map { $0.0 } }, q.map { $0.map { $0.0 } })
-        XCTAssertEqual(p.map { $0.map { $0.1.bitPattern } }, q.map { $0.map { $0.1.bitPattern } })
+        try assertRoundTripPredictsIdentically(m, in: d, texts: ["a tabby kitten", "a young puppy", "salmon and trout"],
+                                               k: 3)
     }
 
     /// A row source over four unit rows in 2-d: rows 0 and 1 near (1, 0), row 2 at (0, 1), row 3 at (-1, 0).
@@ -184,12 +180,8 @@ final class CandidateTests: XCTestCase {
         let union = Set(sources[3].lists[0].map { $0.0 })
         XCTAssertEqual(union, Set(sources[0].lists[0].map { $0.0 }).union(sources[1].lists[0].map { $0.0 })
             .union(sources[2].lists[0].map { $0.0 }))
-        try m.save(to: d.path + "/m.lever")
-        let loaded = try LeverModel.load(from: d.path + "/m.lever")
         let texts = ["a tabby kitten", "a young puppy", "salmon and trout"]
-        let p = try m.predict(texts, k: 3), q = try loaded.predict(texts, k: 3)
-        XCTAssertEqual(p.map { $0.map { $0.0 } }, q.map { $0.map { $0.0 } })
-        XCTAssertEqual(p.map { $0.map { $0.1.bitPattern } }, q.map { $0.map { $0.1.bitPattern } })
+        let loaded = try assertRoundTripPredictsIdentically(m, in: d, texts: texts, k: 3)
         XCTAssertEqual(loaded.info["parts"]?["student"]?["row_source"]?["shortlist"], .int(4))
         // A label added by text: the row source grows with the labels and still predicts.
         let added = try loaded.addingLabels(["a striped tiger"])

@@ -50,12 +50,7 @@ final class TeacherTests: XCTestCase {
         let d = TempDir()
         writeAnimalsDataset(d)
         let m = try Trainer.train(try config(d)).model
-        try m.save(to: d.path + "/t.lever")
-        let loaded = try LeverModel.load(from: d.path + "/t.lever")
-        let texts = ["a tabby kitten", "trout", ""]
-        let a = try m.predict(texts, k: 4), b = try loaded.predict(texts, k: 4)
-        XCTAssertEqual(a.map { $0.map { $0.0 } }, b.map { $0.map { $0.0 } })
-        XCTAssertEqual(a.map { $0.map { $0.1.bitPattern } }, b.map { $0.map { $0.1.bitPattern } })
+        try assertRoundTripPredictsIdentically(m, in: d, texts: ["a tabby kitten", "trout", ""], k: 4)
     }
 
     func testBalancedClustersRespectTheSizeBound() {

@@ -126,3 +126,16 @@ func animalsTeacherView(_ d: TempDir, shortlist: Int) throws -> (data: XCDataset
                                      shortlist: shortlist, ann: ANNConfig(), seed: 1, threads: 1, progress: .silent)
     return (data, view)
 }
+
+/// Saves `m` in `d`, loads it back and asserts both predict the same labels with bit-identical
+/// scores for `texts`; returns the loaded model.
+@discardableResult
+func assertRoundTripPredictsIdentically(_ m: LeverModel, in d: TempDir, texts: [String], k: Int,
+                                        file: StaticString = #filePath, line: UInt = #line) throws -> LeverModel {
+    try m.save(to: d.path + "/roundtrip.lever")
+    let loaded = try LeverModel.load(from: d.path + "/roundtrip.lever")
+    let a = try m.predict(texts, k: k), b = try loaded.predict(texts, k: k)
+    XCTAssertEqual(a.map { $0.map { $0.0 } }, b.map { $0.map { $0.0 } }, file: file, line: line)
+    XCTAssertEqual(a.map { $0.map { $0.1.bitPattern } }, b.map { $0.map { $0.1.bitPattern } }, file: file, line: line)
+    return loaded
+}

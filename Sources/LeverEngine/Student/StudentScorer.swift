@@ -65,24 +65,23 @@ public struct StudentScorer: Sendable {
 
     public typealias Lists = [[(Int32, Float)]]
 
-    /// The teacher's top labels (at least k) and, when `withOthers`, the lists of the other sources
-    /// that are on ("lexical", "rows") for featurised texts, each best first by its own score.
+    /// The teacher's top labels (at least k) and the lists of the other sources that are on and
+    /// wanted ("lexical", "rows") for featurised texts, each best first by its own score.
     func sourceLists(_ features: SparseMatrix, teacherQueries tq: [Float], k: Int, exclude: SparseMatrix?,
-                     withOthers: Bool, threads: Int,
+                     withLexical: Bool, withRows: Bool, threads: Int,
                      progress: Progress) throws(LeverError)
         -> (teacher: Lists, others: [(name: String, lists: Lists)]) {
         let teacherK = predictShortlist > 0 ? min(predictShortlist, numLabels) : numLabels
         let lists = try labelSearch.topK(queries: tq, count: features.rows, items: teacher.labelEmbeddings,
                                          numItems: numLabels, dim: dim, k: max(k, teacherK), exclude: exclude,
                                          threads: threads, progress: progress, stage: "student-shortlist")
-        guard withOthers else { return (lists, []) }
         var others: [(name: String, lists: Lists)] = []
-        if let lexical, lexicalShortlist > 0 {
+        if withLexical, let lexical, lexicalShortlist > 0 {
             others.append(("lexical", try lexical.predict(features, k: lexicalShortlist, exclude: exclude,
                                                           threads: threads, progress: progress,
                                                           stage: "student-lexical")))
         }
-        if let rows {
+        if withRows, let rows {
             others.append(("rows", try rows.lists(tq, count: features.rows, exclude: exclude, leaveOneOut: false,
                                                   threads: threads, progress: progress, stage: "student-rows")))
         }
@@ -115,8 +114,8 @@ public struct StudentScorer: Sendable {
                     threads: Int, progress: Progress) throws(LeverError) -> (lists: Lists, votes: Lists?) {
         let exact = predictShortlist == 0 || predictShortlist >= numLabels
         let voting = rows.map { $0.weight > 0 } ?? false
-        let (lists, others) = try sourceLists(features, teacherQueries: tq, k: k, exclude: exclude,
-                                              withOthers: !exact || voting, threads: threads, progress: progress)
+        let (lists, others) = try sourceLists(features, teacherQueries: tq, k: k, exclude: exclude, withLexical: !exact,
+                                              withRows: !exact || voting, threads: threads, progress: progress)
         let votes = voting ? others.first { $0.name == "rows" }?.lists : nil
         return (merged(teacher: lists, others: exact ? [] : others.map { $0.lists }, teacherQueries: tq), votes)
     }
@@ -127,8 +126,8 @@ public struct StudentScorer: Sendable {
     public func candidateSources(_ features: SparseMatrix, exclude: SparseMatrix?,
                                  threads: Int) throws(LeverError) -> [(name: String, lists: Lists)] {
         let tq = teacher.embed(features, threads: threads)
-        let (lists, others) = try sourceLists(features, teacherQueries: tq, k: 1, exclude: exclude, withOthers: true,
-                                              threads: threads, progress: .silent)
+        let (lists, others) = try sourceLists(features, teacherQueries: tq, k: 1, exclude: exclude, withLexical: true,
+                                              withRows: true, threads: threads, progress: .silent)
         let exact = predictShortlist == 0 || predictShortlist >= numLabels
         return [("teacher", lists)] + others
             + [("union", merged(teacher: lists, others: exact ? [] : others.map { $0.lists }, teacherQueries: tq))]
