@@ -335,6 +335,38 @@ typedef struct lever_metrics_input {
  */
 lever_status lever_metrics_compute(const lever_metrics_input *input, const char *options_json, char **out_json);
 
+/* ---- Label-sharded training (the engine side of the Python package's lever.distributed) ------ */
+
+/**
+ * Phase 1 of a label-sharded training run. Trains what lever_train trains from the same config,
+ * except the classifiers of the student's linear ranker (student.linear), whose per-label problems it
+ * writes to `work_path` (atomically), for phase-2 calls anywhere to read. Relative data paths resolve
+ * against `base_dir` (NULL: the current directory); "compare" is ignored. On success *out owns the
+ * model without its linear ranker and *labels_out is the number of labels to shard; 0 when the config
+ * trains no linear ranker (the model is then complete and no work file is written).
+ */
+lever_status lever_shard_prepare(const char *config_json, const char *base_dir, const char *work_path,
+                                 lever_progress_fn progress, void *user_data, lever_model **out,
+                                 size_t *labels_out);
+
+/**
+ * Phase 2: solves the classifiers of labels first_label .. end_label - 1 of a work file into the
+ * shard file `shard_path`, written atomically (a failed or killed call leaves no shard there).
+ * threads: 0 = one per core, at most 1024. A label's classifier depends only on its own instances and
+ * seed, so shards do not depend on the threads or on how the labels are split.
+ */
+lever_status lever_shard_solve(const char *work_path, size_t first_label, size_t end_label, uint32_t threads,
+                               const char *shard_path, lever_progress_fn progress, void *user_data);
+
+/**
+ * Phase 3: *out owns a NEW model, `model` (phase 1's) with its linear ranker merged from n_shards
+ * shard files that hold each label exactly once, in any order, solved from that model's work file
+ * (a shard of another run, a gap or an overlap is LEVER_ERR_INVALID_ARG naming the file). With the
+ * same config and threads, the merged model predicts exactly as lever_train's model.
+ */
+lever_status lever_shard_merge(const lever_model *model, const char *const *shard_paths, size_t n_shards,
+                               lever_model **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,7 +2,8 @@
 ///
 /// Each key is declared once, in the `keys` of the config struct that owns its section
 /// (`RunSettings` for the top-level keys, `DataConfig`, `FeatureConfig`, `KNNConfig`,
-/// `TeacherConfig`, `StudentConfig`, `DistillationConfig`, `ANNConfig`, `EvaluationConfig`, `OutputConfig`):
+/// `TeacherConfig`, `StudentConfig`, `DistillationConfig`, `ANNConfig`, `EvaluationConfig`, `OutputConfig`,
+/// `DistributedConfig`):
 /// name, type, range or choices, description, and the field it sets; the default is the field's
 /// initial value. A user config is merged onto the defaults; every unknown key, wrong type, value out
 /// of range and conflict between keys is reported together, each with its key path. A RunConfig is
@@ -24,6 +25,8 @@ public struct RunConfig: Sendable {
     public let ann: ANNConfig
     public let evaluation: EvaluationConfig
     public let outputSettings: OutputConfig
+    /// Read by the distributed driver only (`lever.distributed`); training ignores it.
+    public let distributed: DistributedConfig
 
     /// The dataset files, resolved against the config's folder.
     public let paths: DatasetPaths
@@ -57,20 +60,21 @@ public struct RunConfig: Sendable {
     /// The default config: every key with its default (`lever config --defaults`).
     public static let defaults: JSONValue = render(RunSettings(), DataConfig(), FeatureConfig(), KNNConfig(),
                                                    TeacherConfig(), StudentConfig(), DistillationConfig(),
-                                                   ANNConfig(), EvaluationConfig(), OutputConfig())
+                                                   ANNConfig(), EvaluationConfig(), OutputConfig(),
+                                                   DistributedConfig())
 
     /// Every key of the config, in document order, with its type, default and description.
     public static var schema: [ConfigKeyInfo] {
         RunSettings.schema + DataConfig.schema + FeatureConfig.schema + KNNConfig.schema + TeacherConfig.schema
             + StudentConfig.schema + DistillationConfig.schema + ANNConfig.schema + EvaluationConfig.schema
-            + OutputConfig.schema
+            + OutputConfig.schema + DistributedConfig.schema
     }
 
     /// The validated config as one JSON document, rendered from the typed values (what a model and a
     /// report record).
     public var document: JSONValue {
         RunConfig.render(settings, data, features, knn, teacher, student, distillation, ann, evaluation,
-                         outputSettings)
+                         outputSettings, distributed)
     }
 
     /// Parses a config file; relative paths in it resolve against the file's folder.
@@ -150,6 +154,7 @@ public struct RunConfig: Sendable {
         ann = ANNConfig.read(merged["ann"], problems: &problems)
         evaluation = EvaluationConfig.read(merged["evaluation"], problems: &problems)
         outputSettings = OutputConfig.read(merged["output"], problems: &problems)
+        distributed = DistributedConfig.read(merged["distributed"], problems: &problems)
         if let maxK = evaluation.ks.max(), maxK > outputSettings.topK {
             problems.append(ConfigProblem(key: "evaluation.k", message: "\"evaluation.k\" asks for k = \(maxK) but"
                                           + " \"output.top_k\" is \(outputSettings.topK)"))
@@ -188,7 +193,8 @@ public struct RunConfig: Sendable {
     /// The document of these sections: top-level keys first, then the sections in pipeline order.
     private static func render(_ s: RunSettings, _ data: DataConfig?, _ features: FeatureConfig, _ knn: KNNConfig,
                                _ teacher: TeacherConfig, _ student: StudentConfig, _ distillation: DistillationConfig,
-                               _ ann: ANNConfig, _ evaluation: EvaluationConfig, _ output: OutputConfig) -> JSONValue {
+                               _ ann: ANNConfig, _ evaluation: EvaluationConfig, _ output: OutputConfig,
+                               _ distributed: DistributedConfig) -> JSONValue {
         guard case .object(var doc) = s.json else { return s.json }
         if let data { doc[DataConfig.section] = data.json }
         doc[FeatureConfig.section] = features.json
@@ -199,6 +205,7 @@ public struct RunConfig: Sendable {
         doc[ANNConfig.section] = ann.json
         doc[EvaluationConfig.section] = evaluation.json
         doc[OutputConfig.section] = output.json
+        doc[DistributedConfig.section] = distributed.json
         return .object(doc)
     }
 

@@ -21,10 +21,7 @@ extension LeverModel {
         sections.add("LABELS", labels.bytes)
         sections.add("FEATURES", featurizer.encoded())
         try ScorerKind.write(scorer, into: &sections)
-        let bytes = ModelFile.encode(sections)
-        try FileIO.writeAtomically(path) { (sink) throws(LeverError) in
-            try typed { try bytes.withUnsafeBytes { (raw) throws in try sink.write(bytes: raw) } }
-        }
+        try ModelFile.write(sections, to: path)
     }
 
     /// Loads a model: the file is mapped and its large arrays are used in place (docs/model-format.md,
@@ -46,6 +43,10 @@ extension LeverModel {
     }
 
     static func decodeModel(_ sections: ModelFile.Contents, path: String) throws(LeverError) -> LeverModel {
+        if let other = ["LINWORK": "a linear-ranker work file", "LINSHARD": "a linear-ranker shard file"][
+            sections.order.first ?? ""] {
+            throw LeverError(.notAModel, "\(path): not a Lever model but \(other) of a label-sharded training run")
+        }
         func section(_ tag: String) throws(LeverError) -> [UInt8] {
             guard let s = sections[tag] else { throw LeverError.corrupt("\(path): missing section \(tag)") }
             return s

@@ -89,6 +89,32 @@ enum ModelFile {
         return out
     }
 
+    /// Writes the sections as one file, atomically (`FileIO.writeAtomically`).
+    static func write(_ sections: Sections, to path: String) throws(LeverError) {
+        let bytes = encode(sections)
+        try FileIO.writeAtomically(path) { (sink) throws(LeverError) in
+            try typed { try bytes.withUnsafeBytes { (raw) throws in try sink.write(bytes: raw) } }
+        }
+    }
+
+    /// Opens and verifies a file of this container that is not a model (the work and shard files of
+    /// a label-sharded run): its first section must be `tag`, else it is not `kind`. Messages of
+    /// `body`, which decodes it, are prefixed with the path.
+    static func readOther<T>(path: String, kind: String, tag: String,
+                             _ body: (ModelSectionReader) throws(LeverError) -> T) throws(LeverError) -> T {
+        try Messages.requireFile(path)
+        let contents = try decode(try read(path: path), path: path)
+        guard contents.order.first == tag else {
+            throw LeverError(.invalidArgument, "\(path): not \(kind) (its first section is not \(tag))")
+        }
+        do throws(LeverError) {
+            return try body(ModelSectionReader(sections: contents, path: path, numLabels: 0, featureDimension: 0))
+        } catch {
+            if error.message.hasPrefix(path) { throw error }
+            throw LeverError(error.status, "\(path): \(error.message)")
+        }
+    }
+
     /// Opens a model file: the magic and the fixed header are checked against the file's real
     /// size (fstat) before the rest is touched, so a large file that is not a model costs 32 bytes.
     /// The bytes are mapped, not copied (see `MappedFile`).

@@ -8,9 +8,14 @@ public enum Trainer {
         public var details: JSONObject
         /// With `compare`: the other models of the run to evaluate beside `model` (name, model).
         public var comparisons: [(name: String, model: LeverModel)] = []
+        /// With `deferLinear`: the linear ranker's problem, which `model` lacks (nil when the method
+        /// trains no linear ranker).
+        var linearProblem: LinearProblem?
     }
 
-    public static func train(_ config: RunConfig, labelTexts: [String], train: XCSplit,
+    /// With `deferLinear` (phase 1 of a label-sharded run), the linear ranker is left unsolved and its
+    /// problem returned in the result, and no comparison models are trained.
+    public static func train(_ config: RunConfig, labelTexts: [String], train: XCSplit, deferLinear: Bool = false,
                              progress: Progress = .silent) throws(LeverError) -> Result {
         guard train.texts.count > 0 else { throw .data("\(config.paths.trainTexts): no training rows") }
         guard labelTexts.count > 0 else { throw .data("\(config.paths.labelTexts): no labels") }
@@ -19,6 +24,7 @@ public enum Trainer {
         var timings: [(stage: String, seconds: Double)] = []
         var details = JSONObject()
         var comparisons: [(name: String, model: LeverModel)] = []
+        var linearProblem: LinearProblem?
         var t0 = Clock.now()
         // A reused teacher brings its featuriser (its vocabulary is tied to it).
         let reused = try reusedTeacher(config, numLabels: labelTexts.count)
@@ -50,9 +56,9 @@ public enum Trainer {
             let sources = try OtherSources.build(config, view: view, trainFeatures: trainFeatures,
                                                  trainLabels: train.labels, threads: threads, progress: progress)
             timings.append(("teacher-view", Clock.now() - t0))
-            if config.method.distills && config.compare {
+            if config.method.distills && config.compare && !deferLinear {
                 t0 = Clock.now()
-                let (ova, ovaDetails) = try StudentTraining.train(config, view: view, sources: sources, trainLabels: train.labels, distill: false,
+                let (ova, ovaDetails, _) = try StudentTraining.train(config, view: view, sources: sources, trainLabels: train.labels, distill: false,
                                                                   threads: threads, progress: progress)
                 details["student_ova"] = .object(ovaDetails)
                 timings.append(("student-ova", Clock.now() - t0))
@@ -61,8 +67,10 @@ public enum Trainer {
             }
             t0 = Clock.now()
             let distill = config.method.distills && config.distillation.enabled
-            let (student, studentDetails) = try StudentTraining.train(config, view: view, sources: sources, trainLabels: train.labels, distill: distill,
-                                                                      threads: threads, progress: progress)
+            let (student, studentDetails, problem) = try StudentTraining.train(
+                config, view: view, sources: sources, trainLabels: train.labels, distill: distill,
+                deferLinear: deferLinear, threads: threads, progress: progress)
+            linearProblem = problem
             details[distill ? "student_lever" : "student_ova"] = .object(studentDetails)
             scorer = .student(student)
         }
@@ -71,7 +79,8 @@ public enum Trainer {
                                       numLabels: labelTexts.count, threads: threads)
         let model = LeverModel(config: config.document, labelTexts: labelTexts, featurizer: featurizer, scorer: scorer,
                                training: figures)
-        return Result(model: model, timings: timings, details: details, comparisons: comparisons)
+        return Result(model: model, timings: timings, details: details, comparisons: comparisons,
+                      linearProblem: linearProblem)
     }
 
     /// What the model's META records about its training (`LeverModel.training`).
@@ -114,13 +123,15 @@ public enum Trainer {
     }
 
     /// Loads the training data named by the config and trains.
-    public static func train(_ config: RunConfig, progress: Progress = .silent) throws(LeverError) -> Result {
+    public static func train(_ config: RunConfig, deferLinear: Bool = false,
+                             progress: Progress = .silent) throws(LeverError) -> Result {
         let t0 = Clock.now()
         try progress.begin("load-data", config.paths.trainTexts)
         let (labelTexts, train) = try XCDataset.loadTraining(config.paths)
         try progress.end()
         let loadSeconds = Clock.now() - t0
-        var result = try self.train(config, labelTexts: labelTexts, train: train, progress: progress)
+        var result = try self.train(config, labelTexts: labelTexts, train: train, deferLinear: deferLinear,
+                                    progress: progress)
         result.timings.insert(("load-data", loadSeconds), at: 0)
         return result
     }

@@ -4,49 +4,14 @@ extension LinearRanker {
     /// One training instance of a label: a text row, its sign (+1 positive, -1 negative) times its cost.
     typealias Instance = (row: Int32, signedCost: Float)
 
+    /// Single-process training: the problem of every label, solved as one shard (a sharded run takes
+    /// the same steps over label ranges, `LinearRanker+Shards`).
     static func train(config: StudentConfig, view: TeacherView, examples: TrainingExamples, trainLabels: SparseMatrix,
                       otherCandidates: [[(Int32, Float)]], threads: Int, seed: UInt64,
                       progress: Progress) throws(LeverError) -> LinearRanker {
-        let L = view.numLabels
-        let (offsets, instances) = instanceLists(config: config, view: view, examples: examples,
-                                                  otherCandidates: otherCandidates)
-        try progress.begin("student-linear", "\(L) labels, \(instances.count) instances")
-        var features = [[Int32]](repeating: [], count: L)
-        var weights = [[Float]](repeating: [], count: L)
-        var biases = [Float](repeating: 0, count: L)
-        let featureCount = view.teacher.encoder.rows
-        let texts = view.texts
-        let block = 512
-        var start = 0
-        while start < L {
-            let first = start, end = min(L, start + block)
-            // Labels of the block are dealt to the threads in turn (head and tail labels mix).
-            let t = max(1, min(threads, end - start))
-            let parts = Parallel.mapChunks(t, threads: t) { chunk -> [(Int, [Int32], [Float], Float)] in
-                var solver = LabelSolver(featureCount: featureCount)
-                var out: [(Int, [Int32], [Float], Float)] = []
-                for l in stride(from: first + chunk.lowerBound, to: end, by: t) {
-                    let (f, w, b) = instances.withUnsafeBufferPointer { ins in
-                        solver.solve(ins[offsets[l]..<offsets[l + 1]], texts: texts, c: config.linearC,
-                                     iterations: config.linearIterations, prune: config.linearPrune,
-                                     seed: seed &+ UInt64(l))
-                    }
-                    out.append((l, f, w, b))
-                }
-                return out
-            }
-            for part in parts { for (l, f, w, b) in part { features[l] = f; weights[l] = w; biases[l] = b } }
-            start = end
-            try progress.update(end, of: L, unit: "labels")
-        }
-        try progress.end()
-        var termOffsets = [Int](repeating: 0, count: L + 1)
-        for l in 0..<L { termOffsets[l + 1] = termOffsets[l] + features[l].count }
-        let term = SparseTerm(numLabels: L, offsets: termOffsets, features: features.flatMap { $0 },
-                              weights: weights.flatMap { $0 }).roundedToHalf()
-        return LinearRanker(term: term, biases: biases, trainedLabels: L, weight: config.linearWeight,
-                            labelWeights: labelWeights(config: config, trainLabels: trainLabels, numLabels: L),
-                            combine: config.linearCombine, featureCount: featureCount)
+        let problem = LinearProblem.build(config: config, view: view, examples: examples, trainLabels: trainLabels,
+                                          otherCandidates: otherCandidates, seed: seed)
+        return try problem.solve(labels: 0..<problem.numLabels, threads: threads, progress: progress).ranker
     }
 
     /// With `linear_weight_ramp` r > 0, label l's share linear_weight x n_l / (n_l + r), n_l its

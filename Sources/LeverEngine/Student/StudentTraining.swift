@@ -53,9 +53,11 @@ struct OtherSources {
 /// The LEVER pipeline after the teacher: build the student's training set (plain or distilled)
 /// and train the student on it.
 enum StudentTraining {
+    /// With `deferLinear`, the linear ranker is not solved: its problem is returned (tokened to the
+    /// student) for a label-sharded run to solve, and the student has no linear term yet.
     static func train(_ config: RunConfig, view: TeacherView, sources: OtherSources, trainLabels: SparseMatrix,
-                      distill: Bool, threads: Int,
-                      progress: Progress) throws(LeverError) -> (StudentScorer, JSONObject) {
+                      distill: Bool, deferLinear: Bool = false, threads: Int,
+                      progress: Progress) throws(LeverError) -> (StudentScorer, JSONObject, LinearProblem?) {
         let examples = distill
             ? try TrainingExamples.distilled(trainLabels: trainLabels, view: view, config: config.distillation,
                                              ann: config.ann, seed: config.seed, threads: threads, progress: progress)
@@ -65,7 +67,7 @@ enum StudentTraining {
         let trainer = StudentTrainer(config: config.student, view: view, examples: examples,
                                      otherCandidates: sources.trainLists, threads: threads, seed: config.seed)
         let trained = try trainer.train(name: distill ? "student-lever" : "student-ova", progress: progress)
-        let linear = config.student.linear
+        let linear = config.student.linear && !deferLinear
             ? try LinearRanker.train(config: config.student, view: view, examples: examples, trainLabels: trainLabels,
                                      otherCandidates: sources.trainLists, threads: threads, seed: config.seed,
                                      progress: progress)
@@ -88,6 +90,11 @@ enum StudentTraining {
         details["sparse_weights"] = .int(Int64(trained.sparse?.entries ?? 0))
         details["linear_weights"] = .int(Int64(linear?.entries ?? 0))
         details["epochs"] = .array(trained.history)
-        return (scorer, details)
+        guard config.student.linear && deferLinear else { return (scorer, details, nil) }
+        var problem = LinearProblem.build(config: config.student, view: view, examples: examples,
+                                          trainLabels: trainLabels, otherCandidates: sources.trainLists,
+                                          seed: config.seed)
+        problem.token = LinearProblem.token(of: scorer)
+        return (scorer, details, problem)
     }
 }
