@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Lever needs and is missing; safe to run again. With --python it also makes the
-# virtual environment .venv with the test and reference packages (numpy, scipy, pytest, napkinxc).
+# virtual environment .venv with the test and reference packages (numpy, scipy, pytest, napkinxc,
+# Dask's distributed for lever.distributed).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 die() { echo "setup: $*" >&2; exit 1; }
@@ -31,9 +32,10 @@ if [ "${1:-}" = "--python" ]; then
   if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv" || die "could not create $venv (is python3-venv installed?)"
   fi
-  if ! "$venv/bin/python" -c "import numpy, scipy, pytest, napkinxc" 2>/dev/null; then
+  if ! "$venv/bin/python" -c "import numpy, scipy, pytest, napkinxc, distributed" 2>/dev/null; then
     echo "setup: installing Python test packages into .venv"
     "$venv/bin/pip" install -q --disable-pip-version-check numpy scipy pytest napkinxc==0.7.2 \
+      "dask[distributed]>=2023.1" \
       || die "pip install into .venv failed"
   fi
 fi

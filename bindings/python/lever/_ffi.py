@@ -31,6 +31,9 @@ class LeverError(Exception):
         self.status = status
         self.message = message
 
+    def __reduce__(self):  # pickled across processes (e.g. from a Dask worker) with both fields
+        return (self.__class__, (self.status, self.message))
+
 
 class InvalidArgumentError(LeverError, ValueError): pass
 class LeverIOError(LeverError, OSError): pass
@@ -176,6 +179,11 @@ _SIGNATURES.update({
     "lever_predict_options_init": ([ctypes.POINTER(PredictOptions)], None),
     "lever_model_predict_ex": ([_model_p, _texts_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.POINTER(PredictOptions),
                                 _i64_p, _f32_p], ctypes.c_int),
+    "lever_shard_prepare": ([ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, PROGRESS_FN, ctypes.c_void_p,
+                             ctypes.POINTER(_model_p), ctypes.POINTER(ctypes.c_size_t)], ctypes.c_int),
+    "lever_shard_solve": ([ctypes.c_char_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_uint32, ctypes.c_char_p,
+                           PROGRESS_FN, ctypes.c_void_p], ctypes.c_int),
+    "lever_shard_merge": ([_model_p, _texts_p, ctypes.c_size_t, ctypes.POINTER(_model_p)], ctypes.c_int),
 })
 for _name, (_args, _res) in _SIGNATURES.items():
     _fn = getattr(lib, _name)
