@@ -254,6 +254,44 @@ static void test_memory_api(void) {
 }
 
 /* The config schema: defaults, schema with descriptions, and a check listing every problem. */
+/* Label-sharded training from C: phase 1, two shards solved in reverse order, the merge; the merged
+ * model predicts exactly as lever_train's model of the same config. */
+static void test_sharded_training(const char *data_dir, const char *work_dir) {
+    char config[4096], wpath[4096], s0[4096], s1[4096];
+    const char *shards[2] = {s1, s0};
+    const char *inputs[2] = {"small cat", "big dog"};
+    lever_model *single = NULL, *base = NULL, *merged = NULL;
+    int64_t l1[2 * 3], l2[2 * 3];
+    float p1[2 * 3], p2[2 * 3];
+    size_t n = 99;
+    int i;
+    snprintf(config, sizeof config,
+             "{\"data\": {\"dir\": \"%s\"}, \"threads\": 1, \"features\": {\"hash_bits\": 12}, "
+             "\"teacher\": {\"dim\": 8, \"epochs\": 3, \"batch_size\": 2, \"hard_negatives\": 1, "
+             "\"warmup_epochs\": 1, \"cluster_size\": 2, \"cluster_size_max\": 4, \"min_df\": 1}, "
+             "\"student\": {\"epochs\": 2, \"batch_size\": 2, \"predict_shortlist\": 3}}", data_dir);
+    snprintf(wpath, sizeof wpath, "%s/shard.work", work_dir);
+    snprintf(s0, sizeof s0, "%s/shard0", work_dir);
+    snprintf(s1, sizeof s1, "%s/shard1", work_dir);
+    CHECK_ERR(lever_shard_prepare(config, NULL, wpath, NULL, NULL, &base, NULL), LEVER_ERR_INVALID_ARG, "labels_out");
+    CHECK_ERR(lever_shard_prepare(config, NULL, NULL, NULL, NULL, &base, &n), LEVER_ERR_INVALID_ARG, "work_path");
+    CHECK(lever_train(config, NULL, NULL, &single) == LEVER_OK);
+    CHECK(lever_shard_prepare(config, NULL, wpath, NULL, NULL, &base, &n) == LEVER_OK && n == 3);
+    CHECK_ERR(lever_shard_solve(wpath, 2, 2, 0, s0, NULL, NULL), LEVER_ERR_INVALID_ARG, "first_label < end_label");
+    CHECK_ERR(lever_shard_solve(wpath, 0, 4, 0, s0, NULL, NULL), LEVER_ERR_INVALID_ARG, "3 labels");
+    CHECK(lever_shard_solve(wpath, 1, 3, 2, s1, NULL, NULL) == LEVER_OK);
+    CHECK_ERR(lever_shard_merge(base, shards, 1, &merged), LEVER_ERR_INVALID_ARG, "labels 0..<1 are in no shard");
+    CHECK(lever_shard_solve(wpath, 0, 1, 1, s0, NULL, NULL) == LEVER_OK);
+    CHECK_ERR(lever_shard_merge(base, shards, 0, &merged), LEVER_ERR_INVALID_ARG, "n_shards");
+    CHECK(lever_shard_merge(base, shards, 2, &merged) == LEVER_OK && merged != NULL);
+    CHECK(lever_model_predict(single, inputs, 2, 3, l1, p1) == LEVER_OK);
+    CHECK(lever_model_predict(merged, inputs, 2, 3, l2, p2) == LEVER_OK);
+    for (i = 0; i < 6; i++) CHECK(l1[i] == l2[i] && memcmp(&p1[i], &p2[i], sizeof(float)) == 0);
+    lever_model_free(merged);
+    lever_model_free(base);
+    lever_model_free(single);
+}
+
 static void test_config_schema(void) {
     char *out = NULL, *problems = NULL;
     char untouched[] = "untouched";
@@ -637,6 +675,7 @@ int main(int argc, char **argv) {
     test_add_labels(model, argv[1]);
     lever_model_free(model);
     test_memory_api();
+    test_sharded_training(argv[1], argv[2]);
     test_config_schema();
 
     printf("%d passed, %d failed\n", checks - failures, failures);

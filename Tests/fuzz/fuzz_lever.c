@@ -182,11 +182,11 @@ static int progress_limit(const char *stage, double fraction, const char *messag
     return ++*(int *)user > 200; /* cancel runaway training */
 }
 
-#define TARGETS 6
+#define TARGETS 7
 static long hist[TARGETS][16];
 static long execs[TARGETS];
 static long failures;
-static const char *target_names[TARGETS] = {"config", "data", "model", "special", "arrays", "api"};
+static const char *target_names[TARGETS] = {"config", "data", "model", "special", "arrays", "api", "shards"};
 
 static void exercise(lever_model *m) {
     const char *texts[3] = {"small cat", "", "\xe2\x9c\x93 big dog bird"};
@@ -420,7 +420,7 @@ static void record(int target, lever_status st, lever_model *m) {
     if (st == LEVER_ERR_INTERNAL) {
         failures++;
         fprintf(stderr, "fuzz: FAILURE: LEVER_ERR_INTERNAL on %s input (execution %ld): %s\n", target_names[target],
-                execs[0] + execs[1] + execs[2] + execs[3] + execs[4] + execs[5], lever_last_error());
+                execs[0] + execs[1] + execs[2] + execs[3] + execs[4] + execs[5] + execs[6], lever_last_error());
     }
     if (st == LEVER_OK && m != NULL) { exercise(m); lever_model_free(m); }
 }
@@ -493,6 +493,50 @@ static lever_status train_dir(const char *dir, int *calls, lever_model **m) {
     return st;
 }
 
+/* Label-sharded training (lever_shard_solve, lever_shard_merge) on damaged work and shard files
+ * (bytes changed inside a section, checksums recomputed, so the files pass the container's checks)
+ * and on odd label ranges and arguments. `base` is the phase-1 model of the seed work file. */
+static lever_status fuzz_shards(lever_model *base, const buf *work_seed, const buf *shard_seed, size_t labels,
+                                const char *work) {
+    char wpath[4096], spath[4096], out[4096];
+    const char *paths[2];
+    buf b = {0, 0, 0};
+    lever_model *merged = NULL;
+    lever_status st;
+    int which = (int)pick(4);
+    snprintf(wpath, sizeof wpath, "%s/last-input.work", work);
+    snprintf(spath, sizeof spath, "%s/last-input.shard", work);
+    snprintf(out, sizeof out, "%s/fuzz-shard-out", work);
+    if (which == 0) { /* a damaged work file, solved over a random range */
+        buf_set(&b, work_seed->data, work_seed->len);
+        mutate_model(&b);
+        write_file(wpath, &b);
+        st = lever_shard_solve(wpath, pick(labels + 2), 1 + pick(labels + 2), (uint32_t)pick(3), out, NULL, NULL);
+    } else if (which == 1) { /* a damaged shard file, merged into the phase-1 model */
+        buf_set(&b, shard_seed->data, shard_seed->len);
+        if (pick(4) == 0) mutate(&b, shard_seed->len + 64);
+        else mutate_model(&b);
+        write_file(spath, &b);
+        paths[0] = spath;
+        paths[1] = spath;
+        st = lever_shard_merge(base, paths, 1 + pick(2), &merged);
+    } else if (which == 2) { /* odd ranges and arguments on the valid work file */
+        static const size_t huge[] = {0, 1, (size_t)-1, (size_t)1 << 63, (size_t)1 << 31};
+        size_t first = pick(2) ? pick(labels + 2) : huge[pick(5)], end = pick(2) ? pick(labels + 2) : huge[pick(5)];
+        write_file(wpath, work_seed);
+        st = lever_shard_solve(pick(8) ? wpath : NULL, first, end, pick(4) ? (uint32_t)pick(3) : 5000u,
+                               pick(8) ? out : (pick(2) ? NULL : ""), NULL, NULL);
+    } else { /* a model, a work file or nothing where shard files belong */
+        paths[0] = pick(2) ? wpath : "/dev/null";
+        paths[1] = NULL;
+        write_file(wpath, work_seed);
+        st = lever_shard_merge(pick(8) ? base : NULL, pick(8) ? paths : NULL, pick(3), &merged);
+    }
+    free(b.data);
+    if (st == LEVER_OK && merged != NULL) { exercise(merged); lever_model_free(merged); }
+    return st;
+}
+
 int main(int argc, char **argv) {
     static const char *data_names[] = {"Y.txt", "trn_X.txt", "trn_X_Y.txt", "trn_filter_labels.txt"};
     static const char *data_seeds[] = {"cat\ndog\nbird\n", "small cat\nbig dog\nsmall bird\ncat and dog\n",
@@ -504,7 +548,9 @@ int main(int argc, char **argv) {
         "\"word_ngram_max\": 1, \"char_ngram_min\": 2, \"char_ngram_max\": 4, \"char_weight\": 0.5, \"sublinear_tf\": false}, "
         "\"evaluation\": {\"k\": [1, 2]}, \"threads\": 1, \"seed\": 7}"};
     char path[8192], seed_dir[2048], mut_dir[2048], config_path[4096];
-    buf cur = {0, 0, 0}, model_seed = {0, 0, 0}, cfg = {0, 0, 0};
+    buf cur = {0, 0, 0}, model_seed = {0, 0, 0}, cfg = {0, 0, 0}, work_seed = {0, 0, 0}, shard_seed = {0, 0, 0};
+    lever_model *shard_base = NULL;
+    size_t shard_labels = 0;
     double seconds, start;
     int i, t;
     lever_model *m = NULL, *seed_model = NULL;
@@ -559,6 +605,21 @@ int main(int argc, char **argv) {
         lever_model *probe = NULL;
         if (lever_model_load(path, &probe) != LEVER_OK) { fprintf(stderr, "seed load failed\n"); return 1; }
         seed_model = probe;
+    }
+    /* The shards seed: phase 1 of the seed config (its work file and phase-1 model) and one shard. */
+    {
+        size_t n = 0;
+        char wpath[4096], spath[4096];
+        snprintf(path, sizeof path, config_seeds[0], argv[1]);
+        snprintf(wpath, sizeof wpath, "%s/seed.work", argv[1]);
+        snprintf(spath, sizeof spath, "%s/seed.shard", argv[1]);
+        if (lever_shard_prepare(path, NULL, wpath, NULL, NULL, &shard_base, &n) != LEVER_OK || n == 0
+            || lever_shard_solve(wpath, 0, n, 1, spath, NULL, NULL) != LEVER_OK
+            || read_file(wpath, &work_seed) != 0 || read_file(spath, &shard_seed) != 0) {
+            fprintf(stderr, "seed shards: %s\n", lever_last_error());
+            return 1;
+        }
+        shard_labels = n;
     }
     start = (double)clock() / CLOCKS_PER_SEC;
     for (;;) {
@@ -674,6 +735,8 @@ int main(int argc, char **argv) {
                 record(3, st, m);
             }
             free(s.data);
+        } else if (t == 6) { /* label-sharded training files and arguments */
+            record(6, fuzz_shards(shard_base, &work_seed, &shard_seed, shard_labels, argv[1]), NULL);
         } else if (t == 5) { /* host API: metrics arrays and label texts */
             record(5, pick(3) ? fuzz_metrics(argv[1]) : fuzz_add_labels(seed_model, argv[1]), NULL);
         } else { /* model file */
@@ -688,7 +751,7 @@ int main(int argc, char **argv) {
         }
     }
     {
-        long total = execs[0] + execs[1] + execs[2] + execs[3] + execs[4] + execs[5];
+        long total = execs[0] + execs[1] + execs[2] + execs[3] + execs[4] + execs[5] + execs[6];
         printf("fuzz: %ld executions in %.0f s wall (%.1f s CPU)\n", total, seconds, (double)clock() / CLOCKS_PER_SEC - start);
         for (t = 0; t < TARGETS; t++) {
             printf("  %-7s %7ld execs:", target_names[t], execs[t]);
@@ -698,6 +761,7 @@ int main(int argc, char **argv) {
         printf("%ld passed, %ld failed\n", total - failures, failures);
     }
     lever_model_free(seed_model);
-    free(cur.data); free(model_seed.data); free(cfg.data);
+    lever_model_free(shard_base);
+    free(cur.data); free(model_seed.data); free(cfg.data); free(work_seed.data); free(shard_seed.data);
     return failures > 0 ? 1 : 0;
 }
