@@ -13,4 +13,4 @@ scripts/build.sh > /dev/null
 if [ "$data" = "data/synthetic-131072" ] && [ ! -f "$data/tst_X_Y.txt" ]; then
   bin/lever data synthetic --out "$data" --labels 131072 --rows 262144 --seed 1
 fi
-exec .venv/bin/python benchmarks/distributed.py "$data" "$@"
+exec .venv/bin/python benchmarks/sharded_training.py "$data" "$@"

@@ -85,6 +85,34 @@ final class ShardedTrainingTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: d.path + "/z"))
     }
 
+    /// Per-range predictions merged by score (lower label first among ties) are the full prediction,
+    /// for every kind of model; a range's rows hold only its labels.
+    func testLabelRangesMergeToTheFullPrediction() throws {
+        let d = TempDir()
+        writeAnimalsDataset(d)
+        let texts = ["a tabby kitten", "a young puppy", "robin and trout", "number 7 hound", ""]
+        for method in ["knn", "teacher", "lever"] {
+            let model = try Trainer.train(try studentTestConfig(d, method: method)).model
+            let full = try model.predict(texts, k: 3, options: PredictOptions())
+            var parts: [[[(Int32, Float)]]] = []
+            for r in [0..<1, 1..<3, 3..<4] {
+                let part = try model.predict(texts, k: 3, options: PredictOptions(labels: r))
+                XCTAssertTrue(part.allSatisfy { $0.allSatisfy { r.contains(Int($0.0)) } }, method)
+                parts.append(part)
+            }
+            for i in texts.indices {
+                let merged = parts.flatMap { $0[i] }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(3)
+                XCTAssertEqual(merged.map { $0.0 }, full[i].map { $0.0 }, "\(method) text \(i)")
+                XCTAssertEqual(merged.map { $0.1.bitPattern }, full[i].map { $0.1.bitPattern }, "\(method) text \(i)")
+            }
+            for bad in [0..<0, 2..<5, 4..<4] {
+                assertLeverError(.invalidArgument, ["label range", "4 labels"]) {
+                    try model.predict(texts, k: 3, options: PredictOptions(labels: bad))
+                }
+            }
+        }
+    }
+
     func testWithoutLinearRankerThereIsNothingToShard() throws {
         let d = TempDir()
         writeAnimalsDataset(d)

@@ -3,6 +3,7 @@
 #include "lever.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,6 +236,43 @@ static void test_memory_api(void) {
         newer.later = 1;
         CHECK_ERR(lever_model_predict_ex(knn, inputs, 2, 3, &newer.base, labels, scores), LEVER_ERR_INVALID_ARG,
                   "newer Lever");
+    }
+    {
+        /* A first-version struct (before the label range) is still accepted. */
+        int64_t plain[2 * 3];
+        float plain_scores[2 * 3];
+        int64_t part[2][2 * 3];
+        float part_scores[2][2 * 3];
+        int i, r;
+        CHECK(lever_model_predict(knn, inputs, 2, 3, plain, plain_scores) == LEVER_OK);
+        lever_predict_options_init(&opts);
+        opts.struct_size = (uint32_t)offsetof(lever_predict_options, label_first);
+        CHECK(lever_model_predict_ex(knn, inputs, 2, 3, &opts, labels, scores) == LEVER_OK);
+        for (i = 0; i < 6; i++) CHECK(labels[i] == plain[i]);
+        /* Label ranges: each row holds only the range's labels; merged by score they are the full rows. */
+        lever_predict_options_init(&opts);
+        opts.label_first = 3;
+        opts.label_end = 4;
+        CHECK_ERR(lever_model_predict_ex(knn, inputs, 2, 3, &opts, labels, scores), LEVER_ERR_INVALID_ARG,
+                  "label_end");
+        for (r = 0; r < 2; r++) {
+            opts.label_first = r == 0 ? 0 : 1;
+            opts.label_end = r == 0 ? 1 : 3;
+            CHECK(lever_model_predict_ex(knn, inputs, 2, 3, &opts, part[r], part_scores[r]) == LEVER_OK);
+            for (i = 0; i < 6; i++) CHECK(part[r][i] == -1 || (part[r][i] >= (int64_t)opts.label_first
+                                                              && part[r][i] < (int64_t)opts.label_end));
+        }
+        for (i = 0; i < 2; i++) { /* two-way merge of row i, cut to k = 3 */
+            int a = 0, b = 0, j;
+            for (j = 0; j < 3; j++) {
+                int64_t la = a < 3 ? part[0][i * 3 + a] : -1, lb = b < 3 ? part[1][i * 3 + b] : -1;
+                float sa = la >= 0 ? part_scores[0][i * 3 + a] : -1.0f, sb = lb >= 0 ? part_scores[1][i * 3 + b] : -1.0f;
+                int take_a = la >= 0 && (lb < 0 || sa > sb || (sa == sb && la < lb));
+                int64_t l = take_a ? la : lb;
+                if (take_a) a++; else if (lb >= 0) b++;
+                CHECK(l == plain[i * 3 + j]);
+            }
+        }
     }
     lever_predict_options_init(&opts);
     CHECK_ERR(lever_model_predict_ex(freed, inputs, 2, 3, &opts, labels, scores), LEVER_ERR_INVALID_ARG,

@@ -40,8 +40,8 @@ public struct KNNIndex: Sendable {
     /// Top-k labels for each query row, best first. Labels in `exclude`'s row (same row count as
     /// `queries`) are skipped. With `leaveOneOut`, query row i is training row i and does not vote
     /// for itself (what a training row's neighbours look like to an unseen text).
-    public func predict(_ queries: SparseMatrix, k: Int, exclude: SparseMatrix? = nil, leaveOneOut: Bool = false,
-                        threads: Int, progress: Progress = .silent,
+    public func predict(_ queries: SparseMatrix, k: Int, exclude: SparseMatrix? = nil, within: Range<Int>? = nil,
+                        leaveOneOut: Bool = false, threads: Int, progress: Progress = .silent,
                         stage: String = "knn-predict") throws(LeverError) -> [[(Int32, Float)]] {
         try progress.begin(stage, "\(queries.rows) queries")
         var results: [[(Int32, Float)]] = []
@@ -52,7 +52,7 @@ public struct KNNIndex: Sendable {
             let start = done, end = min(queries.rows, done + batch)
             let parts = Parallel.mapChunks(end - start, threads: threads) { range in
                 scratchPool.withScratch(make: { Scratch(trainRows: postingLists.rowCount, labels: numLabels) }) { s in
-                    range.map { i in predictOne(queries, row: start + i, k: k, exclude: exclude,
+                    range.map { i in predictOne(queries, row: start + i, k: k, exclude: exclude, within: within,
                                                 skip: leaveOneOut ? start + i : -1, scratch: &s) }
                 }
             }
@@ -79,8 +79,8 @@ public struct KNNIndex: Sendable {
         }
     }
 
-    func predictOne(_ q: SparseMatrix, row: Int, k: Int, exclude: SparseMatrix?, skip: Int = -1,
-                    scratch s: inout Scratch) -> [(Int32, Float)] {
+    func predictOne(_ q: SparseMatrix, row: Int, k: Int, exclude: SparseMatrix?, within: Range<Int>? = nil,
+                    skip: Int = -1, scratch s: inout Scratch) -> [(Int32, Float)] {
         // 1. Similarities to every training row sharing a feature with the query (pointer loops: this
         // runs over thousands of postings per query).
         var touched = 0
@@ -141,7 +141,7 @@ public struct KNNIndex: Sendable {
         var best = TopK(k)
         for l in s.touchedLabels {
             let v = s.labelScore[Int(l)]
-            if v > 0 { best.push(l, v) }
+            if v > 0, within?.contains(Int(l)) ?? true { best.push(l, v) }
             s.labelScore[Int(l)] = 0
         }
         s.touchedLabels.removeAll(keepingCapacity: true)

@@ -59,8 +59,11 @@ public final class LeverModel: @unchecked Sendable {
         UnsafePointer(labelCStrings.baseAddress! + labelCOffsets[l])
     }
 
-    /// Top-k labels for each text, best first.
+    /// Top-k labels for each text, best first; with `within`, only labels of that range (as the full
+    /// prediction ranks them: per-range lists merged by score, lower label first among ties, are the
+    /// full top-k).
     public func predict(_ texts: [String], k: Int, threads: Int = 1, exclude: SparseMatrix? = nil,
+                        within: Range<Int>? = nil,
                         progress: Progress = .silent) throws(LeverError) -> [[(Int32, Float)]] {
         guard k >= 1 else { throw .invalidArgument("k must be at least 1") }
         // No ranking is longer than the label set; callers pad beyond it.
@@ -68,11 +71,14 @@ public final class LeverModel: @unchecked Sendable {
         let features = try featurizer.transform(texts, threads: threads, progress: progress)
         switch scorer {
         case .knn(let index):
-            return try index.predict(features, k: k, exclude: exclude, threads: threads, progress: progress)
+            return try index.predict(features, k: k, exclude: exclude, within: within, threads: threads,
+                                     progress: progress)
         case .teacher(let teacher):
-            return try teacher.predict(features, k: k, exclude: exclude, threads: threads, progress: progress)
+            return try teacher.predict(features, k: k, exclude: exclude, within: within, threads: threads,
+                                       progress: progress)
         case .student(let student):
-            return try student.predict(features, k: k, exclude: exclude, threads: threads, progress: progress)
+            return try student.predict(features, k: k, exclude: exclude, within: within, threads: threads,
+                                       progress: progress)
         }
     }
 }

@@ -1,8 +1,9 @@
 /// Exact top-k over all labels for dense query vectors: scores come from one GEMM per block of
-/// queries against the label matrix, then a partial top-k per row (labels in `exclude` skipped).
+/// queries against the label matrix, then a partial top-k per row (labels in `exclude` skipped; with
+/// `within`, only those labels ranked).
 enum DenseScorer {
     static func topK(queries: [Float], count: Int, labels: ArrayStorage<Float>, numLabels: Int, dim: Int, k: Int,
-                     exclude: SparseMatrix?, threads: Int, block: Int = 512,
+                     exclude: SparseMatrix?, within: Range<Int>? = nil, threads: Int, block: Int = 512,
                      progress: Progress, stage: String) throws(LeverError) -> [[(Int32, Float)]] {
         var results: [[(Int32, Float)]] = []
         results.reserveCapacity(count)
@@ -27,7 +28,7 @@ enum DenseScorer {
                             for j in exclude.rowRange(first + i) { blocked.insert(exclude.indices[j]) }
                         }
                         var floor = top.floor
-                        for l in 0..<numLabels where row[l] >= floor {
+                        for l in within ?? 0..<numLabels where row[l] >= floor {
                             if !blocked.isEmpty && blocked.contains(Int32(l)) { continue }
                             top.push(Int32(l), row[l])
                             floor = top.floor

@@ -6,11 +6,14 @@ public struct PredictOptions: Sendable {
     public var scoreFloor: Float?
     /// Per text (one row each), labels never returned; nil: none.
     public var exclude: SparseMatrix?
+    /// Only labels of this range are returned (a label shard's part of the prediction); nil: all.
+    public var labels: Range<Int>?
 
-    public init(threads: Int = 0, scoreFloor: Float? = nil, exclude: SparseMatrix? = nil) {
+    public init(threads: Int = 0, scoreFloor: Float? = nil, exclude: SparseMatrix? = nil, labels: Range<Int>? = nil) {
         self.threads = threads
         self.scoreFloor = scoreFloor
         self.exclude = exclude
+        self.labels = labels
     }
 
     /// The thread count for `texts` texts.
@@ -28,8 +31,12 @@ extension LeverModel {
             throw .invalidArgument("exclude has \(e.rows) rows x \(e.cols) labels;"
                                    + " expected \(texts.count) x \(numLabels)")
         }
+        if let r = options.labels, r.isEmpty || r.lowerBound < 0 || r.upperBound > numLabels {
+            throw .invalidArgument("label range \(r.lowerBound)..<\(r.upperBound) is not a non-empty range within the"
+                                   + " model's \(numLabels) labels")
+        }
         var rows = try predict(texts, k: k, threads: options.resolvedThreads(texts.count), exclude: options.exclude,
-                               progress: progress)
+                               within: options.labels, progress: progress)
         if let floor = options.scoreFloor {
             for i in rows.indices where rows[i].contains(where: { $0.1 < floor }) {
                 rows[i].removeAll { $0.1 < floor }

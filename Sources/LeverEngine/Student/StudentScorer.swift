@@ -133,14 +133,18 @@ public struct StudentScorer: Sendable {
             + [("union", merged(teacher: lists, others: exact ? [] : others.map { $0.lists }, teacherQueries: tq))]
     }
 
-    func predict(_ features: SparseMatrix, k: Int, exclude: SparseMatrix?, threads: Int,
+    /// Top-k per text. With `within`, only candidates in that label range are scored and ranked: the
+    /// candidates are the full prediction's (every label's score is its own), so the ranges' lists,
+    /// merged by score, are the full top-k.
+    func predict(_ features: SparseMatrix, k: Int, exclude: SparseMatrix?, within: Range<Int>? = nil, threads: Int,
                  progress: Progress) throws(LeverError) -> [[(Int32, Float)]] {
         let remapped = teacher.encoder.vocabulary.remap(features)
         let tq = teacher.encoder.encodeAll(remapped, threads: threads)
         let sq = encoder.map { $0.encodeAll(remapped, threads: threads) } ?? tq
         let n = features.rows, d = dim
-        let (shortlist, votes) = try candidates(features, teacherQueries: tq, k: k, exclude: exclude,
-                                                threads: threads, progress: progress)
+        let (all, votes) = try candidates(features, teacherQueries: tq, k: k, exclude: exclude, threads: threads,
+                                          progress: progress)
+        let shortlist = within.map { r in all.map { $0.filter { r.contains(Int($0.0)) } } } ?? all
         let fusion = self.fusion
         return sq.withUnsafeBufferPointer { sqb in
             let sp = SendableConstPointer(sqb.baseAddress!)

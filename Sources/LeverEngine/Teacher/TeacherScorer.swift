@@ -28,10 +28,11 @@ public struct TeacherScorer: Sendable {
         encoder.encodeAll(encoder.vocabulary.remap(features), threads: threads)
     }
 
-    func predict(_ features: SparseMatrix, k: Int, exclude: SparseMatrix?, threads: Int,
+    func predict(_ features: SparseMatrix, k: Int, exclude: SparseMatrix?, within: Range<Int>? = nil, threads: Int,
                  progress: Progress) throws(LeverError) -> [[(Int32, Float)]] {
         let q = embed(features, threads: threads)
         return try DenseScorer.topK(queries: q, count: features.rows, labels: labelEmbeddings, numLabels: numLabels,
-                                    dim: encoder.dim, k: k, exclude: exclude, threads: threads, progress: progress, stage: "teacher-predict")
+                                    dim: encoder.dim, k: k, exclude: exclude, within: within, threads: threads,
+                                    progress: progress, stage: "teacher-predict")
     }
 }

@@ -161,7 +161,8 @@ class PredictOptions(ctypes.Structure):
     """lever_predict_options; fill with lib.lever_predict_options_init before setting fields."""
     _fields_ = [("struct_size", ctypes.c_uint32), ("threads", ctypes.c_uint32), ("has_score_floor", ctypes.c_int32),
                 ("score_floor", ctypes.c_float), ("exclude_indptr", ctypes.POINTER(ctypes.c_int64)),
-                ("exclude_ids", ctypes.POINTER(ctypes.c_int64))]
+                ("exclude_ids", ctypes.POINTER(ctypes.c_int64)),
+                ("label_first", ctypes.c_size_t), ("label_end", ctypes.c_size_t)]
 
 
 _i64_p = ctypes.POINTER(ctypes.c_int64)

@@ -129,18 +129,37 @@ def _write_atomically(path: str, write: Callable[[Any], None]) -> None:
             os.unlink(tmp)
 
 
-def _predict_task(model_path: str, texts_path: str, start: int, end: int, k: int, part_path: str,
-                  threads: int) -> Tuple[int, int]:
-    """Predicts the lines in bytes start..end of the texts file into a part file (rows only, in the
-    XC sparse format); returns (rows, labels of the model)."""
-    model = _cached_model(model_path)
+def _read_lines(texts_path: str, start: int, end: int) -> List[str]:
     with open(texts_path, "rb") as f:
         f.seek(start)
         data = f.read(end - start)
     texts = data.decode("utf-8").split("\n")
     if texts and texts[-1] == "" and data.endswith(b"\n"):
         texts.pop()
-    labels, scores = model.predict(texts, k=k, threads=threads or None) if texts else ([], [])
+    return texts
+
+
+def _predict_range_task(model_path: str, texts_path: str, start: int, end: int, k: int,
+                        labels: Tuple[int, int], threads: int) -> Tuple[Any, Any]:
+    """One label shard's part of the prediction of lines start..end (bytes) of the texts file."""
+    texts = _read_lines(texts_path, start, end)
+    if not texts:
+        return [], []
+    return _cached_model(model_path).predict(texts, k=k, threads=threads or None, label_range=labels)
+
+
+def _predict_task(model_path: str, texts_path: str, start: int, end: int, k: int, part_path: str,
+                  threads: int, shard_parts: Optional[List[Tuple[Any, Any]]] = None) -> Tuple[int, int]:
+    """Predicts the lines in bytes start..end of the texts file into a part file (rows only, in the
+    XC sparse format), or with `shard_parts` writes the merge of its label shards' predictions;
+    returns (rows, labels of the model)."""
+    model = _cached_model(model_path)
+    if shard_parts is not None:
+        labels, scores = _shards.merge_topk(shard_parts, k)
+        texts = labels
+    else:
+        texts = _read_lines(texts_path, start, end)
+        labels, scores = model.predict(texts, k=k, threads=threads or None) if texts else ([], [])
 
     def write(f):
         for row_labels, row_scores in zip(labels, scores):
@@ -361,18 +380,21 @@ def _partitions(texts_path: str, parts: int) -> List[Tuple[int, int]]:
 
 def predict(model: PathLike, texts: PathLike, output: PathLike, k: int = 100, *, client=None,
             scheduler: str = "", workers: Optional[int] = None, partitions: Optional[int] = None,
-            task_threads: Optional[int] = None, retries: int = 2, progress: Optional[ProgressFn] = None) -> int:
+            task_threads: Optional[int] = None, label_shards: int = 1, retries: int = 2,
+            progress: Optional[ProgressFn] = None) -> int:
     """Predicts the top ``k`` labels of every line of the file ``texts`` with the model file ``model``,
     texts partitioned over the workers, and writes them to ``output`` in the XC sparse format (as
     ``lever predict --out``: a header "rows labels", then per row label:score pairs, best first);
     returns the number of rows. A worker loads the model once (mapped, shared by its tasks).
     Partitions: default four per worker. Each row is predicted by the same engine call as in one
-    process, so the output equals a single-process prediction."""
+    process, so the output equals a single-process prediction. With ``label_shards`` > 1 each
+    partition is also split by label range (``Model.predict(label_range=...)``, one task each) and
+    its shards' top-k lists are merged exactly (``lever.shards.merge_topk``)."""
     model_path, texts_path = os.path.abspath(os.fsdecode(model)), os.path.abspath(os.fsdecode(texts))
     output = os.path.abspath(os.fsdecode(output))
-    k = int(k)
-    if k < 1:
-        raise ValueError(f"k must be at least 1 (got {k})")
+    k, label_shards = int(k), int(label_shards)
+    if k < 1 or label_shards < 1:
+        raise ValueError(f"k and label_shards must be at least 1 (got {k}, {label_shards})")
     for p in (model_path, texts_path):
         if not os.path.isfile(p):
             raise FileNotFoundError(p)
@@ -386,9 +408,19 @@ def predict(model: PathLike, texts: PathLike, output: PathLike, k: int = 100, *,
                 task_threads = max(1, (os.cpu_count() or 1) // n_workers) if local else 0
             ranges = _partitions(texts_path, partitions or 4 * n_workers)
             part_paths = [os.path.join(part_dir, f"part-{i:05d}") for i in range(len(ranges))]
-            futures = [c.submit(_predict_task, model_path, texts_path, a, b, k, p, task_threads,
-                                key=f"lever-predict-{run.id}-{i}", retries=retries, pure=False)
-                       for i, ((a, b), p) in enumerate(zip(ranges, part_paths))]
+            if label_shards > 1:
+                with Model.load(model_path) as m:
+                    label_parts = _shards.label_ranges(m.num_labels, label_shards)
+            futures = []
+            for i, ((a, b), p) in enumerate(zip(ranges, part_paths)):
+                shard_parts = None
+                if label_shards > 1:
+                    shard_parts = [c.submit(_predict_range_task, model_path, texts_path, a, b, k, r, task_threads,
+                                            key=f"lever-predict-{run.id}-{i}-labels-{j}", retries=retries,
+                                            pure=False)
+                                   for j, r in enumerate(label_parts)]
+                futures.append(c.submit(_predict_task, model_path, texts_path, a, b, k, p, task_threads,
+                                        shard_parts, key=f"lever-predict-{run.id}-{i}", retries=retries, pure=False))
             results = run.wait(futures, "predict", "partitions")
             rows = sum(r[0] for r in results)
             if results:

@@ -203,7 +203,8 @@ class Model:
         return out.value.decode("utf-8")
 
     def predict(self, texts: Union[str, Sequence[str]], k: SupportsIndex = 5, threads: Optional[SupportsIndex] = None,
-                exclude: Any = None, min_score: Optional[float] = None) -> Tuple[Labels, Scores]:
+                exclude: Any = None, min_score: Optional[float] = None,
+                label_range: Optional[Tuple[int, int]] = None) -> Tuple[Labels, Scores]:
         """Top-k labels per text, best first: (labels, scores), each n_texts x k. Slots beyond the
         labels the model can rank hold label -1 and score 0. numpy arrays when numpy is
         installed, lists of lists otherwise. A single str gives one row; otherwise texts is a sequence
@@ -212,7 +213,10 @@ class Model:
 
         threads: worker threads (None or 0: the library's default). exclude: per text, label ids never
         returned (a sequence of n_texts sequences, or a scipy.sparse matrix n_texts x num_labels).
-        min_score: labels scoring below it are not returned (their slots hold -1 / 0)."""
+        min_score: labels scoring below it are not returned (their slots hold -1 / 0).
+        label_range: (first, end): only labels first .. end - 1, ranked as in the full prediction (a
+        label shard's part: the rows of ranges covering all labels, merged by score, are the full
+        rows; ``lever.distributed.merge_topk``)."""
         texts = _texts(texts)
         k = _count(k, "k", 1, sys.maxsize)
         c_texts, n = _arrays.c_texts(texts, _encode, "texts")
@@ -225,6 +229,12 @@ class Model:
                 raise TypeError(f"min_score must be a number, not {type(min_score).__name__}")
             options.has_score_floor = 1
             options.score_floor = float(min_score)
+        if label_range is not None:
+            if isinstance(label_range, (str, bytes)) or len(label_range) != 2:
+                raise TypeError("label_range must be a pair (first, end)")
+            first = _count(label_range[0], "label_range first", 0, sys.maxsize)
+            end = _count(label_range[1], "label_range end", 1, sys.maxsize)
+            options.label_first, options.label_end = first, end
         rows = None
         if exclude is not None:
             rows = _arrays.csr_rows(exclude, n, self.num_labels, "exclude", values_allowed=False)

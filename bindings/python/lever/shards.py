@@ -82,6 +82,27 @@ def merge(model: Model, shard_paths: Sequence[PathLike]) -> Model:
     return Model(out.value)
 
 
+def merge_topk(parts: Sequence[Tuple[Any, Any]], k: int) -> Tuple[List[List[int]], List[List[float]]]:
+    """Merges label shards' predictions of the same texts (each a pair labels, scores of n x k' rows from
+    ``Model.predict(..., label_range=...)``) into the top ``k`` per text: by score, lower label first
+    among equal scores (the engine's order), so shards covering every label give the full prediction.
+    Empty slots (label -1) are skipped; rows with fewer than k labels are padded with -1 / 0."""
+    if not parts:
+        raise ValueError("no parts to merge")
+    n = len(parts[0][0])
+    if any(len(labels) != n or len(scores) != n for labels, scores in parts):
+        raise ValueError("the parts do not predict the same number of texts")
+    out_labels: List[List[int]] = []
+    out_scores: List[List[float]] = []
+    for i in range(n):
+        pairs = [(int(l), float(s)) for labels, scores in parts for l, s in zip(labels[i], scores[i]) if l >= 0]
+        pairs.sort(key=lambda p: (-p[1], p[0]))
+        pairs = pairs[:k] + [(-1, 0.0)] * (k - min(k, len(pairs)))
+        out_labels.append([l for l, _ in pairs])
+        out_scores.append([s for _, s in pairs])
+    return out_labels, out_scores
+
+
 def label_ranges(n_labels: int, shards: int) -> List[Tuple[int, int]]:
     """``n_labels`` labels split into at most ``shards`` contiguous ranges of near-equal size."""
     if n_labels < 0 or shards < 1:

@@ -129,12 +129,26 @@ def test_cancel_from_progress(synthetic, client, tmp_path):
     assert not out.exists()
 
 
-def test_dask_prediction_equals_single_process(synthetic, client, tmp_path):
+def test_label_ranges_merge_to_the_full_prediction(synthetic):
+    _, texts, single = synthetic
+    full_labels, full_scores = single.predict(texts, k=10)
+    parts = [single.predict(texts, k=10, label_range=r) for r in lever.shards.label_ranges(600, 4)]
+    assert all(((l == -1) | ((l >= a) & (l < b))).all()
+               for (l, _), (a, b) in zip(parts, lever.shards.label_ranges(600, 4)))
+    labels, scores = lever.shards.merge_topk(parts, 10)
+    assert np.array_equal(np.array(labels), full_labels)
+    assert np.array_equal(np.array(scores, dtype=np.float32), full_scores)
+    with pytest.raises(lever.InvalidArgumentError, match="label_end"):
+        single.predict(texts[:2], k=3, label_range=(500, 601))
+
+
+@pytest.mark.parametrize("label_shards", [1, 3])
+def test_dask_prediction_equals_single_process(synthetic, client, tmp_path, label_shards):
     d, texts, single = synthetic
     single.save(tmp_path / "m.lever")
     (tmp_path / "texts.txt").write_text("\n".join(texts) + "\n", encoding="utf-8")
     rows = lever.distributed.predict(tmp_path / "m.lever", tmp_path / "texts.txt", tmp_path / "p.txt", k=10,
-                                     client=client, partitions=5)
+                                     client=client, partitions=5, label_shards=label_shards)
     assert rows == len(texts)
     lines = (tmp_path / "p.txt").read_text().split("\n")
     assert lines[0] == f"{len(texts)} 600"

@@ -2,7 +2,11 @@
 wall time per phase with 1 and 2 workers, peak resident memory per worker, merge time, agreement of the
 predictions, and partitioned batch prediction of the test file. Prints figures only.
 
-    .venv/bin/python benchmarks/distributed.py DATA_DIR [--workers 1 2] [--out runs/distributed] [--sample 5000]
+    .venv/bin/python benchmarks/sharded_training.py DATA_DIR [--workers 1 2] [--out runs/distributed] [--sample 5000]
+
+(Not named distributed.py: the script's folder comes first on sys.path and would shadow Dask's package.)
+A single-process model of the same config from an earlier run (out/single.lever with its figures in
+out/single.json) is reused; delete them to train it again.
 
 The config is the default (method lever, no compare) with "threads": 2, so phase 1 on one worker runs
 exactly as single-process training does; phase 2 gives each shard task 2 / workers engine threads.
@@ -74,8 +78,14 @@ def main():
         n_rows = sum(1 for _ in f)
     print(f"{data.name}: {n_labels} labels, {n_rows} training rows, {os.cpu_count()} cores", flush=True)
 
-    single = out / "single.lever"
-    seconds, peak = train_single(config_path, single)
+    single, figures = out / "single.lever", out / "single.json"
+    cached = json.loads(figures.read_text()) if figures.exists() and single.exists() else {}
+    if cached.get("config") == config:
+        seconds, peak = cached["seconds"], cached["peak_kib"]
+        print("single process: reusing", single, flush=True)
+    else:
+        seconds, peak = train_single(config_path, single)
+        figures.write_text(json.dumps({"config": config, "seconds": seconds, "peak_kib": peak}))
     print(f"single process: train {seconds:.1f} s, peak {peak / 1024:.0f} MiB, "
           f"model {single.stat().st_size / 2**20:.1f} MiB", flush=True)
     rows = [("single process", f"{seconds:.1f}", "", "", "", f"{peak / 1024:.0f}", "", "")]
