@@ -225,9 +225,6 @@ typedef struct lever_predict_options {
     float score_floor;             /**< finite; slots that would hold such labels hold label -1, score 0 */
     const int64_t *exclude_indptr; /**< NULL, or n_texts + 1 offsets into exclude_ids (CSR, like label_indptr) */
     const int64_t *exclude_ids;    /**< label ids row i never returns (0 .. num_labels-1; repeats allowed) */
-    /* Since version 2 of the struct (a library of version 1 refuses these fields unless zero). */
-    size_t label_first;            /**< with label_end > 0: only labels label_first .. label_end - 1 are */
-    size_t label_end;              /**< returned, ranked as in the full prediction (a label shard's part) */
 } lever_predict_options;
 
 /** Sets the defaults (no floor, no exclusions, default threads) and struct_size. NULL is a no-op. */
@@ -237,12 +234,20 @@ void lever_predict_options_init(lever_predict_options *options);
  * As lever_model_predict, with options (NULL: the defaults, which is lever_model_predict). Rows are
  * best first; excluded labels and labels below the floor leave their slots to the next labels, and
  * slots with no label left hold label -1 and score 0. Results do not depend on the thread count.
- * With a label range, a row holds the range's labels that the full prediction considers, by the same
- * scores: the rows of ranges that cover the labels, merged by score (lower label first among equal
- * scores) and cut to k, are exactly the full prediction's rows.
  */
 lever_status lever_model_predict_ex(const lever_model *model, const char *const *texts, size_t n_texts, size_t k,
                                     const lever_predict_options *options, int64_t *labels, float *scores);
+
+/**
+ * One label range's part of lever_model_predict_ex (a label shard's part of a prediction): rows hold
+ * only labels label_first .. label_end - 1 (0 <= label_first < label_end <= num_labels), those the full
+ * prediction considers, with the same scores. So the rows of ranges that cover every label, merged by
+ * score (lower label first among equal scores) and cut to k, are exactly the full prediction's rows.
+ * Candidates still come from all labels: each range's call costs about a full prediction's shortlist.
+ */
+lever_status lever_model_predict_range(const lever_model *model, const char *const *texts, size_t n_texts,
+                                       size_t k, const lever_predict_options *options, size_t label_first,
+                                       size_t label_end, int64_t *labels, float *scores);
 
 /* ---- Config schema ------------------------------------------------------------------------ */
 

@@ -67,6 +67,14 @@ final class ShardedTrainingTests: XCTestCase {
         XCTAssertEqual(other.labels, 4)
         let foreign = try shard("f", 1, 4, work: d.path + "/w2")
         assertLeverError(.invalidArgument, [foreign, "another model"]) { try base.mergingLinearShards([a, foreign]) }
+        // Another linear_c gives the same dense student but other classifiers: refused too.
+        let c2 = try studentTestConfig(d, #", "student": {"epochs": 5, "batch_size": 8, "shortlist": 3,"#
+                                       + #" "predict_shortlist": 4, "linear_c": 2}"#)
+        let (base2, _) = try ShardedTraining.prepare(c2, workPath: d.path + "/w3")
+        guard case .student(let s1) = base.scorer, case .student(let s2) = base2.scorer else { return XCTFail() }
+        XCTAssertEqual(s1.encoded(), s2.encoded())
+        let otherC = try shard("g", 1, 4, work: d.path + "/w3")
+        assertLeverError(.invalidArgument, [otherC, "student.linear"]) { try base.mergingLinearShards([a, otherC]) }
         // Ranges outside the work file's labels, files of the wrong kind, damaged bytes.
         assertLeverError(.invalidArgument, ["3..<5", "4 labels"]) { try shard("x", 3, 5) }
         assertLeverError(.invalidArgument, [a, "not a linear-ranker work file"]) {

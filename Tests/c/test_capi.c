@@ -3,7 +3,6 @@
 #include "lever.h"
 
 #include <math.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,7 +237,7 @@ static void test_memory_api(void) {
                   "newer Lever");
     }
     {
-        /* A first-version struct (before the label range) is still accepted. */
+        /* Label ranges: each row holds only the range's labels; merged by score they are the full rows. */
         int64_t plain[2 * 3];
         float plain_scores[2 * 3];
         int64_t part[2][2 * 3];
@@ -246,21 +245,19 @@ static void test_memory_api(void) {
         int i, r;
         CHECK(lever_model_predict(knn, inputs, 2, 3, plain, plain_scores) == LEVER_OK);
         lever_predict_options_init(&opts);
-        opts.struct_size = (uint32_t)offsetof(lever_predict_options, label_first);
-        CHECK(lever_model_predict_ex(knn, inputs, 2, 3, &opts, labels, scores) == LEVER_OK);
-        for (i = 0; i < 6; i++) CHECK(labels[i] == plain[i]);
-        /* Label ranges: each row holds only the range's labels; merged by score they are the full rows. */
-        lever_predict_options_init(&opts);
-        opts.label_first = 3;
-        opts.label_end = 4;
-        CHECK_ERR(lever_model_predict_ex(knn, inputs, 2, 3, &opts, labels, scores), LEVER_ERR_INVALID_ARG,
+        CHECK_ERR(lever_model_predict_range(knn, inputs, 2, 3, &opts, 3, 4, labels, scores), LEVER_ERR_INVALID_ARG,
                   "label_end");
+        CHECK_ERR(lever_model_predict_range(knn, inputs, 2, 3, NULL, 0, (size_t)-1, labels, scores),
+                  LEVER_ERR_INVALID_ARG, "label_end");
+        CHECK_ERR(lever_model_predict_range(knn, inputs, 2, 3, NULL, (size_t)-1, 0, labels, scores),
+                  LEVER_ERR_INVALID_ARG, "label_first");
+        CHECK_ERR(lever_model_predict_range(knn, inputs, 2, 3, NULL, 2, 2, labels, scores), LEVER_ERR_INVALID_ARG,
+                  "label_first < label_end");
         for (r = 0; r < 2; r++) {
-            opts.label_first = r == 0 ? 0 : 1;
-            opts.label_end = r == 0 ? 1 : 3;
-            CHECK(lever_model_predict_ex(knn, inputs, 2, 3, &opts, part[r], part_scores[r]) == LEVER_OK);
-            for (i = 0; i < 6; i++) CHECK(part[r][i] == -1 || (part[r][i] >= (int64_t)opts.label_first
-                                                              && part[r][i] < (int64_t)opts.label_end));
+            size_t first = r == 0 ? 0 : 1, end = r == 0 ? 1 : 3;
+            CHECK(lever_model_predict_range(knn, inputs, 2, 3, r == 0 ? NULL : &opts, first, end, part[r],
+                                            part_scores[r]) == LEVER_OK);
+            for (i = 0; i < 6; i++) CHECK(part[r][i] == -1 || (part[r][i] >= (int64_t)first && part[r][i] < (int64_t)end));
         }
         for (i = 0; i < 2; i++) { /* two-way merge of row i, cut to k = 3 */
             int a = 0, b = 0, j;
@@ -291,7 +288,6 @@ static void test_memory_api(void) {
     lever_model_free(teacher);
 }
 
-/* The config schema: defaults, schema with descriptions, and a check listing every problem. */
 /* Label-sharded training from C: phase 1, two shards solved in reverse order, the merge; the merged
  * model predicts exactly as lever_train's model of the same config. */
 static void test_sharded_training(const char *data_dir, const char *work_dir) {
@@ -330,6 +326,7 @@ static void test_sharded_training(const char *data_dir, const char *work_dir) {
     lever_model_free(single);
 }
 
+/* The config schema: defaults, schema with descriptions, and a check listing every problem. */
 static void test_config_schema(void) {
     char *out = NULL, *problems = NULL;
     char untouched[] = "untouched";

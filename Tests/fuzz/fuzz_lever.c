@@ -214,12 +214,9 @@ static void exercise(lever_model *m) {
     opts.has_score_floor = 1;
     opts.score_floor = 0.1f;
     lever_model_predict_ex(m, texts, 3, 7, &opts, labels, scores);
-    /* Any struct size up to the real one, and label ranges in and out of the model's labels. */
-    lever_predict_options_init(&opts);
-    opts.struct_size = (uint32_t)pick(sizeof opts + 1);
-    opts.label_first = pick(2) ? pick(n + 2) : (size_t)-1 - pick(2);
-    opts.label_end = pick(2) ? pick(n + 2) : (size_t)1 << (pick(64));
-    lever_model_predict_ex(m, texts, 3, 7, &opts, labels, scores);
+    /* Label ranges in and out of the model's labels. */
+    lever_model_predict_range(m, texts, 3, 7, pick(2) ? &opts : NULL, pick(2) ? pick(n + 2) : (size_t)-1 - pick(2),
+                              pick(2) ? pick(n + 2) : (size_t)1 << (pick(64)), labels, scores);
     if (lever_model_add_labels(m, texts + 2, 1, &wider) == LEVER_OK) {
         lever_model_predict(wider, texts, 3, 7, labels, scores);
         lever_model_free(wider);

@@ -1,19 +1,17 @@
 import CLever
 
 // lever_predict_options and lever_model_predict_ex: prediction with a thread count, per-row
-// exclusion lists and a score floor. lever_model_predict is predict_ex with the defaults.
+// exclusion lists and a score floor. lever_model_predict is predict_ex with the defaults;
+// lever_model_predict_range is predict_ex for one label range.
 
-/// The options struct's size in this version of the library (its second version), and in the first
-/// (without the label range), which callers built against the older header still pass.
+/// The options struct's size in this version of the library (its first version).
 private let knownOptionsSize = MemoryLayout<lever_predict_options>.size
-private let firstOptionsSize = MemoryLayout<lever_predict_options>.offset(of: \lever_predict_options.label_first)!
 
 @c @implementation
 public func lever_predict_options_init(_ options: UnsafeMutablePointer<lever_predict_options>?) {
     guard let options else { return }
     options.pointee = lever_predict_options(struct_size: UInt32(knownOptionsSize), threads: 0, has_score_floor: 0,
-                                            score_floor: 0, exclude_indptr: nil, exclude_ids: nil, label_first: 0,
-                                            label_end: 0)
+                                            score_floor: 0, exclude_indptr: nil, exclude_ids: nil)
 }
 
 /// Reads a caller's options (NULL: the defaults) for `nTexts` texts. `struct_size` is read first, so a
@@ -23,18 +21,16 @@ private func predictOptions(_ p: UnsafePointer<lever_predict_options>?, nTexts: 
     guard let p else { return PredictOptions() }
     let raw = UnsafeRawPointer(p)
     let size = Int(raw.load(as: UInt32.self))
-    guard size == firstOptionsSize || size >= knownOptionsSize else {
+    guard size >= knownOptionsSize else {
         throw .invalidArgument("options->struct_size is \(size), expected \(knownOptionsSize)"
                                + " (fill the struct with lever_predict_options_init first)")
     }
     guard size <= 4096 else { throw .invalidArgument("options->struct_size is \(size); no version is that large") }
-    for i in knownOptionsSize..<max(size, knownOptionsSize) where raw.load(fromByteOffset: i, as: UInt8.self) != 0 {
+    for i in knownOptionsSize..<size where raw.load(fromByteOffset: i, as: UInt8.self) != 0 {
         throw .invalidArgument("options->struct_size is \(size) but this library knows \(knownOptionsSize) bytes,"
                                + " and byte \(i) is set: an option of a newer Lever is not supported by this one")
     }
-    // A first-version struct is copied into a zeroed current one (its label range then stays empty).
-    var o = lever_predict_options()
-    withUnsafeMutableBytes(of: &o) { $0.copyMemory(from: UnsafeRawBufferPointer(start: raw, count: min(size, knownOptionsSize))) }
+    let o = p.pointee
     var options = PredictOptions()
     guard o.threads <= 1024 else { throw .invalidArgument("options->threads is \(o.threads); at most 1024") }
     options.threads = Int(o.threads)
@@ -43,15 +39,6 @@ private func predictOptions(_ p: UnsafePointer<lever_predict_options>?, nTexts: 
             throw .invalidArgument("options->score_floor is \(o.score_floor); it must be a finite number")
         }
         options.scoreFloor = o.score_floor
-    }
-    if o.label_end > 0 || o.label_first > 0 {
-        // size_t arrives as Int: a value past Int.max shows up negative.
-        guard o.label_first >= 0, o.label_end > o.label_first, o.label_end <= numLabels else {
-            throw .invalidArgument("options->label_first = \(UInt(bitPattern: o.label_first)), options->label_end ="
-                                   + " \(UInt(bitPattern: o.label_end)): need label_first < label_end <= \(numLabels)"
-                                   + " (the model's labels)")
-        }
-        options.labels = o.label_first..<o.label_end
     }
     if o.exclude_indptr != nil || o.exclude_ids != nil {
         options.exclude = try SparseMatrix.fromCSR(rows: nTexts, cols: numLabels, indptr: o.exclude_indptr,
@@ -66,7 +53,7 @@ private func predictOptions(_ p: UnsafePointer<lever_predict_options>?, nTexts: 
 /// beyond each row's labels).
 func predictInto(_ model: OpaquePointer?, _ texts: UnsafePointer<UnsafePointer<CChar>?>?, _ n_texts: Int, _ k: Int,
                  _ options: UnsafePointer<lever_predict_options>?, _ labels: UnsafeMutablePointer<Int64>?,
-                 _ scores: UnsafeMutablePointer<Float>?) throws(LeverError) {
+                 _ scores: UnsafeMutablePointer<Float>?, range: (first: Int, end: Int)? = nil) throws(LeverError) {
     let m = try liveModel(model)
     // size_t arrives as Int: SIZE_MAX (or a negative int cast to size_t) shows up negative here.
     guard k >= 0 else {
@@ -79,7 +66,15 @@ func predictInto(_ model: OpaquePointer?, _ texts: UnsafePointer<UnsafePointer<C
     _ = try count(n_texts, "n_texts")
     let (total, overflow) = n_texts.multipliedReportingOverflow(by: k)
     guard !overflow, total <= Int.max / 8 else { throw .invalidArgument("n_texts * k overflows") }
-    let opts = try predictOptions(options, nTexts: n_texts, numLabels: m.numLabels)
+    var opts = try predictOptions(options, nTexts: n_texts, numLabels: m.numLabels)
+    if let (first, end) = range {
+        // size_t arrives as Int: a value past Int.max shows up negative.
+        guard first >= 0, end > first, end <= m.numLabels else {
+            throw .invalidArgument("label_first = \(UInt(bitPattern: first)), label_end = \(UInt(bitPattern: end)):"
+                                   + " need label_first < label_end <= \(m.numLabels) (the model's labels)")
+        }
+        opts.labels = first..<end
+    }
     if n_texts == 0 { return }
     guard let texts else { throw .invalidArgument("texts is NULL") }
     guard let labels else { throw .invalidArgument("labels is NULL") }
@@ -106,4 +101,14 @@ public func lever_model_predict_ex(_ model: OpaquePointer?, _ texts: UnsafePoint
                                    _ labels: UnsafeMutablePointer<Int64>?,
                                    _ scores: UnsafeMutablePointer<Float>?) -> lever_status {
     guarded { () throws(LeverError) in try predictInto(model, texts, n_texts, k, options, labels, scores) }
+}
+
+@c @implementation
+public func lever_model_predict_range(_ model: OpaquePointer?, _ texts: UnsafePointer<UnsafePointer<CChar>?>?,
+                                      _ n_texts: Int, _ k: Int, _ options: UnsafePointer<lever_predict_options>?,
+                                      _ label_first: Int, _ label_end: Int, _ labels: UnsafeMutablePointer<Int64>?,
+                                      _ scores: UnsafeMutablePointer<Float>?) -> lever_status {
+    guarded { () throws(LeverError) in
+        try predictInto(model, texts, n_texts, k, options, labels, scores, range: (label_first, label_end))
+    }
 }

@@ -66,6 +66,10 @@ public final class LeverModel: @unchecked Sendable {
                         within: Range<Int>? = nil,
                         progress: Progress = .silent) throws(LeverError) -> [[(Int32, Float)]] {
         guard k >= 1 else { throw .invalidArgument("k must be at least 1") }
+        if let r = within, r.isEmpty || r.lowerBound < 0 || r.upperBound > numLabels {
+            throw .invalidArgument("label range \(r.lowerBound)..<\(r.upperBound) is not a non-empty range within the"
+                                   + " model's \(numLabels) labels")
+        }
         // No ranking is longer than the label set; callers pad beyond it.
         let k = min(k, numLabels)
         let features = try featurizer.transform(texts, threads: threads, progress: progress)

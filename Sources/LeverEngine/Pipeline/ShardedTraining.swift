@@ -42,13 +42,13 @@ extension LeverModel {
         }
         guard student.linear == nil else { throw .invalidArgument("the model already has a linear ranker") }
         guard !paths.isEmpty else { throw .invalidArgument("no shard files given") }
-        let token = LinearProblem.token(of: student)
+        let token = LinearProblem.token(of: student, config: config)
         var shards: [(LinearShard, String)] = []
         for path in paths {
             let s = try LinearShard.read(path: path, numLabels: numLabels, featureCount: student.teacher.encoder.rows)
             guard s.token == token else {
                 throw .invalidArgument("\(path): the shard was solved for another model (its work file came from"
-                                       + " another phase-1 training)")
+                                       + " another phase-1 training, or from another student.linear* config)")
             }
             shards.append((s, path))
         }

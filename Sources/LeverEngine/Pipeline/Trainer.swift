@@ -58,8 +58,9 @@ public enum Trainer {
             timings.append(("teacher-view", Clock.now() - t0))
             if config.method.distills && config.compare && !deferLinear {
                 t0 = Clock.now()
-                let (ova, ovaDetails, _) = try StudentTraining.train(config, view: view, sources: sources, trainLabels: train.labels, distill: false,
-                                                                  threads: threads, progress: progress)
+                let (ova, ovaDetails, _) = try StudentTraining.train(
+                    config, view: view, sources: sources, trainLabels: train.labels, distill: false, threads: threads,
+                    progress: progress)
                 details["student_ova"] = .object(ovaDetails)
                 timings.append(("student-ova", Clock.now() - t0))
                 comparisons.append(("teacher", LeverModel(config: config.document, labelTexts: labelTexts, featurizer: featurizer, scorer: .teacher(teacher))))

@@ -31,10 +31,6 @@ extension LeverModel {
             throw .invalidArgument("exclude has \(e.rows) rows x \(e.cols) labels;"
                                    + " expected \(texts.count) x \(numLabels)")
         }
-        if let r = options.labels, r.isEmpty || r.lowerBound < 0 || r.upperBound > numLabels {
-            throw .invalidArgument("label range \(r.lowerBound)..<\(r.upperBound) is not a non-empty range within the"
-                                   + " model's \(numLabels) labels")
-        }
         var rows = try predict(texts, k: k, threads: options.resolvedThreads(texts.count), exclude: options.exclude,
                                within: options.labels, progress: progress)
         if let floor = options.scoreFloor {

@@ -42,16 +42,22 @@ struct LinearProblem {
                              costs: ArrayStorage(instances.map { $0.signedCost }), texts: view.texts, token: 0)
     }
 
-    /// The token of a student's dense part (its STUDENT section's checksum): shards solved for one
-    /// model are refused by another.
-    static func token(of student: StudentScorer) -> UInt32 {
-        CRC32C.checksum(student.encoded())
+    /// The token of a model's run: the checksum of its student's dense part (the STUDENT section) and
+    /// of the config values the ranker's problems depend on besides it (the `student.linear*` keys), so
+    /// shards solved for one run are refused by another.
+    static func token(of student: StudentScorer, config: JSONValue) -> UInt32 {
+        var bytes = student.encoded()
+        for key in StudentConfig.keys.map({ $0.name }) where key.hasPrefix("linear") {
+            bytes += Array("\(key)=\(config[StudentConfig.section]?[key]?.serialized(pretty: false) ?? "-");".utf8)
+        }
+        return CRC32C.checksum(bytes)
     }
 
     var instanceCount: Int { rows.count }
 
     /// The classifiers of `labels`, as a ranker over those labels only (label `labels.lowerBound` is its 0).
     func solve(labels: Range<Int>, threads: Int, progress: Progress) throws(LeverError) -> LinearShard {
+        try checkInstances(of: labels)
         let count = labels.count
         let first = Int(offsets[labels.lowerBound]), last = Int(offsets[labels.upperBound])
         try progress.begin("student-linear", "labels \(labels.lowerBound)..<\(labels.upperBound) of \(numLabels),"
@@ -132,7 +138,8 @@ struct LinearShard {
         var shares: [Float]? = head.ranker.labelWeights == nil ? nil : []
         for s in shards {
             let t = s.ranker.term
-            for j in 0..<s.ranker.numLabels { offsets.append(offsets.last! + t.support.offsets[j + 1] - t.support.offsets[j]) }
+            let o = t.support.offsets
+            for j in 0..<s.ranker.numLabels { offsets.append(offsets.last! + o[j + 1] - o[j]) }
             features += t.support.features
             weights += t.weights
             biases += s.ranker.biases
@@ -175,8 +182,8 @@ extension LinearProblem {
         try ModelFile.write(sections, to: path)
     }
 
-    /// Reads and validates a work file (the instances of every label are checked against the rows
-    /// and the settings against the config's ranges).
+    /// Reads and validates a work file: sizes, offsets and the settings (against the config's ranges);
+    /// `solve` checks the instances of the labels it solves.
     static func read(path: String) throws(LeverError) -> LinearProblem {
         try ModelFile.readOther(path: path, kind: "a linear-ranker work file", tag: "LINWORK") {
             (file) throws(LeverError) -> LinearProblem in
@@ -212,9 +219,16 @@ extension LinearProblem {
         if let s = labelWeights, s.count != numLabels || !s.allSatisfy({ $0 >= 0 && $0 <= 1 }) {
             throw .corrupt("LINWORK: per-label shares do not match the labels or lie outside [0, 1]")
         }
-        guard texts.cols <= featureCount else { throw .corrupt("TEXTS: features beyond the \(featureCount) rows") }
+        // The solver's scratch is one float per feature: the count must be the features' own.
+        guard texts.cols == featureCount else {
+            throw .corrupt("TEXTS: \(texts.cols) feature columns, but LINWORK says \(featureCount)")
+        }
         for l in 0..<numLabels where offsets[l] > offsets[l + 1] { throw .corrupt("LINWORK: offsets are not ordered") }
-        for i in 0..<rows.count {
+    }
+
+    /// Checks the instances of `labels` (a phase-2 task reads only its range's).
+    private func checkInstances(of labels: Range<Int>) throws(LeverError) {
+        for i in Int(offsets[labels.lowerBound])..<Int(offsets[labels.upperBound]) {
             let cost = costs[i]
             guard rows[i] >= 0, Int(rows[i]) < texts.rows, cost.isFinite, cost != 0, (1 / (2 * abs(cost))).isFinite
             else { throw .corrupt("LINWORK: instance \(i) has an invalid row or cost") }

@@ -94,7 +94,7 @@ enum StudentTraining {
         var problem = LinearProblem.build(config: config.student, view: view, examples: examples,
                                           trainLabels: trainLabels, otherCandidates: sources.trainLists,
                                           seed: config.seed)
-        problem.token = LinearProblem.token(of: scorer)
+        problem.token = LinearProblem.token(of: scorer, config: config.document)
         return (scorer, details, problem)
     }
 }

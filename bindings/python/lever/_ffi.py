@@ -161,8 +161,7 @@ class PredictOptions(ctypes.Structure):
     """lever_predict_options; fill with lib.lever_predict_options_init before setting fields."""
     _fields_ = [("struct_size", ctypes.c_uint32), ("threads", ctypes.c_uint32), ("has_score_floor", ctypes.c_int32),
                 ("score_floor", ctypes.c_float), ("exclude_indptr", ctypes.POINTER(ctypes.c_int64)),
-                ("exclude_ids", ctypes.POINTER(ctypes.c_int64)),
-                ("label_first", ctypes.c_size_t), ("label_end", ctypes.c_size_t)]
+                ("exclude_ids", ctypes.POINTER(ctypes.c_int64))]
 
 
 _i64_p = ctypes.POINTER(ctypes.c_int64)
@@ -180,6 +179,9 @@ _SIGNATURES.update({
     "lever_predict_options_init": ([ctypes.POINTER(PredictOptions)], None),
     "lever_model_predict_ex": ([_model_p, _texts_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.POINTER(PredictOptions),
                                 _i64_p, _f32_p], ctypes.c_int),
+    "lever_model_predict_range": ([_model_p, _texts_p, ctypes.c_size_t, ctypes.c_size_t,
+                                   ctypes.POINTER(PredictOptions), ctypes.c_size_t, ctypes.c_size_t, _i64_p, _f32_p],
+                                  ctypes.c_int),
     "lever_shard_prepare": ([ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, PROGRESS_FN, ctypes.c_void_p,
                              ctypes.POINTER(_model_p), ctypes.POINTER(ctypes.c_size_t)], ctypes.c_int),
     "lever_shard_solve": ([ctypes.c_char_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_uint32, ctypes.c_char_p,

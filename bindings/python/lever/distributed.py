@@ -74,27 +74,37 @@ def _reporter(topic: str, cancel: str, label: str) -> Callable[[str, float, str]
     return report
 
 
+def _stop_if_cancelled(cancel: str) -> None:
+    """Raises CancelledError in a task once the client has stopped its run (before it writes)."""
+    if _dask().Event(cancel).is_set():
+        raise CancelledError(8, "the run was stopped by its client")
+
+
 def _prepare_task(config: Dict[str, Any], base_dir: str, work_path: str, base_model: str,
                   topic: str, cancel: str) -> int:
     model, n = _shards.prepare(config, work_path, progress=_reporter(topic, cancel, "prepare"), base_dir=base_dir)
     with model:
+        _stop_if_cancelled(cancel)
         model.save(base_model)
     return n
 
 
 def _solve_task(work_path: str, first: int, end: int, shard_path: str, threads: int,
                 topic: str, cancel: str) -> str:
+    _stop_if_cancelled(cancel)
     _shards.solve(work_path, first, end, shard_path, threads=threads,
                   progress=_reporter(topic, cancel, f"labels {first}..{end - 1}"))
     return shard_path
 
 
-def _merge_task(base_model: str, shard_paths: List[str], out_path: str) -> None:
+def _merge_task(base_model: str, shard_paths: List[str], out_path: str, cancel: str) -> None:
     with Model.load(base_model) as base:
         if not shard_paths:  # nothing was sharded: the phase-1 model is complete
+            _stop_if_cancelled(cancel)
             base.save(out_path)
             return
         with _shards.merge(base, shard_paths) as merged:
+            _stop_if_cancelled(cancel)
             merged.save(out_path)
 
 
@@ -130,18 +140,26 @@ def _write_atomically(path: str, write: Callable[[Any], None]) -> None:
 
 
 def _read_lines(texts_path: str, start: int, end: int) -> List[str]:
+    """The lines in bytes start..end, read as `lever predict` reads a text file: a UTF-8 byte-order
+    mark at the file's start and a carriage return before each newline are dropped."""
     with open(texts_path, "rb") as f:
         f.seek(start)
         data = f.read(end - start)
-    texts = data.decode("utf-8").split("\n")
+    if start == 0 and data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        texts = data.decode("utf-8").split("\n")
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{texts_path}: not UTF-8 at byte {start + e.start}") from None
     if texts and texts[-1] == "" and data.endswith(b"\n"):
         texts.pop()
-    return texts
+    return [t[:-1] if t.endswith("\r") else t for t in texts]
 
 
 def _predict_range_task(model_path: str, texts_path: str, start: int, end: int, k: int,
-                        labels: Tuple[int, int], threads: int) -> Tuple[Any, Any]:
+                        labels: Tuple[int, int], threads: int, cancel: str) -> Tuple[Any, Any]:
     """One label shard's part of the prediction of lines start..end (bytes) of the texts file."""
+    _stop_if_cancelled(cancel)
     texts = _read_lines(texts_path, start, end)
     if not texts:
         return [], []
@@ -149,10 +167,11 @@ def _predict_range_task(model_path: str, texts_path: str, start: int, end: int, 
 
 
 def _predict_task(model_path: str, texts_path: str, start: int, end: int, k: int, part_path: str,
-                  threads: int, shard_parts: Optional[List[Tuple[Any, Any]]] = None) -> Tuple[int, int]:
+                  threads: int, cancel: str, shard_parts: Optional[List[Tuple[Any, Any]]] = None) -> Tuple[int, int]:
     """Predicts the lines in bytes start..end of the texts file into a part file (rows only, in the
     XC sparse format), or with `shard_parts` writes the merge of its label shards' predictions;
     returns (rows, labels of the model)."""
+    _stop_if_cancelled(cancel)
     model = _cached_model(model_path)
     if shard_parts is not None:
         labels, scores = _shards.merge_topk(shard_parts, k)
@@ -169,7 +188,8 @@ def _predict_task(model_path: str, texts_path: str, start: int, end: int, k: int
     return len(texts), model.num_labels
 
 
-def _concat_task(part_paths: List[str], rows: int, labels: int, out_path: str) -> None:
+def _concat_task(part_paths: List[str], rows: int, labels: int, out_path: str, cancel: str) -> None:
+    _stop_if_cancelled(cancel)
     def write(f):
         f.write(f"{rows} {labels}\n")
         for p in part_paths:
@@ -237,6 +257,25 @@ class _Run:
             with contextlib.suppress(Exception):
                 self.client.unsubscribe_topic(self.topic)
 
+    def stop(self) -> None:
+        """Tells the run's tasks to stop (they check at their next progress report or before writing)."""
+        with contextlib.suppress(Exception):
+            _dask().Event(self.cancel_name, client=self.client).set()
+
+    def settle(self, timeout: float = 120.0) -> None:
+        """Waits until no task of this run is running on a worker (cancelled tasks that had started
+        run until they notice the stop), so their folder can be removed without a task writing
+        into it afterwards."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            try:
+                running = [key for keys in self.client.processing().values() for key in keys]
+            except Exception:  # noqa: BLE001 - a lost scheduler has no tasks left to wait for
+                return
+            if not any(self.id in str(key) for key in running):
+                return
+            time.sleep(0.2)
+
     def wait(self, futures: List[Any], stage: str, unit: str) -> List[Any]:
         """The futures' results, reporting (stage, fraction, rate, ETA) as they finish; the first
         error cancels the rest and is raised; a cancel from the progress callback stops the workers."""
@@ -246,7 +285,7 @@ class _Run:
         done_count = 0
         while pending:
             if self.cancelled:
-                distributed.Event(self.cancel_name, client=self.client).set()
+                self.stop()
                 self.client.cancel(list(pending))
                 if self.error is not None:
                     raise self.error
@@ -258,6 +297,7 @@ class _Run:
                 continue
             for f in done:
                 if f.status != "finished":
+                    self.stop()
                     self.client.cancel(list(pending))
                     f.result()  # raises the task's error (or KilledWorker after repeated worker deaths)
                 done_count += 1
@@ -318,42 +358,52 @@ def train(config: Union[Dict[str, Any], PathLike], output: Optional[PathLike] = 
                            else (os.path.join(base, dist["work_dir"]) if dist["work_dir"] else output + ".work"))
     retries = dist["retries"] if retries is None else retries
     run_dir = os.path.join(work, "run-" + uuid.uuid4().hex[:12])
+    created_work = not os.path.exists(work)
     os.makedirs(run_dir)
     base_model, work_file = os.path.join(run_dir, "phase1.lever"), os.path.join(run_dir, "linear.work")
     local = client is None and not dist["scheduler"]
     try:
         with _connect(client, dist["scheduler"], workers) as c, _Run(c, progress) as run:
-            n_workers = max(1, len(c.scheduler_info().get("workers", {})))
-            if task_threads is None:
-                task_threads = max(1, (os.cpu_count() or 1) // n_workers) if local else 0
-            submit = dict(retries=retries, pure=False)
-            seconds: Dict[str, float] = {}
-            t0 = time.monotonic()
-            prepare = c.submit(_prepare_task, doc, base, work_file, base_model, run.topic, run.cancel_name,
-                               key=f"lever-prepare-{run.id}", **submit)
-            n_labels, = run.wait([prepare], "prepare", "tasks")
-            seconds["prepare"] = time.monotonic() - t0
-            t0 = time.monotonic()
-            shard_paths: List[str] = []
-            if n_labels > 0:
-                count = shards if shards is not None else (dist["shards"] or 4 * n_workers)
-                ranges = _shards.label_ranges(n_labels, count)
-                shard_paths = [os.path.join(run_dir, f"shard-{i:05d}") for i in range(len(ranges))]
-                futures = [c.submit(_solve_task, work_file, a, b, p, task_threads, run.topic, run.cancel_name,
-                                    key=f"lever-shard-{run.id}-{i}", **submit)
-                           for i, ((a, b), p) in enumerate(zip(ranges, shard_paths))]
-                run.wait(futures, "shards", "shards")
-            seconds["shards"] = time.monotonic() - t0
-            t0 = time.monotonic()
-            merge = c.submit(_merge_task, base_model, shard_paths, output, key=f"lever-merge-{run.id}", **submit)
-            run.wait([merge], "merge", "tasks")
-            seconds["merge"] = time.monotonic() - t0
-            run.report("done", 1.0, output)
+            try:
+                n_workers = max(1, len(c.scheduler_info().get("workers", {})))
+                if task_threads is None:
+                    task_threads = max(1, (os.cpu_count() or 1) // n_workers) if local else 0
+                # A task that raised is retried only where a retry can help (a shard: e.g. a storage
+                # hiccup); phase 1 and the merge fail the same way again. Tasks of a lost worker are
+                # rescheduled by Dask in any case.
+                seconds: Dict[str, float] = {}
+                t0 = time.monotonic()
+                prepare = c.submit(_prepare_task, doc, base, work_file, base_model, run.topic, run.cancel_name,
+                                   key=f"lever-prepare-{run.id}", pure=False)
+                n_labels, = run.wait([prepare], "prepare", "tasks")
+                seconds["prepare"] = time.monotonic() - t0
+                t0 = time.monotonic()
+                shard_paths: List[str] = []
+                if n_labels > 0:
+                    count = shards or dist["shards"] or 4 * n_workers
+                    ranges = _shards.label_ranges(n_labels, count)
+                    shard_paths = [os.path.join(run_dir, f"shard-{i:05d}") for i in range(len(ranges))]
+                    futures = [c.submit(_solve_task, work_file, a, b, p, task_threads, run.topic, run.cancel_name,
+                                        key=f"lever-shard-{run.id}-{i}", retries=retries, pure=False)
+                               for i, ((a, b), p) in enumerate(zip(ranges, shard_paths))]
+                    run.wait(futures, "shards", "shards")
+                seconds["shards"] = time.monotonic() - t0
+                t0 = time.monotonic()
+                merge = c.submit(_merge_task, base_model, shard_paths, output, run.cancel_name,
+                                 key=f"lever-merge-{run.id}", pure=False)
+                run.wait([merge], "merge", "tasks")
+                seconds["merge"] = time.monotonic() - t0
+                run.report("done", 1.0, output)
+            except BaseException:
+                run.stop()
+                run.settle()
+                raise
     finally:
         if not keep_work:
             _remove_tree(run_dir)
-            with contextlib.suppress(OSError):
-                os.rmdir(work)  # only when no other run uses it
+            if created_work:
+                with contextlib.suppress(OSError):
+                    os.rmdir(work)  # only when no other run uses it
     return TrainResult(output=output, seconds=seconds, shards=len(shard_paths), workers=n_workers)
 
 
@@ -362,8 +412,14 @@ def _remove_tree(path: str) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
+# A partition holds at least this many texts: fewer take the engine's single-text shortlist path (an
+# int8 first pass, exact but for rare near-ties), more the batch path a whole file takes.
+_MIN_PARTITION = 16
+
+
 def _partitions(texts_path: str, parts: int) -> List[Tuple[int, int]]:
-    """Byte ranges of the texts file that start at line starts, about equal in lines."""
+    """Byte ranges of the texts file that start at line starts, about equal in lines, each of at least
+    _MIN_PARTITION lines (unless the file is shorter)."""
     starts = [0]
     size = 0
     with open(texts_path, "rb") as f:
@@ -373,7 +429,7 @@ def _partitions(texts_path: str, parts: int) -> List[Tuple[int, int]]:
     lines = len(starts) - 1
     if lines == 0:
         return []
-    parts = max(1, min(parts, lines))
+    parts = max(1, min(parts, lines // _MIN_PARTITION))
     cuts = [starts[lines * i // parts] for i in range(parts)] + [size]
     return [(cuts[i], cuts[i + 1]) for i in range(parts)]
 
@@ -386,8 +442,10 @@ def predict(model: PathLike, texts: PathLike, output: PathLike, k: int = 100, *,
     texts partitioned over the workers, and writes them to ``output`` in the XC sparse format (as
     ``lever predict --out``: a header "rows labels", then per row label:score pairs, best first);
     returns the number of rows. A worker loads the model once (mapped, shared by its tasks).
-    Partitions: default four per worker. Each row is predicted by the same engine call as in one
-    process, so the output equals a single-process prediction. With ``label_shards`` > 1 each
+    Partitions: default four per worker, each of at least 16 texts, so every partition takes the
+    batch path of the engine that a single-process prediction of the file takes, and the rows equal
+    it (lines are read as ``lever predict`` reads them). Tasks that raised are retried ``retries``
+    times. With ``label_shards`` > 1 each
     partition is also split by label range (``Model.predict(label_range=...)``, one task each) and
     its shards' top-k lists are merged exactly (``lever.shards.merge_topk``)."""
     model_path, texts_path = os.path.abspath(os.fsdecode(model)), os.path.abspath(os.fsdecode(texts))
@@ -403,34 +461,40 @@ def predict(model: PathLike, texts: PathLike, output: PathLike, k: int = 100, *,
     os.makedirs(part_dir)
     try:
         with _connect(client, scheduler, workers) as c, _Run(c, progress) as run:
-            n_workers = max(1, len(c.scheduler_info().get("workers", {})))
-            if task_threads is None:
-                task_threads = max(1, (os.cpu_count() or 1) // n_workers) if local else 0
-            ranges = _partitions(texts_path, partitions or 4 * n_workers)
-            part_paths = [os.path.join(part_dir, f"part-{i:05d}") for i in range(len(ranges))]
-            if label_shards > 1:
-                with Model.load(model_path) as m:
-                    label_parts = _shards.label_ranges(m.num_labels, label_shards)
-            futures = []
-            for i, ((a, b), p) in enumerate(zip(ranges, part_paths)):
-                shard_parts = None
-                if label_shards > 1:
-                    shard_parts = [c.submit(_predict_range_task, model_path, texts_path, a, b, k, r, task_threads,
-                                            key=f"lever-predict-{run.id}-{i}-labels-{j}", retries=retries,
-                                            pure=False)
-                                   for j, r in enumerate(label_parts)]
-                futures.append(c.submit(_predict_task, model_path, texts_path, a, b, k, p, task_threads,
-                                        shard_parts, key=f"lever-predict-{run.id}-{i}", retries=retries, pure=False))
-            results = run.wait(futures, "predict", "partitions")
-            rows = sum(r[0] for r in results)
-            if results:
-                labels = results[0][1]
-            else:
-                with Model.load(model_path) as m:
-                    labels = m.num_labels
-            concat = c.submit(_concat_task, part_paths, rows, labels, output, key=f"lever-concat-{run.id}",
-                              retries=retries, pure=False)
-            run.wait([concat], "write", "tasks")
+            try:
+              n_workers = max(1, len(c.scheduler_info().get("workers", {})))
+              if task_threads is None:
+                  task_threads = max(1, (os.cpu_count() or 1) // n_workers) if local else 0
+              ranges = _partitions(texts_path, partitions or 4 * n_workers)
+              part_paths = [os.path.join(part_dir, f"part-{i:05d}") for i in range(len(ranges))]
+              if label_shards > 1:
+                  with Model.load(model_path) as m:
+                      label_parts = _shards.label_ranges(m.num_labels, label_shards)
+              futures = []
+              for i, ((a, b), p) in enumerate(zip(ranges, part_paths)):
+                  shard_parts = None
+                  if label_shards > 1:
+                      shard_parts = [c.submit(_predict_range_task, model_path, texts_path, a, b, k, r, task_threads,
+                                              run.cancel_name, key=f"lever-predict-{run.id}-{i}-labels-{j}",
+                                              retries=retries, pure=False)
+                                     for j, r in enumerate(label_parts)]
+                  futures.append(c.submit(_predict_task, model_path, texts_path, a, b, k, p, task_threads,
+                                          run.cancel_name, shard_parts, key=f"lever-predict-{run.id}-{i}",
+                                          retries=retries, pure=False))
+              results = run.wait(futures, "predict", "partitions")
+              rows = sum(r[0] for r in results)
+              if results:
+                  labels = results[0][1]
+              else:
+                  with Model.load(model_path) as m:
+                      labels = m.num_labels
+              concat = c.submit(_concat_task, part_paths, rows, labels, output, run.cancel_name,
+                                key=f"lever-concat-{run.id}", retries=retries, pure=False)
+              run.wait([concat], "write", "tasks")
+            except BaseException:
+                run.stop()
+                run.settle()
+                raise
     finally:
         _remove_tree(part_dir)
     return rows
@@ -451,7 +515,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--k", type=int, default=100)
     p.add_argument("--partitions", type=int)
     for q in (t, p):
-        q.add_argument("--scheduler", default="", help="Dask scheduler address (default: the config's, else local)")
+        q.add_argument("--scheduler", default="", help="Dask scheduler address (default: the config's for"
+                       " train; else a local cluster)")
         q.add_argument("--workers", type=int, help="local cluster: worker processes (default: one per core)")
     t.add_argument("--shards", type=int)
     args = parser.parse_args(argv)

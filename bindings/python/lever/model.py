@@ -216,7 +216,7 @@ class Model:
         min_score: labels scoring below it are not returned (their slots hold -1 / 0).
         label_range: (first, end): only labels first .. end - 1, ranked as in the full prediction (a
         label shard's part: the rows of ranges covering all labels, merged by score, are the full
-        rows; ``lever.distributed.merge_topk``)."""
+        rows; ``lever.shards.merge_topk``)."""
         texts = _texts(texts)
         k = _count(k, "k", 1, sys.maxsize)
         c_texts, n = _arrays.c_texts(texts, _encode, "texts")
@@ -229,12 +229,12 @@ class Model:
                 raise TypeError(f"min_score must be a number, not {type(min_score).__name__}")
             options.has_score_floor = 1
             options.score_floor = float(min_score)
+        first = end = None
         if label_range is not None:
             if isinstance(label_range, (str, bytes)) or len(label_range) != 2:
                 raise TypeError("label_range must be a pair (first, end)")
             first = _count(label_range[0], "label_range first", 0, sys.maxsize)
             end = _count(label_range[1], "label_range end", 1, sys.maxsize)
-            options.label_first, options.label_end = first, end
         rows = None
         if exclude is not None:
             rows = _arrays.csr_rows(exclude, n, self.num_labels, "exclude", values_allowed=False)
@@ -243,7 +243,11 @@ class Model:
         # single text's whole prediction path in Python.
         labels = (ctypes.c_int64 * max(n * k, 1))()
         scores = (ctypes.c_float * max(n * k, 1))()
-        check(lib.lever_model_predict_ex(self._live(), c_texts, n, k, ctypes.byref(options), labels, scores))
+        if first is None:
+            check(lib.lever_model_predict_ex(self._live(), c_texts, n, k, ctypes.byref(options), labels, scores))
+        else:
+            check(lib.lever_model_predict_range(self._live(), c_texts, n, k, ctypes.byref(options), first, end,
+                                                labels, scores))
         if _np is not None:
             return (_np.frombuffer(labels, dtype=_np.int64, count=n * k).reshape(n, k),
                     _np.frombuffer(scores, dtype=_np.float32, count=n * k).reshape(n, k))

@@ -13,11 +13,12 @@ With the same config (and thread count in phase 1) the merged model predicts exa
 import ctypes
 import json
 import os
+import sys
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import _arrays
 from ._ffi import lib, check
-from .model import Model, PathLike, ProgressFn, _encode, _path, _ProgressBridge
+from .model import Model, PathLike, ProgressFn, _count, _path, _ProgressBridge
 
 
 def config_text(config: Union[Dict[str, Any], PathLike]) -> Tuple[bytes, bytes]:
@@ -53,8 +54,8 @@ def solve(work_path: PathLike, first: int, end: int, shard_path: PathLike, threa
           progress: Optional[ProgressFn] = None) -> None:
     """Phase 2: the classifiers of labels ``first .. end - 1`` of a work file, written atomically to
     ``shard_path``."""
-    first = _arrays.int_like(first, "first")
-    end = _arrays.int_like(end, "end")
+    first = _count(first, "first", 0, sys.maxsize)
+    end = _count(end, "end", 1, sys.maxsize)
     threads = _arrays.int_like(threads, "threads")
     if first < 0 or end <= first:
         raise ValueError(f"need 0 <= first < end, got first={first}, end={end}")
