@@ -19,6 +19,7 @@ on a shared filesystem; the client sends only small messages (config text, paths
 """
 import argparse
 import contextlib
+import ctypes
 import dataclasses
 import json
 import os
@@ -80,8 +81,25 @@ def _stop_if_cancelled(cancel: str) -> None:
         raise CancelledError(8, "the run was stopped by its client")
 
 
+def _blas_threads(threads: int) -> None:
+    """Lets OpenBLAS in this worker process use `threads` threads (0: one per core). Dask starts
+    worker processes with OPENBLAS_NUM_THREADS=1 (its nanny's pre-spawn environment), which would
+    leave the engine's GEMM stages single-threaded while the rest of a task uses `threads`. The
+    result of a GEMM does not depend on its thread count here (tested: merged models equal)."""
+    n = threads if threads > 0 else (os.cpu_count() or 1)
+    for name in ("libopenblas.so.0", "libopenblas.so"):
+        try:
+            lib = ctypes.CDLL(name)
+            lib.openblas_set_num_threads(ctypes.c_int(n))
+            return
+        except (OSError, AttributeError):
+            continue
+
+
 def _prepare_task(config: Dict[str, Any], base_dir: str, work_path: str, base_model: str,
                   topic: str, cancel: str) -> int:
+    threads = config.get("threads", 0)
+    _blas_threads(threads if isinstance(threads, int) else 0)
     model, n = _shards.prepare(config, work_path, progress=_reporter(topic, cancel, "prepare"), base_dir=base_dir)
     with model:
         _stop_if_cancelled(cancel)
@@ -160,6 +178,7 @@ def _predict_range_task(model_path: str, texts_path: str, start: int, end: int, 
                         labels: Tuple[int, int], threads: int, cancel: str) -> Tuple[Any, Any]:
     """One label shard's part of the prediction of lines start..end (bytes) of the texts file."""
     _stop_if_cancelled(cancel)
+    _blas_threads(threads)
     texts = _read_lines(texts_path, start, end)
     if not texts:
         return [], []
@@ -172,6 +191,7 @@ def _predict_task(model_path: str, texts_path: str, start: int, end: int, k: int
     XC sparse format), or with `shard_parts` writes the merge of its label shards' predictions;
     returns (rows, labels of the model)."""
     _stop_if_cancelled(cancel)
+    _blas_threads(threads)
     model = _cached_model(model_path)
     if shard_parts is not None:
         labels, scores = _shards.merge_topk(shard_parts, k)
