@@ -63,6 +63,8 @@ struct LinearProblem {
         try progress.begin("student-linear", "labels \(labels.lowerBound)..<\(labels.upperBound) of \(numLabels),"
                            + " \(last - first) instances")
         // The range's instances, in the solver's form.
+        // The solver's dense scratch spans the features the rows hold (not a count a file claims).
+        let scratch = texts.indices.max().map { Int($0) + 1 } ?? 0
         let instances = (first..<last).map { i -> LinearRanker.Instance in (rows[i], costs[i]) }
         var features = [[Int32]](repeating: [], count: count)
         var weights = [[Float]](repeating: [], count: count)
@@ -74,7 +76,7 @@ struct LinearProblem {
             // Labels of the block are dealt to the threads in turn (head and tail labels mix).
             let t = max(1, min(threads, blockEnd - blockStart))
             let parts = Parallel.mapChunks(t, threads: t) { chunk -> [(Int, [Int32], [Float], Float)] in
-                var solver = LabelSolver(featureCount: featureCount)
+                var solver = LabelSolver(featureCount: scratch)
                 var out: [(Int, [Int32], [Float], Float)] = []
                 for j in stride(from: blockStart + chunk.lowerBound, to: blockEnd, by: t) {
                     let l = labels.lowerBound + j
