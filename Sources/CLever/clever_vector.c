@@ -69,6 +69,16 @@ void clever_add_int8_row(float *restrict dst, const signed char *restrict src, f
 }
 
 CLEVER_CLONES
+void clever_add_int4_row(float *restrict dst, const unsigned char *restrict src, float weight, size_t n) {
+    for (size_t i = 0; i < n / 2; i++) {
+        const signed char b = (signed char)src[i];
+        dst[2 * i] += weight * (float)((signed char)(b * 16) >> 4);
+        dst[2 * i + 1] += weight * (float)(b >> 4);
+    }
+    if (n & 1) dst[n - 1] += weight * (float)((signed char)((signed char)src[n / 2] * 16) >> 4);
+}
+
+CLEVER_CLONES
 void clever_axpy(float *restrict y, float alpha, const float *restrict x, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] += alpha * x[i];
 }

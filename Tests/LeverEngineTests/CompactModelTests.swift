@@ -80,16 +80,45 @@ final class CompactModelTests: XCTestCase {
         try assertPredicts(try LeverModel.load(from: d.path + "/again.lever"), expected, texts)
     }
 
-    func testTrainedTablesAreInt8AndTheStudentSharesTheTeachersVocabulary() throws {
+    /// A 5.0 file (half-float linear weights over 32-bit feature ids, a float IDF table) loads and
+    /// predicts as its writer did, and saved again in today's layout (LEB128 feature gaps, its half
+    /// weights kept, the IDF palette) it is smaller and predicts the same.
+    func testFormat50FileLoadsPredictsAsItsWriterDidAndResavesCompact() throws {
+        let folder = CompactModelTests.fixture("5.0"), path = folder + "/model.lever"
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        XCTAssertEqual(bytes[8], 5)
+        let m = try LeverModel.load(from: path)
+        let texts = try fixtureLines("texts.txt", in: folder), expected = try expectedPredictions(in: folder)
+        XCTAssertEqual(texts.count, expected.count)
+        try assertPredicts(m, expected, texts)
+        guard case .student(let s) = m.scorer, let linear = s.linear else { return XCTFail("expected a linear ranker") }
+        XCTAssertNil(linear.term.scales)
+        XCTAssertNil(m.featurizer.idfIndices)
+        let d = TempDir()
+        try m.save(to: d.path + "/again.lever")
+        let again = d.read("again.lever")
+        XCTAssertEqual(again[8], UInt8(ModelFile.formatMajor))
+        let sections = try ModelFile.decode(again, path: "again.lever"), old = try ModelFile.decode(bytes, path: path)
+        let (_, offset) = try XCTUnwrap(sections.section("LINEAR"))
+        XCTAssertEqual(again[offset + 4] & (LinearRanker.compactFlag | LinearRanker.int8Flag), LinearRanker.compactFlag)
+        XCTAssertLessThan(try XCTUnwrap(sections.section("LINEAR")).0.count, try XCTUnwrap(old.section("LINEAR")).0.count)
+        XCTAssertLessThan(try XCTUnwrap(sections.section("FEATURES")).0.count,
+                          try XCTUnwrap(old.section("FEATURES")).0.count)
+        let reloaded = try LeverModel.load(from: d.path + "/again.lever")
+        try assertPredicts(reloaded, expected, texts)
+        XCTAssertEqual(try reloaded.predict(texts, k: 5).map { $0.map { $0.1.bitPattern } },
+                       try m.predict(texts, k: 5).map { $0.map { $0.1.bitPattern } })
+    }
+
+    func testTrainedTablesAreInt4AndInt8AndTheStudentSharesTheTeachersVocabulary() throws {
         let d = TempDir()
         writeAnimalsDataset(d)
         let m = try Trainer.train(try studentTestConfig(d, #", "student": {"epochs": 3, "batch_size": 8, "#
                                                           + #""shortlist": 3, "predict_shortlist": 2}"#)).model
         try m.save(to: d.path + "/m.lever")
         guard case .student(let s) = m.scorer, let own = s.encoder else { return XCTFail("expected a lever model") }
-        for table in [s.teacher.encoder.table, own.table] {
-            guard case .int8 = table.values else { return XCTFail("expected an int8 table") }
-        }
+        guard case .int4 = s.teacher.encoder.table.values else { return XCTFail("expected the teacher's table int4") }
+        guard case .int8 = own.table.values else { return XCTFail("expected the fine-tuned table int8") }
         let sections = try ModelFile.decode(d.read("m.lever"), path: "m.lever")
         let (student, offset) = try XCTUnwrap(sections.section("STUDENT"))
         XCTAssertEqual(d.read("m.lever")[offset + 12],
@@ -102,6 +131,35 @@ final class CompactModelTests: XCTestCase {
         guard case .student(let ls) = loaded.scorer, let lown = ls.encoder else { return XCTFail("expected a student") }
         XCTAssertEqual(lown.vocabulary.rowOf, ls.teacher.encoder.vocabulary.rowOf)
         XCTAssertGreaterThan(student.count, 0)
+    }
+
+    /// Format 6.0 stores the IDF table as a palette of its distinct values with a u16 index per
+    /// bucket: half the bytes, the same values; a damaged palette is refused.
+    func testIDFTableIsSavedAsAPalette() throws {
+        let fitted = try TfidfFeaturizer.fit(["a tabby cat", "a dog", "the cat and the dog", "a bird"],
+                                             config: FeatureConfig(hashBits: 10), threads: 1)
+        let bytes = fitted.encoded()
+        XCTAssertEqual(bytes[20] & TfidfFeaturizer.paletteFlag, TfidfFeaturizer.paletteFlag)
+        XCTAssertLessThan(bytes.count, 1024 * 4)
+        let back = try bytes.withUnsafeBytes { raw throws(LeverError) -> TfidfFeaturizer in
+            var r = ByteReader(raw, section: "FEATURES")
+            return try TfidfFeaturizer.decode(&r)
+        }
+        XCTAssertEqual(back.idf.map { $0.bitPattern }, fitted.idf.map { $0.bitPattern })
+        XCTAssertLessThanOrEqual(back.idfStorage.count, 5)  // df 0, 1, 2, 4 (and "a": 3)
+        XCTAssertEqual(back.encoded(), bytes)
+        let text = ["the tabby dog"]
+        XCTAssertEqual(try back.transform(text, threads: 1), try fitted.transform(text, threads: 1))
+        // An index past the palette.
+        var damaged = bytes
+        damaged[damaged.count - 2] = 0xFF
+        damaged[damaged.count - 1] = 0xFF
+        assertLeverError(.corrupt, ["FEATURES", "bucket 1023", "outside the palette"]) {
+            try damaged.withUnsafeBytes { raw throws(LeverError) -> TfidfFeaturizer in
+                var r = ByteReader(raw, section: "FEATURES")
+                return try TfidfFeaturizer.decode(&r)
+            }
+        }
     }
 
     func testQuantizedRowsAreWithinHalfAStepOfTheirFloats() {
@@ -143,6 +201,78 @@ final class CompactModelTests: XCTestCase {
         clever_add_int8_row(&viaBytes, bytes, 0.3, bytes.count)
         for i in 0..<bytes.count { viaFloat[i] += 0.3 * Float(bytes[i]) }
         XCTAssertEqual(viaBytes.map { $0.bitPattern }, viaFloat.map { $0.bitPattern })
+    }
+
+    func testInt4RowsAreWithinHalfAStepAndAddExactlyLikeTheirFloats() throws {
+        var rng = SeededRandom(seed: 11)
+        for dim in [13, 16] {
+            let rows = 5
+            var floats = (0..<(rows * dim)).map { _ in (2 * rng.unitFloat() - 1) * 3 }
+            for c in 0..<dim { floats[dim + c] = 0 }  // an all-zero row
+            let encoder = SparseEncoder(dim: dim, vocabulary: FeatureVocabulary(rowOf: (0..<Int32(rows)).map { $0 }),
+                                        table: EncoderTable(floats))
+            let q = encoder.quantized(bits: 4)
+            guard case .int4(let bytes, let scales, let qdim) = q.table.values else { return XCTFail("expected int4") }
+            XCTAssertEqual(qdim, dim)
+            XCTAssertEqual(bytes.count, rows * ((dim + 1) / 2))
+            XCTAssertEqual(q.table.count, rows * dim)
+            XCTAssertEqual(scales[1], 0)
+            let widened = q.table.floats
+            for r in 0..<rows {
+                let largest = floats[(r * dim)..<((r + 1) * dim)].map { abs($0) }.max()!
+                XCTAssertEqual(scales[r], largest / 7)
+                for c in 0..<dim {
+                    XCTAssertLessThanOrEqual(abs(widened[r * dim + c] - floats[r * dim + c]), scales[r] * 0.5001)
+                }
+            }
+            // Rows added through the kernel equal the widened floats added one by one.
+            var viaRows = [Float](repeating: 0.25, count: dim)
+            var viaFloats = viaRows
+            q.table.withRows(dim: dim) { rows in
+                viaRows.withUnsafeMutableBufferPointer { rows.add(row: 3, weight: 0.3, into: $0.baseAddress!) }
+            }
+            for c in 0..<dim { viaFloats[c] += (0.3 * scales[3]) * (widened[3 * dim + c] / scales[3]) }
+            XCTAssertEqual(viaRows.map { $0.bitPattern }, viaFloats.map { $0.bitPattern })
+            // Written and read back, the same table.
+            var w = ByteWriter()
+            q.encode(into: &w)
+            let back = try w.bytes.withUnsafeBytes { raw throws(LeverError) -> SparseEncoder in
+                var r = ByteReader(raw, section: "TEACHER")
+                return try SparseEncoder.decode(&r)
+            }
+            XCTAssertEqual(back.table, q.table)
+        }
+        // Every nibble value, -8 included, in both halves of a byte, and an odd tail.
+        let packed: [UInt8] = [0x87, 0xF0, 0x1E, 0x08]
+        var got = [Float](repeating: 1, count: 7)
+        clever_add_int4_row(&got, packed, 2, 7)
+        XCTAssertEqual(got, [15, -15, 1, -1, -3, 3, -15])
+    }
+
+    func testDamagedInt4TablesAreRefused() {
+        func decode(_ write: (inout ByteWriter) -> Void) throws -> SparseEncoder {
+            var w = ByteWriter()
+            write(&w)
+            return try w.bytes.withUnsafeBytes { raw throws(LeverError) -> SparseEncoder in
+                var r = ByteReader(raw, section: "TEACHER")
+                return try SparseEncoder.decode(&r)
+            }
+        }
+        assertLeverError(.corrupt, ["TEACHER", "invalid encoder settings"]) {
+            try decode { w in w.u32(16 | SparseEncoder.int4TableFlag | SparseEncoder.int8TableFlag); w.array([Int32(0)]) }
+        }
+        assertLeverError(.corrupt, ["TEACHER", "int4 encoder table has 9 bytes, expected 1 rows x 8"]) {
+            try decode { w in
+                w.u32(16 | SparseEncoder.int4TableFlag); w.array([Int32(0)])
+                w.array([Float(1)]); w.array([UInt8](repeating: 1, count: 9))
+            }
+        }
+        assertLeverError(.corrupt, ["TEACHER", "row scales", "non-finite"]) {
+            try decode { w in
+                w.u32(15 | SparseEncoder.int4TableFlag); w.array([Int32(0)])
+                w.array([Float.infinity]); w.array([UInt8](repeating: 1, count: 8))
+            }
+        }
     }
 
     func testCompactVocabulary() throws {

@@ -86,6 +86,8 @@ final class LinearRankerTests: XCTestCase {
         guard case .student(let s3) = loaded.scorer, let c = s3.linear else { return XCTFail("LINEAR not read back") }
         XCTAssertEqual(c.term.support.offsets, b.term.support.offsets)
         XCTAssertEqual(c.term.weights.map { $0.bitPattern }, b.term.weights.map { $0.bitPattern })
+        XCTAssertNotNil(b.term.scales, "trained weights are int8 with a scale per label")
+        XCTAssertEqual(c.term.scales, b.term.scales)
         XCTAssertEqual(c.biases.map { $0.bitPattern }, b.biases.map { $0.bitPattern })
         XCTAssertEqual(c.weight, b.weight)
         XCTAssertEqual(c.combine, .mean)
@@ -202,12 +204,95 @@ final class LinearRankerTests: XCTestCase {
             }
         }
         var bad = good
-        bad[4] = 7
+        bad[4] = 0x11  // a bit no layout uses
         refused(bad, "combination")
+        bad[4] = 1 | LinearRanker.int8Flag  // int8 weights outside the compact layout
+        refused(bad, "compact layout")
         refused(good, labels: 3, "LINEAR")
         refused(good, features: 0, "LINEAR")
         bad = good
         bad[0...3] = [0, 0, 0x80, 0x7F]  // weight = +inf
         refused(bad, "linear_weight")
+    }
+
+    /// Format 6.0's compact layout: LEB128 feature gaps (1 to 4 bytes here) and half or int8 weights
+    /// read back exactly; trained weights rounded to int8 stay within half a step of their floats.
+    func testCompactLayoutRoundTrips() throws {
+        let features: [Int32] = [0, 127, 128, 16_511, 16_512, 2_113_663, 5, 2_200_000]
+        let floats: [Float] = [0.5, -1.25, 0.001, 3, -0.75, 2, 0.2, -0.05]
+        let term = SparseTerm(numLabels: 3, offsets: [0, 6, 6, 8], features: features, weights: floats)
+        func roundTrip(_ t: SparseTerm, int8: Bool) throws -> SparseTerm {
+            var w = ByteWriter()
+            t.encodeCompact(into: &w, int8: int8)
+            return try w.bytes.withUnsafeBytes { raw throws(LeverError) -> SparseTerm in
+                var r = ByteReader(raw, section: "LINEAR")
+                let back = try SparseTerm.decodeCompact(&r, numLabels: 3, featureCount: 2_200_001, int8: int8,
+                                                        section: "LINEAR")
+                guard r.atEnd else { throw LeverError(.internal, "bytes left") }
+                return back
+            }
+        }
+        let half = try roundTrip(term, int8: false)
+        XCTAssertEqual(half.support.offsets, term.support.offsets)
+        XCTAssertEqual(half.support.features, features)
+        XCTAssertEqual(half.weights.map { $0.bitPattern }, term.roundedToHalf().weights.map { $0.bitPattern })
+        XCTAssertNil(half.scales)
+
+        let q = term.roundedToInt8()
+        // Label 0's scale is 3 / 127: 0.001 rounds to zero and is dropped; label 2's is 0.2 / 127.
+        XCTAssertEqual(q.support.offsets, [0, 5, 5, 7])
+        XCTAssertEqual(q.support.features, [0, 127, 16_511, 16_512, 2_113_663, 5, 2_200_000])
+        XCTAssertEqual(q.scales, [3 / 127, 0, Float(0.2) / 127])
+        for (p, f) in q.support.features.enumerated() {
+            let original = floats[features.firstIndex(of: f)!]
+            let label = p < 5 ? 0 : 2
+            XCTAssertLessThanOrEqual(abs(q.weights[p] - original), q.scales![label] * 0.5001)
+        }
+        let back = try roundTrip(q, int8: true)
+        XCTAssertEqual(back.support.features, q.support.features)
+        XCTAssertEqual(back.weights.map { $0.bitPattern }, q.weights.map { $0.bitPattern })
+        XCTAssertEqual(back.scales, q.scales)
+        XCTAssertEqual(back.roundedToInt8().weights.map { $0.bitPattern }, q.weights.map { $0.bitPattern },
+                       "rounding is idempotent")
+    }
+
+    /// Damaged compact layouts are refused with a message naming the section and the fault.
+    func testDamagedCompactLayoutsAreRefused() {
+        func decode(offsets: [Int64], gaps: [UInt8], scales: [Float] = [1], bytes: [Int8]) throws -> SparseTerm {
+            var w = ByteWriter()
+            w.u64(1)
+            w.array(offsets)
+            w.array(gaps)
+            w.array(scales)
+            w.array(bytes)
+            return try w.bytes.withUnsafeBytes { raw throws(LeverError) -> SparseTerm in
+                var r = ByteReader(raw, section: "LINEAR")
+                return try SparseTerm.decodeCompact(&r, numLabels: 1, featureCount: 300, int8: true, section: "LINEAR")
+            }
+        }
+        XCTAssertEqual(try decode(offsets: [0, 2], gaps: [3, 0xAC, 0x01], bytes: [1, 2]).support.features, [3, 175])
+        assertLeverError(.corrupt, ["LINEAR", "2 entries but 1 bytes"]) {
+            try decode(offsets: [0, 2], gaps: [3], bytes: [1, 2])
+        }
+        assertLeverError(.corrupt, ["LINEAR", "end early or overflow"]) {
+            try decode(offsets: [0, 2], gaps: [3, 0x80], bytes: [1, 2])
+        }
+        assertLeverError(.corrupt, ["LINEAR", "end early or overflow"]) {
+            try decode(offsets: [0, 1], gaps: [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01], bytes: [1])
+        }
+        assertLeverError(.corrupt, ["LINEAR", "unsorted or out-of-range"]) {
+            try decode(offsets: [0, 2], gaps: [3, 0], bytes: [1, 2])  // a zero gap repeats a feature
+        }
+        assertLeverError(.corrupt, ["LINEAR", "unsorted or out-of-range"]) {
+            try decode(offsets: [0, 1], gaps: [0xAC, 0x02], bytes: [1])  // feature 300
+        }
+        assertLeverError(.corrupt, ["LINEAR", "bytes left"]) { try decode(offsets: [0, 1], gaps: [3, 4], bytes: [1]) }
+        assertLeverError(.corrupt, ["LINEAR", "offsets"]) { try decode(offsets: [0, 2, 1], gaps: [3, 4], bytes: [1]) }
+        assertLeverError(.corrupt, ["LINEAR", "scale"]) {
+            try decode(offsets: [0, 1], gaps: [3], scales: [-1], bytes: [1])
+        }
+        assertLeverError(.corrupt, ["LINEAR", "1 scales and 2 weights"]) {
+            try decode(offsets: [0, 1], gaps: [3], bytes: [1, 2])
+        }
     }
 }

@@ -39,14 +39,16 @@ final class MappedModelTests: XCTestCase {
         XCTAssertFalse(s.teacher.labelEmbeddings.isView)  // stored as half floats, widened once at load
         XCTAssertTrue(s.teacher.labelHalves?.isView ?? false)  // and kept in place for rescoring
         XCTAssertNotNil(s.labelScan?.halves)
-        XCTAssertTrue(mapped.featurizer.idfStorage.isView)
+        XCTAssertTrue(mapped.featurizer.idfStorage.isView)  // the palette of distinct values
+        XCTAssertTrue(mapped.featurizer.idfIndices?.isView ?? false)  // and its u16 index per bucket
         XCTAssertTrue(lexical.postingLists.rows.isView && lexical.postingLists.indptr.isView
                       && lexical.labelStorage.indptr.isView)
         guard case .narrow = lexical.postingLists.rows else { return XCTFail("expected 16-bit row ids") }
-        for table in [s.teacher.encoder.table, own.table] {
-            guard case .int8(let bytes, let scales) = table.values else { return XCTFail("expected an int8 table") }
-            XCTAssertTrue(bytes.isView && scales.isView)
+        guard case .int4(let nibbles, let teacherScales, _) = s.teacher.encoder.table.values,
+              case .int8(let bytes, let scales) = own.table.values else {
+            return XCTFail("expected an int4 teacher table and an int8 fine-tuned one")
         }
+        XCTAssertTrue(nibbles.isView && teacherScales.isView && bytes.isView && scales.isView)
         // Embeddings through the int8 table in place equal those of the trained model.
         XCTAssertEqual(try m.embed(texts).map { $0.bitPattern }, try mapped.embed(texts).map { $0.bitPattern })
     }

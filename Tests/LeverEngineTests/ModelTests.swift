@@ -156,12 +156,15 @@ final class ModelTests: XCTestCase {
         XCTAssertNoThrow(try LeverModel.load(from: newerMinor))
     }
 
-    func testEncoderTablesAreStoredAsInt8RowsAndHalfAndFullFloatsStillLoad() throws {
+    func testEncoderTablesAreStoredAsInt4OrInt8RowsAndHalfAndFullFloatsStillLoad() throws {
         let d = TempDir()
         writeAnimalsDataset(d)
         let m = try Trainer.train(try studentTestConfig(d, method: "teacher")).model
-        guard case .teacher(let t) = m.scorer else { return XCTFail("expected a teacher") }
-        guard case .int8 = t.encoder.table.values else { return XCTFail("a trained table is stored as int8 rows") }
+        guard case .teacher(let trained) = m.scorer else { return XCTFail("expected a teacher") }
+        guard case .int4 = trained.encoder.table.values else { return XCTFail("a trained table is int4 by default") }
+        let t = TeacherScorer(encoder: trained.encoder.quantized(bits: 8), labelEmbeddings: trained.labelEmbeddings,
+                              numLabels: trained.numLabels)
+        guard case .int8 = t.encoder.table.values else { return XCTFail("expected int8 rows") }
         func coded(_ e: SparseEncoder) throws -> (bytes: Int, table: [Float]) {
             var w = ByteWriter()
             e.encode(into: &w)
@@ -172,8 +175,10 @@ final class ModelTests: XCTestCase {
             }
             return (bytes.count, back.table.floats)
         }
-        let int8 = try coded(t.encoder)
+        let int8 = try coded(t.encoder), int4 = try coded(trained.encoder)
         XCTAssertEqual(int8.table, t.encoder.table.floats)
+        XCTAssertEqual(int4.table, trained.encoder.table.floats)
+        XCTAssertLessThan(int4.bytes, int8.bytes - int8.table.count / 3)
         // A half-exact float table (as 1.1 and 2.0 files hold) is kept as half floats.
         let halves = t.encoder.table.floats.map { Float(Float16($0)) }
         let halfEncoder = SparseEncoder(dim: t.encoder.dim, vocabulary: t.encoder.vocabulary,

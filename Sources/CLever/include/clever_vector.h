@@ -20,6 +20,9 @@ CLEVER_HIDDEN float clever_dot_i8(const signed char *a, const float *b, size_t n
 /// dst[i] += weight * (float)src[i] for n signed bytes at src: an int8 row of an encoder table (the
 /// caller folds the row's scale into `weight`).
 CLEVER_HIDDEN void clever_add_int8_row(float *dst, const signed char *src, float weight, size_t n);
+/// dst[i] += weight * v[i] for i < n, v[i] the signed 4-bit value in src[i / 2] (even i: its low nibble,
+/// odd i: its high nibble): an int4 row of an encoder table (the caller folds in the row's scale).
+CLEVER_HIDDEN void clever_add_int4_row(float *dst, const unsigned char *src, float weight, size_t n);
 /// y[i] += alpha * x[i].
 CLEVER_HIDDEN void clever_axpy(float *y, float alpha, const float *x, size_t n);
 /// One Adam step on a row: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; w -= lr m / (sqrt(v) + eps).

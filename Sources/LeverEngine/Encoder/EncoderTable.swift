@@ -1,8 +1,9 @@
 import CLever
 
 /// An encoder's rows x dim weights: floats (owned by a trained encoder, or a 1.0 file's table), IEEE
-/// half floats, or signed bytes with one float scale per row (a row's values are `scale * byte`), the
-/// last two read in place from a loaded model file. Encoding widens only the rows a text touches;
+/// half floats, signed bytes with one float scale per row (a row's values are `scale * byte`), or
+/// signed 4-bit values two a byte with a scale per row, the last three read in place from a loaded
+/// model file. Encoding widens only the rows a text touches;
 /// float and half tables give the same sums for the same values, and a trained table keeps the form
 /// it is saved in, so a loaded model scores exactly like the one that was saved.
 struct EncoderTable: Sendable, Equatable {
@@ -11,6 +12,18 @@ struct EncoderTable: Sendable, Equatable {
         case half(ArrayStorage<UInt16>)
         /// rows x dim bytes and `rows` scales.
         case int8(ArrayStorage<Int8>, scales: ArrayStorage<Float>)
+        /// rows x `int4RowBytes(dim)` bytes (column 2i in the low nibble of byte i, 2i + 1 in the high
+        /// one, each a two's complement value in -8...7) and `rows` scales.
+        case int4(ArrayStorage<UInt8>, scales: ArrayStorage<Float>, dim: Int)
+    }
+
+    /// Bytes of one int4 row of `dim` values.
+    static func int4RowBytes(_ dim: Int) -> Int { (dim + 1) / 2 }
+
+    /// The value of nibble `c` of an int4 row.
+    @inline(__always) static func nibble(_ row: UnsafeBufferPointer<UInt8>, _ c: Int) -> Int8 {
+        let b = Int8(bitPattern: row[c >> 1])
+        return c & 1 == 0 ? (b << 4) >> 4 : b >> 4
     }
 
     private(set) var values: Values
@@ -23,6 +36,7 @@ struct EncoderTable: Sendable, Equatable {
         case .float(let f): return f.count
         case .half(let h): return h.count
         case .int8(let q, _): return q.count
+        case .int4(_, let scales, let dim): return scales.count * dim
         }
     }
 
@@ -34,6 +48,14 @@ struct EncoderTable: Sendable, Equatable {
         case .int8(let q, let scales):
             let dim = scales.isEmpty ? 0 : q.count / scales.count
             return q.indices.map { scales[$0 / dim] * Float(q[$0]) }
+        case .int4(let q, let scales, let dim):
+            let width = EncoderTable.int4RowBytes(dim)
+            return q.withUnsafeBufferPointer { b in
+                (0..<(scales.count * dim)).map { i in
+                    let row = UnsafeBufferPointer(rebasing: b[((i / dim) * width)..<((i / dim + 1) * width)])
+                    return scales[i / dim] * Float(EncoderTable.nibble(row, i % dim))
+                }
+            }
         }
     }
 
@@ -42,7 +64,7 @@ struct EncoderTable: Sendable, Equatable {
         var f: ArrayStorage<Float>
         switch values {
         case .float(let owned): f = owned
-        case .half, .int8: f = ArrayStorage(floats)
+        case .half, .int8, .int4: f = ArrayStorage(floats)
         }
         values = .half([])  // drops this table's reference, so `f` is unique and is not copied
         defer { values = .float(f) }
@@ -60,6 +82,10 @@ struct EncoderTable: Sendable, Equatable {
             return q.withUnsafeBufferPointer { b in scales.withUnsafeBufferPointer { s in
                 body(EncoderRows(bytes: b.baseAddress, scales: s.baseAddress, dim: dim))
             } }
+        case .int4(let q, let scales, _):
+            return q.withUnsafeBufferPointer { b in scales.withUnsafeBufferPointer { s in
+                body(EncoderRows(nibbles: b.baseAddress, scales: s.baseAddress, dim: dim))
+            } }
         }
     }
 }
@@ -69,6 +95,7 @@ struct EncoderRows: @unchecked Sendable {
     private var floats: UnsafePointer<Float>?
     private var halves: UnsafePointer<UInt16>?
     private var bytes: UnsafePointer<Int8>?
+    private var nibbles: UnsafePointer<UInt8>?
     private var scales: UnsafePointer<Float>?
     let dim: Int
 
@@ -88,6 +115,12 @@ struct EncoderRows: @unchecked Sendable {
         self.dim = dim
     }
 
+    init(nibbles: UnsafePointer<UInt8>?, scales: UnsafePointer<Float>?, dim: Int) {
+        self.nibbles = nibbles
+        self.scales = scales
+        self.dim = dim
+    }
+
     /// dst[c] += weight * row[c] for the `dim` values of row `row` (a row the table has).
     @inline(__always) func add(row: Int, weight: Float, into dst: UnsafeMutablePointer<Float>) {
         if let floats {
@@ -96,6 +129,8 @@ struct EncoderRows: @unchecked Sendable {
             clever_add_half_row(dst, halves + row * dim, weight, dim)
         } else if let bytes, let scales {
             clever_add_int8_row(dst, bytes + row * dim, weight * scales[row], dim)
+        } else if let nibbles, let scales {
+            clever_add_int4_row(dst, nibbles + row * EncoderTable.int4RowBytes(dim), weight * scales[row], dim)
         }
     }
 }

@@ -103,6 +103,7 @@ extension SparseTerm {
     func appendingEmptyLabels(_ count: Int) -> SparseTerm {
         let end = support.offsets.last ?? 0
         return SparseTerm(numLabels: numLabels + count, offsets: support.offsets + [Int](repeating: end, count: count),
-                          features: support.features, weights: weights)
+                          features: support.features, weights: weights,
+                          scales: scales.map { $0 + [Float](repeating: 0, count: count) })
     }
 }

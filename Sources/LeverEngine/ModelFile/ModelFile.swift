@@ -24,11 +24,13 @@ enum ModelFile {
     /// 32-bit offsets in posting lists, flagged in the KNN layout (a new major for the same reason: a
     /// 3.x reader would find the flags invalid). 4.1 added the LINEAR section (a 4.0 reader skips
     /// it). 5.0: LINEAR may hold per-label shares and the ROWS section may follow (a new major, so a
-    /// 4.x reader says "written by a newer Lever" rather than finding LINEAR's flag corrupt).
-    static let formatMajor: UInt16 = 5
+    /// 4.x reader says "written by a newer Lever" rather than finding LINEAR's flag corrupt). 6.0: the
+    /// compact LINEAR layout (LEB128 feature gaps, int8 weights with per-label scales) and the IDF
+    /// table as a palette (a new major for the same reason).
+    static let formatMajor: UInt16 = 6
     static let formatMinor: UInt16 = 0
-    /// The majors this library reads: 1 (CRC-32; minors 0 and 1), 2, 3, 4 and 5.
-    static let readableMajors: ClosedRange<UInt16> = 1...5
+    /// The majors this library reads: 1 (CRC-32; minors 0 and 1), 2, 3, 4, 5 and 6.
+    static let readableMajors: ClosedRange<UInt16> = 1...6
     static let byteOrderMark: UInt32 = 0x0102_0304
     static let fixedHeader = 32
     static let entrySize = 32

@@ -97,7 +97,7 @@ struct LinearProblem {
         var termOffsets = [Int](repeating: 0, count: count + 1)
         for j in 0..<count { termOffsets[j + 1] = termOffsets[j] + features[j].count }
         let term = SparseTerm(numLabels: count, offsets: termOffsets, features: features.flatMap { $0 },
-                              weights: weights.flatMap { $0 }).roundedToHalf()
+                              weights: weights.flatMap { $0 }).roundedToInt8()
         let ranker = LinearRanker(term: term, biases: biases, trainedLabels: count, weight: weight,
                                   labelWeights: labelWeights.map { Array($0[labels]) }, combine: combine,
                                   featureCount: featureCount)
@@ -128,7 +128,8 @@ struct LinearShard {
             }
             guard s.ranker.weight == head.ranker.weight, s.ranker.combine == head.ranker.combine,
                   (s.ranker.labelWeights == nil) == (head.ranker.labelWeights == nil),
-                  s.ranker.featureCount == head.ranker.featureCount else {
+                  s.ranker.featureCount == head.ranker.featureCount,
+                  (s.ranker.term.scales == nil) == (head.ranker.term.scales == nil) else {
                 throw .invalidArgument("\(name): its ranker settings differ from \(names[0])'s")
             }
             next = s.labels.upperBound
@@ -138,6 +139,7 @@ struct LinearShard {
         }
         var offsets = [0], features: [Int32] = [], weights: [Float] = [], biases: [Float] = []
         var shares: [Float]? = head.ranker.labelWeights == nil ? nil : []
+        var scales: [Float]? = head.ranker.term.scales == nil ? nil : []
         for s in shards {
             let t = s.ranker.term
             let o = t.support.offsets
@@ -146,9 +148,10 @@ struct LinearShard {
             weights += t.weights
             biases += s.ranker.biases
             if let w = s.ranker.labelWeights { shares? += w }
+            if let c = t.scales { scales? += c }
         }
         return LinearRanker(term: SparseTerm(numLabels: head.numLabels, offsets: offsets, features: features,
-                                             weights: weights),
+                                             weights: weights, scales: scales),
                             biases: biases, trainedLabels: head.numLabels, weight: head.ranker.weight,
                             labelWeights: shares, combine: head.ranker.combine, featureCount: head.ranker.featureCount)
     }

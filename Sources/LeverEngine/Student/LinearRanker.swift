@@ -116,20 +116,25 @@ struct LinearRanker: Sendable {
 }
 
 extension LinearRanker {
-    /// Model file section LINEAR (since 4.1): f32 weight, u8 combination (0 geometric, 1 mean; plus
-    /// `perLabelFlag` when per-label shares follow, since 4.2), u64 trained labels, f32 biases, [f32
-    /// per-label shares, one per trained label, each in [0, 1]], then the weights in the SPARSE layout
-    /// but as half floats (training rounds them, so a loaded model scores exactly like the trained one).
+    /// Model file section LINEAR (since 4.1): f32 weight, u8 combination (0 geometric, 1 mean) plus flags,
+    /// u64 trained labels, f32 biases, [f32 per-label shares, one per trained label, each in [0, 1]],
+    /// then the weights: in the SPARSE layout but as half floats (before 6.0), or (`compactFlag`, since
+    /// 6.0) in `SparseTerm`'s compact layout, as int8 with per-label scales (`int8Flag`) or half floats.
+    /// Training rounds the weights to the stored form, so a loaded model scores exactly like the trained one.
     static let perLabelFlag: UInt8 = 2
+    static let compactFlag: UInt8 = 4
+    static let int8Flag: UInt8 = 8
 
     func encoded() -> [UInt8] {
         var w = ByteWriter()
         w.f32(weight)
-        w.u8((combine == .mean ? 1 : 0) | (labelWeights == nil ? 0 : LinearRanker.perLabelFlag))
+        let int8 = term.scales != nil
+        w.u8((combine == .mean ? 1 : 0) | (labelWeights == nil ? 0 : LinearRanker.perLabelFlag)
+             | LinearRanker.compactFlag | (int8 ? LinearRanker.int8Flag : 0))
         w.u64(UInt64(trainedLabels))
         w.array(biases)
         if let labelWeights { w.array(labelWeights) }
-        term.encode(into: &w, half: true)
+        term.encodeCompact(into: &w, int8: int8)
         return w.bytes
     }
 
@@ -137,8 +142,11 @@ extension LinearRanker {
         let weight = try r.f32()
         try StudentConfig.checkStored(\.linearWeight, weight, in: "model section LINEAR")
         let byte = try r.u8()
-        let mode = byte & ~perLabelFlag
+        let mode = byte & ~(perLabelFlag | compactFlag | int8Flag)
         guard mode <= 1 else { throw .corrupt("model section LINEAR: unknown combination \(mode)") }
+        guard byte & int8Flag == 0 || byte & compactFlag != 0 else {
+            throw .corrupt("model section LINEAR: int8 weights are only stored in the compact layout")
+        }
         let trained = try r.count(max: numLabels)
         let biases = try r.floatArray()
         guard biases.count == numLabels, biases.allSatisfy({ $0.isFinite }) else {
@@ -153,8 +161,11 @@ extension LinearRanker {
             }
             shares = s
         }
-        let term = try SparseTerm.decode(&r, numLabels: numLabels, featureCount: featureCount, section: "LINEAR",
-                                        half: true)
+        let term = byte & compactFlag != 0
+            ? try SparseTerm.decodeCompact(&r, numLabels: numLabels, featureCount: featureCount,
+                                           int8: byte & int8Flag != 0, section: "LINEAR")
+            : try SparseTerm.decode(&r, numLabels: numLabels, featureCount: featureCount, section: "LINEAR",
+                                    half: true)
         return LinearRanker(term: term, biases: biases, trainedLabels: trained, weight: weight, labelWeights: shares,
                             combine: mode == 1 ? .mean : .geometric, featureCount: featureCount)
     }

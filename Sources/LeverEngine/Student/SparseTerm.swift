@@ -10,13 +10,17 @@ import Glibc
 struct SparseTerm: Sendable {
     var support: SparseSupport
     var weights: [Float]
+    /// Per label, when the weights are signed bytes times these (`roundedToInt8`, stored so in format
+    /// 6.0's compact layout); nil for float or half weights.
+    var scales: [Float]?
 
     var numLabels: Int { support.numLabels }
     var entries: Int { support.features.count }
 
-    init(numLabels: Int, offsets: [Int], features: [Int32], weights: [Float]) {
+    init(numLabels: Int, offsets: [Int], features: [Int32], weights: [Float], scales: [Float]? = nil) {
         support = SparseSupport(numLabels: numLabels, offsets: offsets, features: features)
         self.weights = weights
+        self.scales = scales
     }
 
     init(support: SparseSupport, weights: [Float]) {

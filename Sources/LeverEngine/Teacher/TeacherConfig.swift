@@ -3,9 +3,11 @@ public struct TeacherConfig: ConfigSection, Equatable {
     public enum Batching: String, Sendable, CaseIterable { case cluster, random }
     public enum Sides: String, Sendable, CaseIterable { case label, row }
     public enum Mining: String, Sendable, CaseIterable { case hard, random }
+    public enum Table: String, Sendable, CaseIterable { case int4, int8 }
 
     public var dim = 128
     public var minDF = 2
+    public var table = Table.int4
     public var epochs = 30
     public var batchSize = 512
     public var learningRate: Float = 0.01
@@ -28,6 +30,8 @@ public struct TeacherConfig: ConfigSection, Equatable {
         .integer("dim", \.dim, 2...4096, "Embedding dimension of the encoder (the student's classifier vectors too)."),
         .integer("min_df", \.minDF, 1...1_000_000,
                  "Features seen in fewer fitting texts (training and label texts) get no embedding row."),
+        .choice("table", \.table, "How the trained encoder table is kept and saved: signed int4 (two values a byte)"
+                + " or int8, with a scale per row; training ends by rounding it, so a saved model scores as trained."),
         .integer("epochs", \.epochs, 0...100_000, "Training epochs; each visits every item once."),
         .integer("batch_size", \.batchSize, 2...65_536,
                  "Items per batch; the other items of a batch are the negatives."),

@@ -16,9 +16,9 @@ enum TeacherTraining {
                                      rowLabels: rowLabels, labelRows: trainLabels.transposed(), threads: threads, seed: seed)
         let initial = SparseEncoder.random(dim: config.dim, vocabulary: vocabulary, seed: seed)
         let (trained, history) = try trainer.train(encoder: initial, progress: progress)
-        // Int8 rows with a scale each for the stored table (a quarter of the float bytes; the quality
-        // cost is measured in docs/model-format.md).
-        let encoder = trained.quantized()
+        // Int4 (or int8) rows with a scale each for the stored table (an eighth or a quarter of the float
+        // bytes; the quality cost is measured in docs/model-format.md).
+        let encoder = trained.quantized(bits: config.table == .int4 ? 4 : 8)
         // Half precision, as stored (TEACHER section): a loaded model scores exactly like this one.
         let labelEmbeddings = encoder.encodeAll(trainer.labelTexts, threads: threads).map { Float(Float16($0)) }
         var details = JSONObject()

@@ -3,11 +3,18 @@
 /// of the model file.
 public struct TfidfFeaturizer: Sendable {
     public let config: FeatureConfig
-    /// Inverse document frequency per hash bucket (in place in a loaded model file).
+    /// Inverse document frequency per hash bucket, or with `idfIndices` the palette of its distinct
+    /// values (both in place in a loaded model file).
     let idfStorage: ArrayStorage<Float>
+    /// Per hash bucket, its value's index in the palette `idfStorage` (a loaded model of format 6.0 or
+    /// later); nil when `idfStorage` is the table itself.
+    let idfIndices: ArrayStorage<UInt16>?
 
     /// Inverse document frequency per hash bucket.
-    public var idf: [Float] { idfStorage.array }
+    public var idf: [Float] {
+        guard let idfIndices else { return idfStorage.array }
+        return (0..<idfIndices.count).map { idfStorage[Int(idfIndices[$0])] }
+    }
 
     public var dimension: Int { 1 << config.hashBits }
 
@@ -15,9 +22,10 @@ public struct TfidfFeaturizer: Sendable {
         self.init(config: config, idf: ArrayStorage(idf))
     }
 
-    init(config: FeatureConfig, idf: ArrayStorage<Float>) {
+    init(config: FeatureConfig, idf: ArrayStorage<Float>, indices: ArrayStorage<UInt16>? = nil) {
         self.config = config
         idfStorage = idf
+        idfIndices = indices
     }
 
     /// Fits IDF weights on `texts` (smooth IDF: ln((1 + N) / (1 + df)) + 1).
@@ -36,12 +44,12 @@ public struct TfidfFeaturizer: Sendable {
     public func transform(_ texts: [String], threads: Int, progress: Progress = .silent,
                           stage: String = "features") throws(LeverError) -> SparseMatrix {
         var m = try counts(texts, threads: threads, progress: progress, stage: stage)
-        idfStorage.withUnsafeBufferPointer { idf in
+        withIDF { idf in
             for r in 0..<m.rows {
                 let range = m.rowRange(r)
                 var norm: Float = 0
                 for j in range {
-                    let v = m.values[j] * idf[Int(m.indices[j])]
+                    let v = m.values[j] * idf(Int(m.indices[j]))
                     m.values[j] = v
                     norm += v * v
                 }
@@ -52,6 +60,14 @@ public struct TfidfFeaturizer: Sendable {
             }
         }
         return m
+    }
+
+    /// Calls `body` with a bucket's IDF lookup, valid during the call.
+    private func withIDF<R>(_ body: ((Int) -> Float) -> R) -> R {
+        idfStorage.withUnsafeBufferPointer { values in
+            guard let idfIndices else { return body { values[$0] } }
+            return idfIndices.withUnsafeBufferPointer { index in body { values[Int(index[$0])] } }
+        }
     }
 
     public func transform(_ text: String) -> SparseMatrix {
