@@ -70,12 +70,13 @@ void clever_add_int8_row(float *restrict dst, const signed char *restrict src, f
 
 CLEVER_CLONES
 void clever_add_int4_row(float *restrict dst, const unsigned char *restrict src, float weight, size_t n) {
+    /* A nibble x (0..15) is the two's complement value (x ^ 8) - 8. */
     for (size_t i = 0; i < n / 2; i++) {
-        const signed char b = (signed char)src[i];
-        dst[2 * i] += weight * (float)((signed char)(b * 16) >> 4);
-        dst[2 * i + 1] += weight * (float)(b >> 4);
+        const int b = src[i];
+        dst[2 * i] += weight * (float)(((b & 15) ^ 8) - 8);
+        dst[2 * i + 1] += weight * (float)(((b >> 4) ^ 8) - 8);
     }
-    if (n & 1) dst[n - 1] += weight * (float)((signed char)((signed char)src[n / 2] * 16) >> 4);
+    if (n & 1) dst[n - 1] += weight * (float)(((src[n / 2] & 15) ^ 8) - 8);
 }
 
 CLEVER_CLONES

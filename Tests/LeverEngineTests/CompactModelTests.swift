@@ -3,8 +3,8 @@ import XCTest
 import CLever
 @testable import LeverEngine
 
-/// Issue 10 item 3: a smaller model file (int8 encoder tables, the vocabulary stored once and
-/// compactly, a truncated lexical index) that still loads the files older versions wrote.
+/// Issue 10 item 3: a smaller model file (int8 and int4 encoder tables, the vocabulary stored once and
+/// compactly, a truncated lexical index, the IDF palette) that still loads the files older versions wrote.
 final class CompactModelTests: XCTestCase {
     /// Tests/fixtures/format-2.0 (and format-3.0): a `lever` model written by Lever's format 2.0 (3.0),
     /// the texts it was asked about and what it answered then (see the folder's README.md).
@@ -101,7 +101,8 @@ final class CompactModelTests: XCTestCase {
         let sections = try ModelFile.decode(again, path: "again.lever"), old = try ModelFile.decode(bytes, path: path)
         let (_, offset) = try XCTUnwrap(sections.section("LINEAR"))
         XCTAssertEqual(again[offset + 4] & (LinearRanker.compactFlag | LinearRanker.int8Flag), LinearRanker.compactFlag)
-        XCTAssertLessThan(try XCTUnwrap(sections.section("LINEAR")).0.count, try XCTUnwrap(old.section("LINEAR")).0.count)
+        XCTAssertLessThan(try XCTUnwrap(sections.section("LINEAR")).0.count,
+                          try XCTUnwrap(old.section("LINEAR")).0.count)
         XCTAssertLessThan(try XCTUnwrap(sections.section("FEATURES")).0.count,
                           try XCTUnwrap(old.section("FEATURES")).0.count)
         let reloaded = try LeverModel.load(from: d.path + "/again.lever")
@@ -162,6 +163,32 @@ final class CompactModelTests: XCTestCase {
         }
     }
 
+    /// More than 65,536 distinct IDF values: the table is saved as plain floats (no palette flag);
+    /// a palette claiming more values is refused.
+    func testIDFTableWithoutAPaletteAndAnOversizedPalette() throws {
+        let idf = (0..<(1 << 17)).map { 1 + Float($0) / 1024 }
+        let plain = TfidfFeaturizer(config: FeatureConfig(hashBits: 17), idf: idf).encoded()
+        XCTAssertEqual(plain[20] & TfidfFeaturizer.paletteFlag, 0)
+        let back = try plain.withUnsafeBytes { raw throws(LeverError) -> TfidfFeaturizer in
+            var r = ByteReader(raw, section: "FEATURES")
+            return try TfidfFeaturizer.decode(&r)
+        }
+        XCTAssertEqual(back.idf, idf)
+        XCTAssertNil(back.idfIndices)
+        var w = ByteWriter()
+        for v: UInt32 in [10, 2, 3, 5] { w.u32(v) }
+        w.f32(0.5)
+        w.u8(1 | TfidfFeaturizer.paletteFlag)
+        w.array([Float](repeating: 1, count: (1 << 16) + 1))
+        w.array([UInt16](repeating: 0, count: 1 << 10))
+        assertLeverError(.corrupt, ["FEATURES", "palette has 65537 values"]) {
+            try w.bytes.withUnsafeBytes { raw throws(LeverError) -> TfidfFeaturizer in
+                var r = ByteReader(raw, section: "FEATURES")
+                return try TfidfFeaturizer.decode(&r)
+            }
+        }
+    }
+
     func testQuantizedRowsAreWithinHalfAStepOfTheirFloats() {
         var rng = SeededRandom(seed: 9)
         let dim = 13, rows = 6
@@ -211,7 +238,7 @@ final class CompactModelTests: XCTestCase {
             for c in 0..<dim { floats[dim + c] = 0 }  // an all-zero row
             let encoder = SparseEncoder(dim: dim, vocabulary: FeatureVocabulary(rowOf: (0..<Int32(rows)).map { $0 }),
                                         table: EncoderTable(floats))
-            let q = encoder.quantized(bits: 4)
+            let q = encoder.quantized(.int4)
             guard case .int4(let bytes, let scales, let qdim) = q.table.values else { return XCTFail("expected int4") }
             XCTAssertEqual(qdim, dim)
             XCTAssertEqual(bytes.count, rows * ((dim + 1) / 2))
@@ -259,7 +286,9 @@ final class CompactModelTests: XCTestCase {
             }
         }
         assertLeverError(.corrupt, ["TEACHER", "invalid encoder settings"]) {
-            try decode { w in w.u32(16 | SparseEncoder.int4TableFlag | SparseEncoder.int8TableFlag); w.array([Int32(0)]) }
+            try decode { w in
+                w.u32(16 | SparseEncoder.int4TableFlag | SparseEncoder.int8TableFlag); w.array([Int32(0)])
+            }
         }
         assertLeverError(.corrupt, ["TEACHER", "int4 encoder table has 9 bytes, expected 1 rows x 8"]) {
             try decode { w in

@@ -155,15 +155,16 @@ final class LinearRankerTests: XCTestCase {
         XCTAssertEqual(w[3], 0)
     }
 
-    /// A text's candidates scored at once (dense scratch, or a search for labels with many weights)
-    /// agree with one label at a time, and the scratch is left zeroed for the next text.
+    /// A text's candidates scored at once (dense scratch and its bitmap over several 64-bit words, or
+    /// a search for labels with many weights) agree with one label at a time, and the scratch is left
+    /// zeroed for the next text.
     func testBatchCombinationAgreesWithSingleLabels() throws {
         var rng = SeededRandom(seed: 9)
-        let features = 50, labels = 7
+        let features = 300, labels = 7
         var offsets = [0], f: [Int32] = [], w: [Float] = []
         for l in 0..<labels {
             // Label 5 has more weights than 16 x a text's features: scored by search.
-            let n = l == 5 ? 50 : 3 + l
+            let n = l == 5 ? 120 : 20 * (l + 1)
             let ids = Array(0..<Int32(features)).shuffled(using: &rng).prefix(n).sorted()
             f += ids
             w += ids.map { _ in rng.unitFloat() * 2 - 1 }
@@ -173,9 +174,11 @@ final class LinearRankerTests: XCTestCase {
         let r = LinearRanker(term: term, biases: (0..<labels).map { Float($0) / 10 }, trainedLabels: 6,
                              weight: 0.4, combine: .mean, featureCount: features)
         var m = SparseMatrix(cols: features)
-        m.appendRow([(Int32(3), Float(0.6)), (Int32(17), Float(0.8))])
+        m.appendRow([(Int32(3), Float(0.6)), (Int32(17), Float(0.8)), (Int32(130), Float(0.1)),
+                     (Int32(299), Float(-0.3))])
         m.appendRow([(Int32(2), Float(1))])
-        for row in 0..<2 {
+        m.appendRow([(Int32(64), Float(0.5)), (Int32(191), Float(0.5)), (Int32(250), Float(0.7))])
+        for row in 0..<3 {
             let cands: [(Int32, Float)] = (0..<labels).map { (Int32($0), 0) }
             var probs: [Float] = (0..<labels).map { Float($0 + 1) / 8 }
             let single = (0..<labels).map { r.combined(probs[$0], label: $0, row: m.rowRange(row), of: m) }
@@ -221,18 +224,19 @@ final class LinearRankerTests: XCTestCase {
         let features: [Int32] = [0, 127, 128, 16_511, 16_512, 2_113_663, 5, 2_200_000]
         let floats: [Float] = [0.5, -1.25, 0.001, 3, -0.75, 2, 0.2, -0.05]
         let term = SparseTerm(numLabels: 3, offsets: [0, 6, 6, 8], features: features, weights: floats)
-        func roundTrip(_ t: SparseTerm, int8: Bool) throws -> SparseTerm {
+        func roundTrip(_ t: SparseTerm) throws -> SparseTerm {
             var w = ByteWriter()
-            t.encodeCompact(into: &w, int8: int8)
+            t.encodeCompact(into: &w)
             return try w.bytes.withUnsafeBytes { raw throws(LeverError) -> SparseTerm in
                 var r = ByteReader(raw, section: "LINEAR")
-                let back = try SparseTerm.decodeCompact(&r, numLabels: 3, featureCount: 2_200_001, int8: int8,
+                let back = try SparseTerm.decodeCompact(&r, numLabels: 3, featureCount: 2_200_001, int8: t.storesInt8,
                                                         section: "LINEAR")
                 guard r.atEnd else { throw LeverError(.internal, "bytes left") }
                 return back
             }
         }
-        let half = try roundTrip(term, int8: false)
+        XCTAssertFalse(term.storesInt8)
+        let half = try roundTrip(term)
         XCTAssertEqual(half.support.offsets, term.support.offsets)
         XCTAssertEqual(half.support.features, features)
         XCTAssertEqual(half.weights.map { $0.bitPattern }, term.roundedToHalf().weights.map { $0.bitPattern })
@@ -248,26 +252,29 @@ final class LinearRankerTests: XCTestCase {
             let label = p < 5 ? 0 : 2
             XCTAssertLessThanOrEqual(abs(q.weights[p] - original), q.scales![label] * 0.5001)
         }
-        let back = try roundTrip(q, int8: true)
+        XCTAssertTrue(q.storesInt8)
+        let back = try roundTrip(q)
         XCTAssertEqual(back.support.features, q.support.features)
         XCTAssertEqual(back.weights.map { $0.bitPattern }, q.weights.map { $0.bitPattern })
         XCTAssertEqual(back.scales, q.scales)
         XCTAssertEqual(back.roundedToInt8().weights.map { $0.bitPattern }, q.weights.map { $0.bitPattern },
                        "rounding is idempotent")
+        XCTAssertEqual(back.roundedToInt8().scales, q.scales)
     }
 
     /// Damaged compact layouts are refused with a message naming the section and the fault.
     func testDamagedCompactLayoutsAreRefused() {
         func decode(offsets: [Int64], gaps: [UInt8], scales: [Float] = [1], bytes: [Int8]) throws -> SparseTerm {
             var w = ByteWriter()
-            w.u64(1)
+            w.u64(UInt64(offsets.count - 1))
             w.array(offsets)
             w.array(gaps)
             w.array(scales)
             w.array(bytes)
             return try w.bytes.withUnsafeBytes { raw throws(LeverError) -> SparseTerm in
                 var r = ByteReader(raw, section: "LINEAR")
-                return try SparseTerm.decodeCompact(&r, numLabels: 1, featureCount: 300, int8: true, section: "LINEAR")
+                return try SparseTerm.decodeCompact(&r, numLabels: offsets.count - 1, featureCount: 300, int8: true,
+                                                    section: "LINEAR")
             }
         }
         XCTAssertEqual(try decode(offsets: [0, 2], gaps: [3, 0xAC, 0x01], bytes: [1, 2]).support.features, [3, 175])
@@ -287,7 +294,12 @@ final class LinearRankerTests: XCTestCase {
             try decode(offsets: [0, 1], gaps: [0xAC, 0x02], bytes: [1])  // feature 300
         }
         assertLeverError(.corrupt, ["LINEAR", "bytes left"]) { try decode(offsets: [0, 1], gaps: [3, 4], bytes: [1]) }
-        assertLeverError(.corrupt, ["LINEAR", "offsets"]) { try decode(offsets: [0, 2, 1], gaps: [3, 4], bytes: [1]) }
+        assertLeverError(.corrupt, ["LINEAR", "offsets are not ordered at label 1"]) {
+            try decode(offsets: [0, 2, 1], gaps: [3, 4], scales: [1, 1], bytes: [1])
+        }
+        assertLeverError(.corrupt, ["LINEAR", "weight 1 is -128"]) {
+            try decode(offsets: [0, 2], gaps: [3, 4], bytes: [1, -128])
+        }
         assertLeverError(.corrupt, ["LINEAR", "scale"]) {
             try decode(offsets: [0, 1], gaps: [3], scales: [-1], bytes: [1])
         }

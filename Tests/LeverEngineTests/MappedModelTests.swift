@@ -49,7 +49,7 @@ final class MappedModelTests: XCTestCase {
             return XCTFail("expected an int4 teacher table and an int8 fine-tuned one")
         }
         XCTAssertTrue(nibbles.isView && teacherScales.isView && bytes.isView && scales.isView)
-        // Embeddings through the int8 table in place equal those of the trained model.
+        // Embeddings through the int4 and int8 tables in place equal those of the trained model.
         XCTAssertEqual(try m.embed(texts).map { $0.bitPattern }, try mapped.embed(texts).map { $0.bitPattern })
     }
 

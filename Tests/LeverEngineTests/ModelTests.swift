@@ -162,7 +162,7 @@ final class ModelTests: XCTestCase {
         let m = try Trainer.train(try studentTestConfig(d, method: "teacher")).model
         guard case .teacher(let trained) = m.scorer else { return XCTFail("expected a teacher") }
         guard case .int4 = trained.encoder.table.values else { return XCTFail("a trained table is int4 by default") }
-        let t = TeacherScorer(encoder: trained.encoder.quantized(bits: 8), labelEmbeddings: trained.labelEmbeddings,
+        let t = TeacherScorer(encoder: trained.encoder.quantized(.int8), labelEmbeddings: trained.labelEmbeddings,
                               numLabels: trained.numLabels)
         guard case .int8 = t.encoder.table.values else { return XCTFail("expected int8 rows") }
         func coded(_ e: SparseEncoder) throws -> (bytes: Int, table: [Float]) {

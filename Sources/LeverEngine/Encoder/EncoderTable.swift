@@ -1,5 +1,8 @@
 import CLever
 
+/// The quantised forms a trained table is kept and saved in (`teacher.table`).
+public enum EncoderTableForm: String, Sendable, CaseIterable { case int4, int8 }
+
 /// An encoder's rows x dim weights: floats (owned by a trained encoder, or a 1.0 file's table), IEEE
 /// half floats, signed bytes with one float scale per row (a row's values are `scale * byte`), or
 /// signed 4-bit values two a byte with a scale per row, the last three read in place from a loaded

@@ -57,8 +57,11 @@ extension SparseEncoder {
         let stored = try r.u32()
         let dim = Int(stored & ~flags)
         let what = "model section \(r.section)"
-        let half = stored & halfTableFlag != 0, int8 = stored & int8TableFlag != 0, int4 = stored & int4TableFlag != 0
-        guard [half, int8, int4].filter({ $0 }).count <= 1, !(shared != nil && stored & compactVocabularyFlag != 0) else {
+        try TeacherConfig.checkStored(\.dim, dim, in: what)
+        let half = stored & halfTableFlag != 0, int8 = stored & int8TableFlag != 0
+        let int4 = stored & int4TableFlag != 0
+        let vocabularyClash = shared != nil && stored & compactVocabularyFlag != 0
+        guard [half, int8, int4].filter({ $0 }).count <= 1, !vocabularyClash else {
             throw .corrupt("\(what): invalid encoder settings")
         }
         let vocabulary: FeatureVocabulary
@@ -91,14 +94,14 @@ extension SparseEncoder {
         } else {
             table = half ? EncoderTable(.half(try r.storage(UInt16.self))) : EncoderTable(.float(try r.floatStorage()))
         }
-        try TeacherConfig.checkStored(\.dim, dim, in: what)
         guard table.count == vocabulary.size * dim else {
             throw .corrupt("\(what): encoder table has \(table.count) values, expected \(vocabulary.size) x \(dim)")
         }
         switch table.values {
         case .float(let floats): try requireFinite(floats, "\(what): encoder table")
         case .half(let bits): try requireFinite(bits, "\(what): encoder table")
-        case .int8(_, let scales), .int4(_, let scales, _): try requireFinite(scales, "\(what): encoder row scales")
+        case .int8(_, let scales), .int4(_, let scales, _):
+            try requireFinite(scales, "\(what): encoder row scales")
         }
         return SparseEncoder(dim: dim, vocabulary: vocabulary, table: table)
     }
@@ -110,12 +113,12 @@ extension SparseEncoder {
         values.withUnsafeBufferPointer { v in v.allSatisfy { Float(Float16($0)) == $0 } }
     }
 
-    /// The encoder with each table row stored as signed `bits`-bit values (8 or 4) times a per-row
+    /// The encoder with each table row stored as signed 8-bit (or 4-bit) values times a per-row
     /// scale (its largest magnitude / 127, or / 7): a quarter (an eighth) of the float bytes, and the
     /// form a trained table is kept and saved in.
-    func quantized(bits: Int = 8) -> SparseEncoder {
+    func quantized(_ form: EncoderTableForm = .int8) -> SparseEncoder {
         let floats = table.floats
-        let levels: Float = bits == 4 ? 7 : 127
+        let levels: Float = form == .int4 ? 7 : 127
         var values = [Int8](repeating: 0, count: floats.count)
         var scales = [Float](repeating: 0, count: rows)
         for row in 0..<rows {
@@ -128,7 +131,7 @@ extension SparseEncoder {
                 values[row * dim + c] = Int8(Swift.max(-levels, Swift.min(levels, (v / scale).rounded())))
             }
         }
-        guard bits == 4 else {
+        guard form == .int4 else {
             let table = EncoderTable(.int8(ArrayStorage(values), scales: ArrayStorage(scales)))
             return SparseEncoder(dim: dim, vocabulary: vocabulary, table: table)
         }

@@ -103,7 +103,8 @@ struct LinearRanker: Sendable {
     /// feature it lacks costs a bit test in a table that stays in the nearest cache, not a load from
     /// the dense copy (the skipped terms are zero, so the sum is the same).
     @inline(__always) private static func gather(_ x: UnsafePointer<Float>, _ bits: UnsafePointer<UInt64>,
-                                                 _ f: UnsafePointer<Int32>, _ w: UnsafePointer<Float>, _ n: Int) -> Float {
+                                                 _ f: UnsafePointer<Int32>, _ w: UnsafePointer<Float>,
+                                                 _ n: Int) -> Float {
         var s: Float = 0
         for i in 0..<n {
             let fi = Int(f[i])
@@ -133,13 +134,12 @@ extension LinearRanker {
     func encoded() -> [UInt8] {
         var w = ByteWriter()
         w.f32(weight)
-        let int8 = term.scales != nil
         w.u8((combine == .mean ? 1 : 0) | (labelWeights == nil ? 0 : LinearRanker.perLabelFlag)
-             | LinearRanker.compactFlag | (int8 ? LinearRanker.int8Flag : 0))
+             | LinearRanker.compactFlag | (term.storesInt8 ? LinearRanker.int8Flag : 0))
         w.u64(UInt64(trainedLabels))
         w.array(biases)
         if let labelWeights { w.array(labelWeights) }
-        term.encodeCompact(into: &w, int8: int8)
+        term.encodeCompact(into: &w)
         return w.bytes
     }
 

@@ -34,10 +34,13 @@ extension SparseTerm {
         Int8(max(-127, min(127, (w / scale).rounded())))
     }
 
+    /// True when the term carries one scale per label: `encodeCompact` then stores int8 weights.
+    var storesInt8: Bool { scales?.count == numLabels }
+
     /// The compact layout: u64 label count, i64 array offsets (L + 1), u8 array of LEB128 feature
-    /// gaps, then with `int8` (the term must carry its scales) an f32 array of L scales and an i8
-    /// array of weights, else a u16 array of half-float weights.
-    func encodeCompact(into w: inout ByteWriter, int8: Bool) {
+    /// gaps, then (`storesInt8`) an f32 array of L scales and an i8 array of weights, else a u16
+    /// array of half-float weights.
+    func encodeCompact(into w: inout ByteWriter) {
         w.u64(UInt64(numLabels))
         w.array(support.offsets.map { Int64($0) })
         var gaps: [UInt8] = []
@@ -52,7 +55,7 @@ extension SparseTerm {
             }
         }
         w.array(gaps)
-        if int8, let scales {
+        if storesInt8, let scales {
             w.array(scales)
             var bytes = [Int8](repeating: 0, count: entries)
             for l in 0..<numLabels where scales[l] > 0 {
@@ -95,6 +98,10 @@ extension SparseTerm {
             guard s.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
                 throw .corrupt("model section \(section): a scale is negative or not finite")
             }
+            // Training writes -127 ... 127; -128 would not survive a save (weights are re-rounded).
+            if let p = bytes.withUnsafeBufferPointer({ b in b.firstIndex(of: -128) }) {
+                throw .corrupt("model section \(section): weight \(p) is -128 (int8 weights lie in -127 ... 127)")
+            }
             weights = [Float](repeating: 0, count: entries)
             for l in 0..<n {
                 for p in offsets[l]..<offsets[l + 1] { weights[p] = s[l] * Float(bytes[p]) }
@@ -108,7 +115,9 @@ extension SparseTerm {
             weights = halves.array.map { Float(Float16(bitPattern: $0)) }
             scales = nil
         }
-        guard weights.allSatisfy({ $0.isFinite }) else { throw .corrupt("model section \(section): a weight is not finite") }
+        guard weights.allSatisfy({ $0.isFinite }) else {
+            throw .corrupt("model section \(section): a weight is not finite")
+        }
         return SparseTerm(numLabels: n, offsets: offsets, features: features, weights: weights, scales: scales)
     }
 

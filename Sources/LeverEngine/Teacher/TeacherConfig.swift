@@ -3,11 +3,10 @@ public struct TeacherConfig: ConfigSection, Equatable {
     public enum Batching: String, Sendable, CaseIterable { case cluster, random }
     public enum Sides: String, Sendable, CaseIterable { case label, row }
     public enum Mining: String, Sendable, CaseIterable { case hard, random }
-    public enum Table: String, Sendable, CaseIterable { case int4, int8 }
 
     public var dim = 128
     public var minDF = 2
-    public var table = Table.int4
+    public var table = EncoderTableForm.int4
     public var epochs = 30
     public var batchSize = 512
     public var learningRate: Float = 0.01

@@ -18,7 +18,7 @@ enum TeacherTraining {
         let (trained, history) = try trainer.train(encoder: initial, progress: progress)
         // Int4 (or int8) rows with a scale each for the stored table (an eighth or a quarter of the float
         // bytes; the quality cost is measured in docs/model-format.md).
-        let encoder = trained.quantized(bits: config.table == .int4 ? 4 : 8)
+        let encoder = trained.quantized(config.table)
         // Half precision, as stored (TEACHER section): a loaded model scores exactly like this one.
         let labelEmbeddings = encoder.encodeAll(trainer.labelTexts, threads: threads).map { Float(Float16($0)) }
         var details = JSONObject()

@@ -45,7 +45,9 @@ extension TfidfFeaturizer {
         let bits = Int(try r.u32()), wmax = Int(try r.u32()), cmin = Int(try r.u32()), cmax = Int(try r.u32())
         let cw = try r.f32()
         let sub = try r.u8()
-        guard sub & ~paletteFlag <= 1 else { throw LeverError.corrupt("model section FEATURES: invalid featuriser settings") }
+        guard sub & ~paletteFlag <= 1 else {
+            throw LeverError.corrupt("model section FEATURES: invalid featuriser settings")
+        }
         let config = FeatureConfig(hashBits: bits, wordNgramMax: wmax, charNgramMin: cmin, charNgramMax: cmax,
                                    charWeight: cw, sublinearTf: sub & 1 == 1)
         try config.checkStored(in: "model section FEATURES")
@@ -62,7 +64,8 @@ extension TfidfFeaturizer {
 
     /// A palette IDF table: at most 65,536 values, every index inside the palette (finiteness is
     /// checked with the model's other values).
-    private static func checkPalette(_ values: ArrayStorage<Float>, _ indices: ArrayStorage<UInt16>) throws(LeverError) {
+    private static func checkPalette(_ values: ArrayStorage<Float>,
+                                     _ indices: ArrayStorage<UInt16>) throws(LeverError) {
         guard values.count <= 1 << 16 else {
             throw LeverError.corrupt("model section FEATURES: the IDF palette has \(values.count) values")
         }
