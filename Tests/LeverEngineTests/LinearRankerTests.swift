@@ -155,16 +155,17 @@ final class LinearRankerTests: XCTestCase {
         XCTAssertEqual(w[3], 0)
     }
 
-    /// A text's candidates scored at once (dense scratch and its bitmap over several 64-bit words, or
-    /// a search for labels with many weights) agree with one label at a time, and the scratch is left
-    /// zeroed for the next text.
+    /// A text's candidates scored at once — a head label (more than `LinearHeadIndex.minEntries`
+    /// weights) through the head index, labels with many more weights than the text has features by
+    /// search, the others through the dense scratch and its bitmap over several 64-bit words — get
+    /// exactly the scores of one label at a time, and the scratch is left zeroed for the next text.
     func testBatchCombinationAgreesWithSingleLabels() throws {
         var rng = SeededRandom(seed: 9)
-        let features = 300, labels = 7
+        let features = 3000, labels = 7
         var offsets = [0], f: [Int32] = [], w: [Float] = []
         for l in 0..<labels {
-            // Label 5 has more weights than 16 x a text's features: scored by search.
-            let n = l == 5 ? 120 : 20 * (l + 1)
+            // Label 5 is a head label; label 4 has more weights than 16 x a text's features.
+            let n = l == 5 ? LinearHeadIndex.minEntries + 500 : l == 4 ? 200 : 20 * (l + 1)
             let ids = Array(0..<Int32(features)).shuffled(using: &rng).prefix(n).sorted()
             f += ids
             w += ids.map { _ in rng.unitFloat() * 2 - 1 }
@@ -174,17 +175,22 @@ final class LinearRankerTests: XCTestCase {
         let r = LinearRanker(term: term, biases: (0..<labels).map { Float($0) / 10 }, trainedLabels: 6,
                              weight: 0.4, combine: .mean, featureCount: features)
         var m = SparseMatrix(cols: features)
-        m.appendRow([(Int32(3), Float(0.6)), (Int32(17), Float(0.8)), (Int32(130), Float(0.1)),
-                     (Int32(299), Float(-0.3))])
+        for _ in 0..<6 {
+            let ids = Array(0..<Int32(features)).shuffled(using: &rng).prefix(1 + Int(rng.next() % 40)).sorted()
+            m.appendRow(ids.map { ($0, rng.unitFloat()) })
+        }
         m.appendRow([(Int32(2), Float(1))])
-        m.appendRow([(Int32(64), Float(0.5)), (Int32(191), Float(0.5)), (Int32(250), Float(0.7))])
-        for row in 0..<3 {
+        for row in 0..<m.rows {
             let cands: [(Int32, Float)] = (0..<labels).map { (Int32($0), 0) }
             var probs: [Float] = (0..<labels).map { Float($0 + 1) / 8 }
             let single = (0..<labels).map { r.combined(probs[$0], label: $0, row: m.rowRange(row), of: m) }
             r.combine(&probs, labels: cands, row: m.rowRange(row), of: m)
-            for l in 0..<labels { XCTAssertEqual(probs[l], single[l], accuracy: 1e-6, "row \(row) label \(l)") }
+            XCTAssertEqual(probs.map { $0.bitPattern }, single.map { $0.bitPattern }, "row \(row)")
             XCTAssertEqual(probs[6], 7.0 / 8, "label 6 is untrained")
+            // Without the head label among the candidates, the head index is not walked.
+            var rest: [Float] = (0..<5).map { Float($0 + 1) / 8 }
+            r.combine(&rest, labels: (0..<5).map { (Int32($0), 0) }, row: m.rowRange(row), of: m)
+            XCTAssertEqual(rest.map { $0.bitPattern }, single[0..<5].map { $0.bitPattern })
         }
     }
 

@@ -13,9 +13,9 @@ import Glibc
 /// term alone.
 struct LinearRanker: Sendable {
     /// Per label, weights over encoder feature rows (sorted within a label).
-    var term: SparseTerm
-    var biases: [Float]
-    var trainedLabels: Int
+    let term: SparseTerm
+    let biases: [Float]
+    let trainedLabels: Int
     /// The linear term's share in the combined score (see `combine`).
     var weight: Float
     /// Per trained label, its own share instead of `weight` (`student.linear_weight_ramp` > 0: a share
@@ -26,6 +26,8 @@ struct LinearRanker: Sendable {
     var featureCount: Int
     /// Per call, a dense copy of the text's features (all zero between calls).
     private let scratch = ScratchPool<DenseText>()
+    /// The labels with many weights, indexed by feature (built on first use).
+    private let headCache = LinearHeadIndexCache()
 
     init(term: SparseTerm, biases: [Float], trainedLabels: Int, weight: Float, labelWeights: [Float]? = nil,
          combine: StudentConfig.LinearCombine, featureCount: Int) {
@@ -69,9 +71,10 @@ struct LinearRanker: Sendable {
     }
 
     /// `combined` for every candidate of one text at once: `probs[j]` (the dense probability of
-    /// `labels[j]`) becomes the combined one. The text's features are scattered into a dense scratch
-    /// once, so a label with few weights costs a bit test per weight; a label with many more weights
-    /// than the text has features is scored by searching its sorted list instead.
+    /// `labels[j]`) becomes the combined one. Head labels (many weights) take their scores from one
+    /// walk over the text's features in the head index; the others from a dense copy of the text's
+    /// features and its bitmap (a bit test per weight), or, with many more weights than the text has
+    /// features, by searching their sorted lists. Every path adds the same products in the same order.
     func combine(_ probs: inout [Float], labels: [(Int32, Float)], row: Range<Int>, of m: SparseMatrix) {
         guard weight > 0, !row.isEmpty else {
             for (j, (l, _)) in labels.enumerated() where Int(l) < trainedLabels {
@@ -79,6 +82,20 @@ struct LinearRanker: Sendable {
             }
             return
         }
+        let head = headCache.get {
+            LinearHeadIndex(term: term, trainedLabels: trainedLabels, featureCount: featureCount)
+        }
+        if head.heads > 0, labels.contains(where: { head.isHead(Int($0.0)) }) {
+            head.withScores(row: row, of: m) { scores in
+                combine(&probs, labels: labels, row: row, of: m, head: head, headScores: scores)
+            }
+        } else {
+            combine(&probs, labels: labels, row: row, of: m, head: head, headScores: nil)
+        }
+    }
+
+    private func combine(_ probs: inout [Float], labels: [(Int32, Float)], row: Range<Int>, of m: SparseMatrix,
+                         head: LinearHeadIndex, headScores: UnsafeBufferPointer<Float>?) {
         let limit = 16 * row.count
         scratch.withScratch(make: { DenseText(count: featureCount) }) { x in
             x.set(row, of: m)
@@ -87,10 +104,16 @@ struct LinearRanker: Sendable {
                     for (j, (l32, _)) in labels.enumerated() where Int(l32) < trainedLabels {
                         let l = Int(l32)
                         let range = term.support.offsets[l]..<term.support.offsets[l + 1]
-                        let s = range.count > limit
-                            ? term.support.score(label: l, row: row, of: m, weights: w.baseAddress!)
-                            : LinearRanker.gather(xp.baseAddress!, bits.baseAddress!, f.baseAddress! + range.lowerBound,
-                                                  w.baseAddress! + range.lowerBound, range.count)
+                        let s: Float
+                        if let headScores, head.slotOf[l] >= 0 {
+                            s = headScores[Int(head.slotOf[l])]
+                        } else if range.count > limit {
+                            s = term.support.score(label: l, row: row, of: m, weights: w.baseAddress!)
+                        } else {
+                            s = LinearRanker.gather(xp.baseAddress!, bits.baseAddress!,
+                                                    f.baseAddress! + range.lowerBound,
+                                                    w.baseAddress! + range.lowerBound, range.count)
+                        }
                         probs[j] = mix(probs[j], LinearRanker.logProbability(margin: biases[l] + s), weight: share(l))
                     }
                 } }
