@@ -84,4 +84,20 @@ final class VectorKernelTests: XCTestCase {
         XCTAssertEqual(m.map { $0.bitPattern }, mRef.map { $0.bitPattern })
         XCTAssertEqual(v.map { $0.bitPattern }, vRef.map { $0.bitPattern })
     }
+
+    /// The next score at least a floor: the first such index in the range, whichever 16-block it falls
+    /// in (and the range's end when none), for floors below, among and above the scores.
+    func testNextAtLeastFindsTheFirstQualifyingIndex() {
+        var rng = SeededRandom(seed: 21)
+        let x: [Float] = (0..<100).map { _ in Float(rng.next() % 50) }
+        for floor: Float in [-.infinity, 0, 20, 48, 49, 50, .infinity] {
+            for from in [0, 1, 15, 16, 17, 40, 99, 100] {
+                for to in [from, min(100, from + 1), min(100, from + 16), min(100, from + 33), 100] {
+                    let expected = (from..<to).first { x[$0] >= floor } ?? to
+                    XCTAssertEqual(clever_next_at_least(x, from, to, floor), expected,
+                                   "floor \(floor) from \(from) to \(to)")
+                }
+            }
+        }
+    }
 }

@@ -23,6 +23,9 @@ CLEVER_HIDDEN void clever_add_int8_row(float *dst, const signed char *src, float
 /// dst[i] += weight * v[i] for i < n, v[i] the signed 4-bit value in src[i / 2] (even i: its low nibble,
 /// odd i: its high nibble): an int4 row of an encoder table (the caller folds in the row's scale).
 CLEVER_HIDDEN void clever_add_int4_row(float *dst, const unsigned char *src, float weight, size_t n);
+/// The first i in from .. to - 1 with x[i] >= floor, or `to` when there is none: a top-k selection's
+/// scan for the next score that can enter (blocks of 16 without one cost one vectorised comparison).
+CLEVER_HIDDEN size_t clever_next_at_least(const float *x, size_t from, size_t to, float floor);
 /// y[i] += alpha * x[i].
 CLEVER_HIDDEN void clever_axpy(float *y, float alpha, const float *x, size_t n);
 /// One Adam step on a row: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; w -= lr m / (sqrt(v) + eps).

@@ -1,3 +1,5 @@
+import CLever
+
 /// Exact top-k over all labels for dense query vectors: scores come from one GEMM per block of
 /// queries against the label matrix, then a partial top-k per row (labels in `exclude` skipped; with
 /// `within`, only those labels ranked).
@@ -27,11 +29,19 @@ enum DenseScorer {
                         if let exclude, first + i < exclude.rows {
                             for j in exclude.rowRange(first + i) { blocked.insert(exclude.indices[j]) }
                         }
+                        // Every label scoring at least the current floor, in label order, as a plain loop
+                        // would push them; the scan passes over the others 16 at a time.
                         var floor = top.floor
-                        for l in within ?? 0..<numLabels where row[l] >= floor {
-                            if !blocked.isEmpty && blocked.contains(Int32(l)) { continue }
-                            top.push(Int32(l), row[l])
-                            floor = top.floor
+                        let labels = within ?? 0..<numLabels
+                        var l = labels.lowerBound
+                        while true {
+                            l = clever_next_at_least(row, l, labels.upperBound, floor)
+                            if l >= labels.upperBound { break }
+                            if blocked.isEmpty || !blocked.contains(Int32(l)) {
+                                top.push(Int32(l), row[l])
+                                floor = top.floor
+                            }
+                            l += 1
                         }
                         return top.sorted()
                     }
