@@ -276,28 +276,30 @@ final class CompactModelTests: XCTestCase {
         XCTAssertEqual(got, [15, -15, 1, -1, -3, 3, -15])
     }
 
-    func testDamagedInt4TablesAreRefused() {
-        func decode(_ write: (inout ByteWriter) -> Void) throws -> SparseEncoder {
-            var w = ByteWriter()
-            write(&w)
-            return try w.bytes.withUnsafeBytes { raw throws(LeverError) -> SparseEncoder in
-                var r = ByteReader(raw, section: "TEACHER")
-                return try SparseEncoder.decode(&r)
-            }
+    /// The encoder that `write` lays out, read back from a TEACHER section.
+    func decodeEncoder(_ write: (inout ByteWriter) -> Void) throws -> SparseEncoder {
+        var w = ByteWriter()
+        write(&w)
+        return try w.bytes.withUnsafeBytes { raw throws(LeverError) -> SparseEncoder in
+            var r = ByteReader(raw, section: "TEACHER")
+            return try SparseEncoder.decode(&r)
         }
+    }
+
+    func testDamagedInt4TablesAreRefused() {
         assertLeverError(.corrupt, ["TEACHER", "invalid encoder settings"]) {
-            try decode { w in
+            try decodeEncoder { w in
                 w.u32(16 | SparseEncoder.int4TableFlag | SparseEncoder.int8TableFlag); w.array([Int32(0)])
             }
         }
         assertLeverError(.corrupt, ["TEACHER", "int4 encoder table has 9 bytes, expected 1 rows x 8"]) {
-            try decode { w in
+            try decodeEncoder { w in
                 w.u32(16 | SparseEncoder.int4TableFlag); w.array([Int32(0)])
                 w.array([Float(1)]); w.array([UInt8](repeating: 1, count: 9))
             }
         }
         assertLeverError(.corrupt, ["TEACHER", "row scales", "non-finite"]) {
-            try decode { w in
+            try decodeEncoder { w in
                 w.u32(15 | SparseEncoder.int4TableFlag); w.array([Int32(0)])
                 w.array([Float.infinity]); w.array([UInt8](repeating: 1, count: 8))
             }
@@ -323,33 +325,25 @@ final class CompactModelTests: XCTestCase {
 
     /// Damaged encoder layouts are refused with a message naming the section.
     func testDamagedEncodersAreRefused() {
-        func decode(_ write: (inout ByteWriter) -> Void) throws -> SparseEncoder {
-            var w = ByteWriter()
-            write(&w)
-            return try w.bytes.withUnsafeBytes { raw throws(LeverError) -> SparseEncoder in
-                var r = ByteReader(raw, section: "TEACHER")
-                return try SparseEncoder.decode(&r)
-            }
-        }
         let dim = UInt32(16)
         let both = SparseEncoder.halfTableFlag | SparseEncoder.int8TableFlag
         assertLeverError(.corrupt, ["TEACHER", "invalid encoder settings"]) {
-            try decode { w in w.u32(dim | both); w.array([Int32(0)]) }
+            try decodeEncoder { w in w.u32(dim | both); w.array([Int32(0)]) }
         }
         assertLeverError(.corrupt, ["TEACHER", "1 row scales, expected 2"]) {
-            try decode { w in
+            try decodeEncoder { w in
                 w.u32(dim | SparseEncoder.int8TableFlag); w.array([Int32(0), 1])
                 w.array([Float(1)]); w.array([Int8](repeating: 1, count: 32))
             }
         }
         assertLeverError(.corrupt, ["TEACHER", "row scales", "non-finite"]) {
-            try decode { w in
+            try decodeEncoder { w in
                 w.u32(dim | SparseEncoder.int8TableFlag); w.array([Int32(0)])
                 w.array([Float.nan]); w.array([Int8](repeating: 1, count: 16))
             }
         }
         assertLeverError(.corrupt, ["TEACHER", "out of order"]) {
-            try decode { w in
+            try decodeEncoder { w in
                 w.u32(dim | SparseEncoder.int8TableFlag | SparseEncoder.compactVocabularyFlag)
                 w.u64(8); w.array([Int32(5), 2])
                 w.array([Float(1), 1]); w.array([Int8](repeating: 1, count: 32))
