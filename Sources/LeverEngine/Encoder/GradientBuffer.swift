@@ -7,6 +7,10 @@ struct GradientBuffer {
     private var slotOf: [Int32]
     private(set) var touched: [Int32] = []
     private(set) var grads: [Float] = []
+    /// Scratch of `addEncoderGradients`, kept between calls: per item its gradient, per term its slot,
+    /// and the terms grouped by slot (starts, items, weights).
+    private var itemGradients: [Float] = []
+    private var termSlots: [Int32] = [], termStarts: [Int32] = [], termItems: [Int32] = [], termWeights: [Float] = []
 
     init(rows: Int, dim: Int) {
         self.dim = dim
@@ -42,22 +46,76 @@ struct GradientBuffer {
 
     /// Adds each item's encoder gradient `de` (w.r.t. its normalised embedding `e`), taken back
     /// through the L2 normalisation, to the rows of its features.
+    ///
+    /// The work runs on `threads` threads with the sums of one sequential pass: every row's slot
+    /// receives its terms in item order, then feature order, through the same kernel, so the result
+    /// does not depend on the thread count.
     mutating func addEncoderGradients(_ feats: SparseMatrix, items: [Int], e: UnsafePointer<Float>, de: UnsafePointer<Float>,
-                                      norms: UnsafePointer<Float>) {
-        let d = dim
-        var dh = [Float](repeating: 0, count: d)
-        dh.withUnsafeMutableBufferPointer { dh in
-            for (i, item) in items.enumerated() {
-                let norm = norms[i]
-                guard norm > 0 else { continue }
-                let dot = clever_dot(e + i * d, de + i * d, d)
-                let inv = 1 / norm
-                for c in 0..<d { dh[c] = (de[i * d + c] - e[i * d + c] * dot) * inv }
-                for j in feats.rowRange(item) {
-                    add(row: Int(feats.indices[j]), scale: feats.values[j], UnsafePointer(dh.baseAddress!))
+                                      norms: UnsafePointer<Float>, threads: Int) {
+        let d = dim, n = items.count
+        // Each item's gradient before its features' weights (zero-norm items contribute nothing).
+        if itemGradients.count < n * d { itemGradients = [Float](repeating: 0, count: n * d) }
+        itemGradients.withUnsafeMutableBufferPointer { buffer in
+            let dh = SendablePointer(buffer.baseAddress!)
+            let ep = SendableConstPointer(e), dp = SendableConstPointer(de), np = SendableConstPointer(norms)
+            Parallel.forEachChunk(n, threads: threads) { _, range in
+                for i in range where np.pointer[i] > 0 {
+                    let (ei, di) = (ep.pointer + i * d, dp.pointer + i * d)
+                    let dot = clever_dot(ei, di, d)
+                    let inv = 1 / np.pointer[i]
+                    for c in 0..<d { dh.pointer[i * d + c] = (di[c] - ei[c] * dot) * inv }
                 }
             }
         }
+        // The terms grouped by slot, each group in pass order (a counting sort).
+        termSlots.removeAll(keepingCapacity: true)
+        for (i, item) in items.enumerated() where norms[i] > 0 {
+            for j in feats.rowRange(item) { termSlots.append(Int32(slot(Int(feats.indices[j])))) }
+        }
+        let slots = touched.count
+        termStarts.removeAll(keepingCapacity: true)
+        termStarts.append(contentsOf: repeatElement(0, count: slots + 1))
+        for s in termSlots { termStarts[Int(s) + 1] += 1 }
+        for s in 0..<slots { termStarts[s + 1] += termStarts[s] }
+        var next = Array(termStarts[0..<slots])
+        termItems.removeAll(keepingCapacity: true)
+        termItems.append(contentsOf: repeatElement(0, count: termSlots.count))
+        termWeights.removeAll(keepingCapacity: true)
+        termWeights.append(contentsOf: repeatElement(0, count: termSlots.count))
+        var t = 0
+        for (i, item) in items.enumerated() where norms[i] > 0 {
+            for j in feats.rowRange(item) {
+                let s = Int(termSlots[t])
+                termItems[Int(next[s])] = Int32(i)
+                termWeights[Int(next[s])] = feats.values[j]
+                next[s] += 1
+                t += 1
+            }
+        }
+        // Every slot's sum on its own: slots are disjoint, so they run in parallel, in chunks of
+        // about equal numbers of terms (a chunk takes the slots whose first term falls in it).
+        let (starts, owners, weights) = (termStarts, termItems, termWeights)
+        let parts = Parallel.chunks(termSlots.count, threads: threads)
+        let firstSlot = { @Sendable (term: Int) -> Int in
+            var (low, high) = (0, slots)  // the first slot whose terms start at or after `term`
+            while low < high {
+                let mid = (low + high) / 2
+                if Int(starts[mid]) >= term { high = mid } else { low = mid + 1 }
+            }
+            return low
+        }
+        grads.withUnsafeMutableBufferPointer { g in itemGradients.withUnsafeBufferPointer { h in
+            let gp = SendablePointer(g.baseAddress!), hp = SendableConstPointer(h.baseAddress!)
+            Parallel.forEachChunk(parts.count, threads: parts.count) { _, chunk in
+                let part = parts[chunk.lowerBound]
+                let upper = chunk.lowerBound == parts.count - 1 ? slots : firstSlot(part.upperBound)
+                for s in firstSlot(part.lowerBound)..<upper {
+                    for t in Int(starts[s])..<Int(starts[s + 1]) {
+                        clever_axpy(gp.pointer + s * d, weights[t], hp.pointer + Int(owners[t]) * d, d)
+                    }
+                }
+            }
+        } }
     }
 
     /// Forgets all slots (keeps capacity).

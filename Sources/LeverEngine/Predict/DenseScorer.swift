@@ -1,57 +1,80 @@
 import CLever
 
-/// Exact top-k over all labels for dense query vectors: scores come from one GEMM per block of
-/// queries against the label matrix, then a partial top-k per row (labels in `exclude` skipped; with
-/// `within`, only those labels ranked).
+/// Exact top-k over all labels for dense query vectors: a block of queries is scored against tiles
+/// of the label matrix by GEMM, small enough that the scores stay in cache for the partial top-k that
+/// reads them (labels in `exclude` skipped; with `within`, only those labels scored and ranked).
 enum DenseScorer {
+    /// At most this many scores per GEMM (4 MiB): a block of 512 queries meets 2,048 labels at a time.
+    static let tileScores = 1 << 20
+
     static func topK(queries: [Float], count: Int, labels: ArrayStorage<Float>, numLabels: Int, dim: Int, k: Int,
                      exclude: SparseMatrix?, within: Range<Int>? = nil, threads: Int, block: Int = 512,
                      progress: Progress, stage: String) throws(LeverError) -> [[(Int32, Float)]] {
         var results: [[(Int32, Float)]] = []
         results.reserveCapacity(count)
-        var scores = [Float](repeating: 0, count: min(block, max(count, 1)) * numLabels)
+        let ranked = within ?? 0..<numLabels
+        let rows = min(block, max(count, 1))
+        let tile = max(1, min(ranked.count, tileScores / rows))
+        var scores = [Float](repeating: 0, count: rows * tile)
+        var lists = [TopK](repeating: TopK(k), count: rows)
+        var blocked = [Set<Int32>](repeating: [], count: rows)
         try progress.begin(stage, "\(count) queries x \(numLabels) labels")
         var start = 0
         while start < count {
             let n = min(block, count - start)
-            queries.withUnsafeBufferPointer { q in labels.withUnsafeBufferPointer { l in scores.withUnsafeMutableBufferPointer { s in
-                BLAS.gemm(q.baseAddress! + start * dim, l.baseAddress!, transB: true, s.baseAddress!, m: n, n: numLabels, k: dim)
-            } } }
-            let first = start
-            let parts = scores.withUnsafeBufferPointer { s in
-                let sp = SendableConstPointer(s.baseAddress!)
-                return Parallel.mapChunks(n, threads: threads) { range in
-                    var top = TopK(k)
-                    return range.map { i -> [(Int32, Float)] in
-                        top.reset()
-                        let row = sp.pointer + i * numLabels
-                        var blocked: Set<Int32> = []
-                        if let exclude, first + i < exclude.rows {
-                            for j in exclude.rowRange(first + i) { blocked.insert(exclude.indices[j]) }
-                        }
-                        // Every label scoring at least the current floor, in label order, as a plain loop
-                        // would push them; the scan passes over the others 16 at a time.
-                        var floor = top.floor
-                        let labels = within ?? 0..<numLabels
-                        var l = labels.lowerBound
-                        while true {
-                            l = clever_next_at_least(row, l, labels.upperBound, floor)
-                            if l >= labels.upperBound { break }
-                            if blocked.isEmpty || !blocked.contains(Int32(l)) {
-                                top.push(Int32(l), row[l])
-                                floor = top.floor
-                            }
-                            l += 1
-                        }
-                        return top.sorted()
-                    }
+            for i in 0..<n {
+                lists[i].reset()
+                blocked[i].removeAll(keepingCapacity: true)
+                if let exclude, start + i < exclude.rows {
+                    for j in exclude.rowRange(start + i) { blocked[i].insert(exclude.indices[j]) }
                 }
             }
-            for p in parts { results.append(contentsOf: p) }
+            // Tile by tile in label order, each query's candidates are pushed in label order, as one
+            // scan over all its scores would push them.
+            var first = ranked.lowerBound
+            while first < ranked.upperBound {
+                let t = min(tile, ranked.upperBound - first)
+                queries.withUnsafeBufferPointer { q in labels.withUnsafeBufferPointer { l in
+                    scores.withUnsafeMutableBufferPointer { s in
+                        BLAS.gemm(q.baseAddress! + start * dim, l.baseAddress! + first * dim, transB: true, s.baseAddress!,
+                                  m: n, n: t, k: dim)
+                    }
+                } }
+                scores.withUnsafeBufferPointer { s in lists.withUnsafeMutableBufferPointer { tops in
+                    let sp = SendableConstPointer(s.baseAddress!), tp = SendablePointer(tops.baseAddress!)
+                    let skip = blocked, offset = first
+                    Parallel.forEachChunk(n, threads: threads) { _, range in
+                        for i in range {
+                            scan(sp.pointer + i * t, count: t, offset: offset, skipping: skip[i], into: &tp.pointer[i])
+                        }
+                    }
+                } }
+                first += t
+            }
+            for i in 0..<n { results.append(lists[i].sorted()) }
             start += n
             try progress.update(start, of: count, unit: "queries")
         }
         try progress.end()
         return results
+    }
+
+    /// Pushes every score of `row` (labels `offset ..< offset + count`) that reaches the list's floor,
+    /// in label order, as a plain loop would; the scan passes over the others 16 at a time.
+    @inline(__always)
+    private static func scan(_ row: UnsafePointer<Float>, count: Int, offset: Int, skipping blocked: Set<Int32>,
+                             into top: inout TopK) {
+        var floor = top.floor
+        var j = 0
+        while true {
+            j = clever_next_at_least(row, j, count, floor)
+            if j >= count { break }
+            let label = Int32(offset + j)
+            if blocked.isEmpty || !blocked.contains(label) {
+                top.push(label, row[j])
+                floor = top.floor
+            }
+            j += 1
+        }
     }
 }

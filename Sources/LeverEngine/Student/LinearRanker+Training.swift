@@ -70,6 +70,7 @@ struct LabelSolver {
     private var w: [Float]
     private var touched: [Int32] = []
     private var isTouched: [Bool]
+    private var sorter = RadixSorter()
 
     init(featureCount: Int) {
         w = [Float](repeating: 0, count: featureCount)
@@ -137,7 +138,7 @@ struct LabelSolver {
                 }
             }
         } }
-        touched.sort()
+        sorter.sort(&touched)
         var features: [Int32] = [], weights: [Float] = []
         for f in touched {
             let v = w[Int(f)]

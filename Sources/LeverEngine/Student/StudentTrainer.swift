@@ -179,7 +179,7 @@ struct StudentTrainer {
                     eGrad.reset()
                     emb.withUnsafeBufferPointer { e in demb.withUnsafeBufferPointer { de in norms.withUnsafeBufferPointer { nr in
                         eGrad.addEncoderGradients(encoded, items: encodedRows, e: e.baseAddress!, de: de.baseAddress!,
-                                                  norms: nr.baseAddress!)
+                                                  norms: nr.baseAddress!, threads: threads)
                     } } }
                     eGrad.grads.withUnsafeBufferPointer { g in
                         encoder.table.withFloats {

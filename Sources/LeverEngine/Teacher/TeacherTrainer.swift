@@ -260,10 +260,12 @@ struct TeacherTrainer {
         // Through the L2 normalisation, then scattered onto the feature rows (fixed order: deterministic).
         ws.gradient.reset()
         ws.z.withUnsafeBufferPointer { z in ws.dz.withUnsafeBufferPointer { dz in ws.zNorm.withUnsafeBufferPointer { zn in
-            ws.gradient.addEncoderGradients(labelTexts, items: labels, e: z.baseAddress!, de: dz.baseAddress!, norms: zn.baseAddress!)
+            ws.gradient.addEncoderGradients(labelTexts, items: labels, e: z.baseAddress!, de: dz.baseAddress!,
+                                             norms: zn.baseAddress!, threads: threads)
         } } }
         ws.x.withUnsafeBufferPointer { x in ws.dx.withUnsafeBufferPointer { dx in ws.xNorm.withUnsafeBufferPointer { xn in
-            ws.gradient.addEncoderGradients(inputs, items: rows, e: x.baseAddress!, de: dx.baseAddress!, norms: xn.baseAddress!)
+            ws.gradient.addEncoderGradients(inputs, items: rows, e: x.baseAddress!, de: dx.baseAddress!,
+                                             norms: xn.baseAddress!, threads: threads)
         } } }
         ws.gradient.grads.withUnsafeBufferPointer { g in
             encoder.table.withFloats {
