@@ -99,6 +99,20 @@ void clever_adam_row(float *restrict w, float *restrict m, float *restrict v, co
 }
 
 CLEVER_CLONES
+size_t clever_next_at_least_each(const float *x, const float *floors, size_t from, size_t to) {
+    size_t i = from;
+    for (; i + 16 <= to; i += 16) {
+        int any = 0;
+        for (size_t j = 0; j < 16; j++) any |= x[i + j] >= floors[i + j];
+        if (any) break;
+    }
+    for (; i < to; i++) {
+        if (x[i] >= floors[i]) return i;
+    }
+    return to;
+}
+
+CLEVER_CLONES
 size_t clever_next_at_least(const float *x, size_t from, size_t to, float floor) {
     size_t i = from;
     for (; i + 16 <= to; i += 16) {

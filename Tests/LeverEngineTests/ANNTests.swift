@@ -260,7 +260,8 @@ extension ANNTests {
             ann.minItems = minItems
             let view = try TeacherView.build(teacher: teacher,
                                              inputFeatures: try f.transform(data.train.texts, threads: 1),
-                                             labelFeatures: try f.transform(data.labelTexts, threads: 1), shortlist: 3,
+                                             labelFeatures: try f.transform(data.labelTexts, threads: 1),
+                                             shortlist: 3, labelTextLists: true,
                                              ann: ann, seed: 1, threads: 2, progress: .silent)
             XCTAssertEqual(view.labelSearch.index == nil, minItems > 0)
             results.append(try TrainingExamples.distilled(trainLabels: data.train.labels, view: view, config: dc,

@@ -40,4 +40,35 @@ final class DenseScorerTests: XCTestCase {
             }
         }
     }
+
+    /// The columns collected during a search: each chosen label's best counted queries, as a search
+    /// with the label as the query finds them (ties to the lower query).
+    func testColumnsEqualTheTransposedSearch() throws {
+        var rng = SeededRandom(seed: 53)
+        let count = 700, numLabels = 4_500, dim = 8, k = 30
+        let queries = (0..<(count * dim)).map { _ in Float(rng.index(5)) - 2 }
+        let labels = (0..<(numLabels * dim)).map { _ in Float(rng.index(5)) - 2 }
+        let chosen = [4_499, 0, 2_047, 2_048, 17, 3_000]
+        let counted = 100..<650
+        var columns: ColumnTopK? = ColumnTopK(items: chosen, numItems: numLabels, k: k, queries: counted)
+        let rows = try DenseScorer.topK(queries: queries, count: count, labels: ArrayStorage(labels),
+                                        numLabels: numLabels, dim: dim, k: 5, exclude: nil, threads: 2,
+                                        columns: &columns, progress: .silent, stage: "test")
+        let plain = try DenseScorer.topK(queries: queries, count: count, labels: ArrayStorage(labels),
+                                         numLabels: numLabels, dim: dim, k: 5, exclude: nil, threads: 2,
+                                         progress: .silent, stage: "test")
+        XCTAssertEqual(rows.map { $0.map { $0.0 } }, plain.map { $0.map { $0.0 } })
+        let chosenVectors = chosen.flatMap { labels[($0 * dim)..<(($0 + 1) * dim)] }
+        let countedVectors = Array(queries[(counted.lowerBound * dim)..<(counted.upperBound * dim)])
+        let transposed = try DenseScorer.topK(queries: chosenVectors, count: chosen.count,
+                                              labels: ArrayStorage(countedVectors), numLabels: counted.count,
+                                              dim: dim, k: k, exclude: nil, threads: 2, progress: .silent,
+                                              stage: "test")
+        let found = try XCTUnwrap(columns).sorted()
+        for (i, label) in chosen.enumerated() {
+            XCTAssertEqual(found[i].map { Int($0.0) }, transposed[i].map { Int($0.0) + counted.lowerBound },
+                           "label \(label)")
+            XCTAssertEqual(found[i].map { $0.1 }, transposed[i].map { $0.1 }, "label \(label)")
+        }
+    }
 }

@@ -76,6 +76,33 @@ final class StudentTests: XCTestCase {
         XCTAssertEqual(plain.minedTargets + plain.labelRows, 0)
     }
 
+    /// Mining answered from the teacher shortlist search's scores gives the examples a separate search
+    /// over the training inputs gives.
+    func testMiningDuringTheShortlistSearchGivesTheSameExamples() throws {
+        let d = TempDir()
+        writeAnimalsDataset(d)
+        var dc = DistillationConfig()
+        dc.minedRows = 12; dc.minedThreshold = -1
+        let data = try XCDataset.load(try studentTestConfig(d).paths)
+        let request = try XCTUnwrap(TrainingExamples.miningRequest(trainLabels: data.train.labels, numLabels: 4,
+                                                                   config: dc))
+        XCTAssertEqual(request.k, 12 + 16)
+        var examples: [TrainingExamples] = []
+        for mining in [nil, request] {
+            let (_, view) = try animalsTeacherView(d, shortlist: 3, mining: mining)
+            XCTAssertEqual(view.mined?.request, mining)
+            examples.append(try TrainingExamples.distilled(trainLabels: data.train.labels, view: view, config: dc,
+                                                           ann: ANNConfig(), seed: 1, threads: 2, progress: .silent))
+        }
+        XCTAssertGreaterThan(examples[0].minedTargets, 0)
+        XCTAssertEqual(examples[1].minedTargets, examples[0].minedTargets)
+        XCTAssertEqual(examples[1].sources, examples[0].sources)
+        for (a, b) in zip(examples[0].targets, examples[1].targets) {
+            XCTAssertEqual(a.map { $0.label }, b.map { $0.label })
+            XCTAssertEqual(a.map { $0.value.bitPattern }, b.map { $0.value.bitPattern })
+        }
+    }
+
     func testReusedTeacherMustMatchTheData() throws {
         let d = TempDir()
         writeAnimalsDataset(d)

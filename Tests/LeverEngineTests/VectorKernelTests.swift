@@ -100,4 +100,19 @@ final class VectorKernelTests: XCTestCase {
             }
         }
     }
+
+    /// The same scan with a floor per position.
+    func testNextAtLeastEachUsesEachPositionsFloor() {
+        var rng = SeededRandom(seed: 22)
+        let x: [Float] = (0..<100).map { _ in Float(rng.next() % 50) }
+        for _ in 0..<20 {
+            let floors: [Float] = (0..<100).map { _ in rng.next() % 4 == 0 ? Float(rng.next() % 60) : .infinity }
+            for from in [0, 1, 15, 16, 17, 40, 99, 100] {
+                for to in [from, min(100, from + 1), min(100, from + 16), min(100, from + 33), 100] {
+                    let expected = (from..<to).first { x[$0] >= floors[$0] } ?? to
+                    XCTAssertEqual(clever_next_at_least_each(x, floors, from, to), expected, "from \(from) to \(to)")
+                }
+            }
+        }
+    }
 }

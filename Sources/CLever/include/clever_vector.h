@@ -26,6 +26,9 @@ CLEVER_HIDDEN void clever_add_int4_row(float *dst, const unsigned char *src, flo
 /// The first i in from .. to - 1 with x[i] >= floor, or `to` when there is none: a top-k selection's
 /// scan for the next score that can enter (blocks of 16 without one cost one vectorised comparison).
 CLEVER_HIDDEN size_t clever_next_at_least(const float *x, size_t from, size_t to, float floor);
+/// The first i in from .. to - 1 with x[i] >= floors[i], or `to`: the same scan with a floor per
+/// position (per label, when each label keeps its own top-k list).
+CLEVER_HIDDEN size_t clever_next_at_least_each(const float *x, const float *floors, size_t from, size_t to);
 /// y[i] += alpha * x[i].
 CLEVER_HIDDEN void clever_axpy(float *y, float alpha, const float *x, size_t n);
 /// One Adam step on a row: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; w -= lr m / (sqrt(v) + eps).

@@ -8,17 +8,30 @@ struct TeacherView {
     let numInputs: Int
     /// (numInputs + numLabels) x dim.
     let embeddings: [Float]
-    /// Top teacher labels (with cosines) per text row.
+    /// Top teacher labels (with cosines) per text row (empty for label texts unless asked for).
     let shortlists: [[(Int32, Float)]]
     /// How top-k searches over the teacher's label embeddings run (exact, or an HNSW graph that the
     /// student keeps for its prediction shortlist).
     let labelSearch: VectorSearch
+    /// LEVER's mining, when it was done during the shortlist search: the request and, per requested
+    /// label, its best training inputs.
+    let mined: (request: MiningRequest, lists: [[(Int32, Float)]])?
+
+    /// Labels whose best training inputs LEVER mines (in this order), and how many each.
+    struct MiningRequest: Equatable {
+        let labels: [Int]
+        let k: Int
+    }
 
     var numLabels: Int { teacher.numLabels }
     var dim: Int { teacher.dim }
 
+    /// With `labelTextLists` false, only the training inputs get a shortlist (label texts get empty
+    /// lists): a student reads a label text's list only when label texts are training rows. When both
+    /// searches are exact, `mining` is answered from the same scores (the transpose of the inputs'
+    /// search), saving a second pass over all inputs and labels.
     static func build(teacher: TeacherScorer, inputFeatures: SparseMatrix, labelFeatures: SparseMatrix, shortlist: Int,
-                      ann: ANNConfig, seed: UInt64, threads: Int,
+                      labelTextLists: Bool, mining: MiningRequest? = nil, ann: ANNConfig, seed: UInt64, threads: Int,
                       progress: Progress) throws(LeverError) -> TeacherView {
         var texts = teacher.encoder.vocabulary.remap(inputFeatures)
         texts.appendRows(of: teacher.encoder.vocabulary.remap(labelFeatures))
@@ -27,10 +40,23 @@ struct TeacherView {
         let labels = teacher.labelEmbeddings
         let search = try VectorSearch.over(labels, count: teacher.numLabels, dim: teacher.dim, config: ann, seed: seed,
                                            threads: threads, progress: progress, stage: "ann-labels")
-        let lists = try search.topK(queries: emb, count: texts.rows, items: labels, numItems: teacher.numLabels,
+        let queries = labelTextLists ? texts.rows : inputFeatures.rows
+        var lists: [[(Int32, Float)]]
+        var mined: (request: MiningRequest, lists: [[(Int32, Float)]])? = nil
+        if let mining, search.index == nil, inputFeatures.rows < ann.minItems {
+            var columns: ColumnTopK? = ColumnTopK(items: mining.labels, numItems: teacher.numLabels, k: mining.k,
+                                                  queries: 0..<inputFeatures.rows)
+            lists = try DenseScorer.topK(queries: emb, count: queries, labels: labels, numLabels: teacher.numLabels,
+                                         dim: teacher.dim, k: k, exclude: nil, threads: threads, columns: &columns,
+                                         progress: progress, stage: "teacher-shortlists")
+            mined = (mining, columns!.sorted())
+        } else {
+            lists = try search.topK(queries: emb, count: queries, items: labels, numItems: teacher.numLabels,
                                     dim: teacher.dim, k: k, exclude: nil, threads: threads, progress: progress,
                                     stage: "teacher-shortlists")
+        }
+        lists += repeatElement([], count: texts.rows - queries)
         return TeacherView(teacher: teacher, texts: texts, numInputs: inputFeatures.rows, embeddings: emb,
-                           shortlists: lists, labelSearch: search)
+                           shortlists: lists, labelSearch: search, mined: mined)
     }
 }

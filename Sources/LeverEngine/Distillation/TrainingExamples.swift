@@ -24,6 +24,20 @@ struct TrainingExamples {
         return ex
     }
 
+    /// The labels LEVER mines training inputs for: those with fewer than `mined_rows` training rows,
+    /// rarest first (ties by id), each asking for `mined_rows + 16` inputs; nil when there are none.
+    static func miningRequest(trainLabels: SparseMatrix, numLabels: Int,
+                              config: DistillationConfig) -> TeacherView.MiningRequest? {
+        guard config.minedRows > 0 else { return nil }
+        var counts = [Int](repeating: 0, count: numLabels)
+        for j in 0..<trainLabels.nnz where trainLabels.values[j] > 0 && Int(trainLabels.indices[j]) < numLabels {
+            counts[Int(trainLabels.indices[j])] += 1
+        }
+        let tail = (0..<numLabels).filter { counts[$0] < config.minedRows }
+            .sorted { counts[$0] != counts[$1] ? counts[$0] < counts[$1] : $0 < $1 }
+        return tail.isEmpty ? nil : TeacherView.MiningRequest(labels: tail, k: config.minedRows + 16)
+    }
+
     /// LEVER's augmentation of the ground truth with the teacher's soft scores (never overwriting
     /// a ground-truth positive): label texts as rows (label -> itself plus teacher-similar labels),
     /// and teacher-mined training inputs as soft positives for tail labels.
@@ -41,9 +55,12 @@ struct TrainingExamples {
                 counts[Int(trainLabels.indices[j])] += 1
             }
         }
-        if config.minedRows > 0 {
-            let tail = (0..<view.numLabels).filter { counts[$0] < config.minedRows }.sorted { counts[$0] != counts[$1] ? counts[$0] < counts[$1] : $0 < $1 }
-            if !tail.isEmpty {
+        if let request = miningRequest(trainLabels: trainLabels, numLabels: view.numLabels, config: config) {
+            let tail = request.labels
+            let nearest: [[(Int32, Float)]]
+            if let mined = view.mined, mined.request == request {
+                nearest = mined.lists
+            } else {
                 let d = view.dim
                 var q = [Float](repeating: 0, count: tail.count * d)
                 for (i, l) in tail.enumerated() {
@@ -52,18 +69,18 @@ struct TrainingExamples {
                 let inputs = ArrayStorage(Array(view.embeddings[0..<(view.numInputs * d)]))
                 let search = try VectorSearch.over(inputs, count: view.numInputs, dim: d, config: ann, seed: seed,
                                                    threads: threads, progress: progress, stage: "ann-inputs")
-                let nearest = try search.topK(queries: q, count: tail.count, items: inputs, numItems: view.numInputs,
-                                              dim: d, k: config.minedRows + 16, exclude: nil, threads: threads,
-                                              progress: progress, stage: "mine-inputs")
-                for (i, l) in tail.enumerated() {
-                    var have = counts[l]
-                    for (row, sim) in nearest[i] where have < config.minedRows && sim >= config.minedThreshold {
-                        let r = Int(row)
-                        if rowTargets[r].contains(where: { Int($0.label) == l }) { continue }
-                        rowTargets[r].append((Int32(l), config.soft(sim), config.teacherWeight))
-                        have += 1
-                        ex.minedTargets += 1
-                    }
+                nearest = try search.topK(queries: q, count: tail.count, items: inputs, numItems: view.numInputs,
+                                          dim: d, k: request.k, exclude: nil, threads: threads,
+                                          progress: progress, stage: "mine-inputs")
+            }
+            for (i, l) in tail.enumerated() {
+                var have = counts[l]
+                for (row, sim) in nearest[i] where have < config.minedRows && sim >= config.minedThreshold {
+                    let r = Int(row)
+                    if rowTargets[r].contains(where: { Int($0.label) == l }) { continue }
+                    rowTargets[r].append((Int32(l), config.soft(sim), config.teacherWeight))
+                    have += 1
+                    ex.minedTargets += 1
                 }
             }
         }

@@ -50,9 +50,13 @@ public enum Trainer {
                                          trainLabels: train.labels, threads: threads, details: &details, progress: progress)
             timings.append(("teacher", Clock.now() - t0))
             t0 = Clock.now()
+            let distills = config.method.distills && config.distillation.enabled
+            let mining = distills ? TrainingExamples.miningRequest(trainLabels: train.labels, numLabels: teacher.numLabels,
+                                                                   config: config.distillation) : nil
             let view = try TeacherView.build(teacher: teacher, inputFeatures: trainFeatures, labelFeatures: labelFeatures,
-                                             shortlist: config.student.trainingShortlist, ann: config.ann, seed: config.seed,
-                                             threads: threads, progress: progress)
+                                             shortlist: config.student.trainingShortlist,
+                                             labelTextLists: distills && config.distillation.labelRows, mining: mining,
+                                             ann: config.ann, seed: config.seed, threads: threads, progress: progress)
             let sources = try OtherSources.build(config, view: view, trainFeatures: trainFeatures,
                                                  trainLabels: train.labels, threads: threads, progress: progress)
             timings.append(("teacher-view", Clock.now() - t0))
@@ -67,12 +71,11 @@ public enum Trainer {
                 comparisons.append(("student without LEVER", LeverModel(config: config.document, labelTexts: labelTexts, featurizer: featurizer, scorer: .student(ova))))
             }
             t0 = Clock.now()
-            let distill = config.method.distills && config.distillation.enabled
             let (student, studentDetails, problem) = try StudentTraining.train(
-                config, view: view, sources: sources, trainLabels: train.labels, distill: distill,
+                config, view: view, sources: sources, trainLabels: train.labels, distill: distills,
                 deferLinear: deferLinear, threads: threads, progress: progress)
             linearProblem = problem
-            details[distill ? "student_lever" : "student_ova"] = .object(studentDetails)
+            details[distills ? "student_lever" : "student_ova"] = .object(studentDetails)
             scorer = .student(student)
         }
         timings.append((config.method.trainsStudent ? "student" : config.method.rawValue, Clock.now() - t0))

@@ -10,9 +10,21 @@ enum DenseScorer {
     static func topK(queries: [Float], count: Int, labels: ArrayStorage<Float>, numLabels: Int, dim: Int, k: Int,
                      exclude: SparseMatrix?, within: Range<Int>? = nil, threads: Int, block: Int = 512,
                      progress: Progress, stage: String) throws(LeverError) -> [[(Int32, Float)]] {
+        var none: ColumnTopK? = nil
+        return try topK(queries: queries, count: count, labels: labels, numLabels: numLabels, dim: dim, k: k,
+                        exclude: exclude, within: within, threads: threads, block: block, columns: &none,
+                        progress: progress, stage: stage)
+    }
+
+    /// The same search that also fills `columns` (the chosen labels' best queries) from the scores it
+    /// computes; `exclude` does not apply to the columns, and chosen labels outside `within` stay empty.
+    static func topK(queries: [Float], count: Int, labels: ArrayStorage<Float>, numLabels: Int, dim: Int, k: Int,
+                     exclude: SparseMatrix?, within: Range<Int>? = nil, threads: Int, block: Int = 512,
+                     columns: inout ColumnTopK?, progress: Progress,
+                     stage: String) throws(LeverError) -> [[(Int32, Float)]] {
+        let ranked = within ?? 0..<numLabels
         var results: [[(Int32, Float)]] = []
         results.reserveCapacity(count)
-        let ranked = within ?? 0..<numLabels
         let rows = min(block, max(count, 1))
         let tile = max(1, min(ranked.count, tileScores / rows))
         var scores = [Float](repeating: 0, count: rows * tile)
@@ -49,6 +61,13 @@ enum DenseScorer {
                         }
                     }
                 } }
+                if columns != nil {
+                    let low = max(start, columns!.queries.lowerBound), high = min(start + n, columns!.queries.upperBound)
+                    if low < high {
+                        collect(scores, rows: low..<high, block: start, tile: first..<(first + t), into: &columns!,
+                                threads: threads)
+                    }
+                }
                 first += t
             }
             for i in 0..<n { results.append(lists[i].sorted()) }
@@ -57,6 +76,36 @@ enum DenseScorer {
         }
         try progress.end()
         return results
+    }
+
+    /// Pushes the scores of queries `rows` (ids; block row = id - `block`) against the labels of
+    /// `tile` into the chosen labels' lists, in query order; threads take disjoint label ranges.
+    private static func collect(_ scores: [Float], rows: Range<Int>, block: Int, tile: Range<Int>,
+                                into columns: inout ColumnTopK, threads: Int) {
+        guard !rows.isEmpty else { return }
+        let t = tile.count
+        scores.withUnsafeBufferPointer { s in columns.floors.withUnsafeMutableBufferPointer { f in
+            columns.lists.withUnsafeMutableBufferPointer { l in columns.listOf.withUnsafeBufferPointer { o in
+                let sp = SendableConstPointer(s.baseAddress!), fp = SendablePointer(f.baseAddress! + tile.lowerBound)
+                let lp = SendablePointer(l.baseAddress!), op = SendableConstPointer(o.baseAddress! + tile.lowerBound)
+                Parallel.forEachChunk(t, threads: threads) { _, range in
+                    for id in rows {
+                        let row = sp.pointer + (id - block) * t
+                        var j = range.lowerBound
+                        while true {
+                            j = clever_next_at_least_each(row, fp.pointer, j, range.upperBound)
+                            if j >= range.upperBound { break }
+                            let list = Int(op.pointer[j])
+                            if list >= 0 {
+                                lp.pointer[list].push(Int32(id), row[j])
+                                fp.pointer[j] = lp.pointer[list].floor
+                            }
+                            j += 1
+                        }
+                    }
+                }
+            } }
+        } }
     }
 
     /// Pushes every score of `row` (labels `offset ..< offset + count`) that reaches the list's floor,

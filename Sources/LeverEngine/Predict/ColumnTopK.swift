@@ -1,0 +1,30 @@
+/// The transpose of an exact top-k search, collected while it scans: for chosen items, their best
+/// queries. Each chosen item's list receives the queries in query order with the scores the search
+/// computed, so it holds what a search with that item as the query would find (same scores, ties to
+/// the lower query id).
+struct ColumnTopK {
+    let k: Int
+    /// Only these queries enter the lists.
+    let queries: Range<Int>
+    /// The chosen items, in the order of `sorted()`.
+    let items: [Int]
+    /// Per item of the search: its list's floor (+infinity when the item is not chosen).
+    var floors: [Float]
+    /// Per item of the search: its list in `lists`, or -1.
+    let listOf: [Int32]
+    var lists: [TopK]
+
+    init(items: [Int], numItems: Int, k: Int, queries: Range<Int>) {
+        self.k = k
+        self.queries = queries
+        self.items = items
+        var listOf = [Int32](repeating: -1, count: numItems)
+        for (i, item) in items.enumerated() { listOf[item] = Int32(i) }
+        self.listOf = listOf
+        floors = listOf.map { $0 < 0 ? .infinity : TopK(k).floor }
+        lists = [TopK](repeating: TopK(k), count: items.count)
+    }
+
+    /// Each chosen item's queries (id, score), best first, in the order of `items`.
+    func sorted() -> [[(Int32, Float)]] { lists.map { $0.sorted() } }
+}
