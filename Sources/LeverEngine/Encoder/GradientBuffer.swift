@@ -29,12 +29,6 @@ struct GradientBuffer {
         return s
     }
 
-    /// grads[row] += scale * vector
-    @inline(__always) mutating func add(row: Int, scale: Float, _ vector: UnsafePointer<Float>) {
-        let base = slot(row) * dim
-        grads.withUnsafeMutableBufferPointer { g in clever_axpy(g.baseAddress! + base, scale, vector, dim) }
-    }
-
     /// grads[offset ..< offset + count] += scale * vector (offset from `slot(_:) * dim`).
     @inline(__always) mutating func addToSlot(_ offset: Int, scale: Float, _ vector: UnsafePointer<Float>, count: Int) {
         grads.withUnsafeMutableBufferPointer { g in clever_axpy(g.baseAddress! + offset, scale, vector, count) }
@@ -70,9 +64,19 @@ struct GradientBuffer {
         // The terms grouped by slot, each group in pass order (a counting sort).
         termSlots.removeAll(keepingCapacity: true)
         for (i, item) in items.enumerated() where norms[i] > 0 {
-            for j in feats.rowRange(item) { termSlots.append(Int32(slot(Int(feats.indices[j])))) }
+            for j in feats.rowRange(item) {
+                let row = Int(feats.indices[j])
+                var s = slotOf[row]
+                if s < 0 {  // a new slot; its zeroed gradient is appended with the others below
+                    s = Int32(touched.count)
+                    slotOf[row] = s
+                    touched.append(Int32(row))
+                }
+                termSlots.append(s)
+            }
         }
         let slots = touched.count
+        grads.append(contentsOf: repeatElement(0, count: slots * d - grads.count))
         termStarts.removeAll(keepingCapacity: true)
         termStarts.append(contentsOf: repeatElement(0, count: slots + 1))
         for s in termSlots { termStarts[Int(s) + 1] += 1 }
