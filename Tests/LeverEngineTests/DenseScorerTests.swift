@@ -71,4 +71,25 @@ final class DenseScorerTests: XCTestCase {
             XCTAssertEqual(found[i].map { $0.1 }, transposed[i].map { $0.1 }, "label \(label)")
         }
     }
+
+    /// Label ranges (a label-sharded prediction) score each label in the same GEMM call as the full
+    /// search, so their lists merge to the full lists bit for bit, ranges across tile edges included.
+    func testLabelRangesMergeToTheFullListsBitForBit() throws {
+        var rng = SeededRandom(seed: 57)
+        let count = 520, numLabels = 5_000, dim = 24, k = 10
+        let queries = (0..<(count * dim)).map { _ in 2 * rng.unitFloat() - 1 }
+        let labels = (0..<(numLabels * dim)).map { _ in 2 * rng.unitFloat() - 1 }
+        func search(_ within: Range<Int>?) throws -> [[(Int32, Float)]] {
+            try DenseScorer.topK(queries: queries, count: count, labels: ArrayStorage(labels), numLabels: numLabels,
+                                 dim: dim, k: k, exclude: nil, within: within, threads: 2, progress: .silent,
+                                 stage: "test")
+        }
+        let full = try search(nil)
+        let parts = try [0..<1, 1..<2_050, 2_050..<4_999, 4_999..<5_000].map { try search($0) }
+        for q in 0..<count {
+            let merged = parts.flatMap { $0[q] }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(k)
+            XCTAssertEqual(merged.map { $0.0 }, full[q].map { $0.0 }, "query \(q)")
+            XCTAssertEqual(merged.map { $0.1.bitPattern }, full[q].map { $0.1.bitPattern }, "query \(q)")
+        }
+    }
 }

@@ -22,11 +22,14 @@ enum DenseScorer {
                      exclude: SparseMatrix?, within: Range<Int>? = nil, threads: Int, block: Int = 512,
                      columns: inout ColumnTopK?, progress: Progress,
                      stage: String) throws(LeverError) -> [[(Int32, Float)]] {
-        let ranked = within ?? 0..<numLabels
+        let ranked = (within ?? 0..<numLabels).clamped(to: 0..<numLabels)
         var results: [[(Int32, Float)]] = []
         results.reserveCapacity(count)
         let rows = min(block, max(count, 1))
-        let tile = max(1, min(ranked.count, tileScores / rows))
+        // Tiles are laid out over all labels whatever `within` is, so a label's score comes from the
+        // same GEMM call in a ranged search as in a full one: a label range's lists merge to the
+        // full lists bit for bit (label-sharded prediction).
+        let tile = max(1, min(numLabels, tileScores / rows))
         var scores = [Float](repeating: 0, count: rows * tile)
         var lists = [TopK](repeating: TopK(k), count: rows)
         var blocked = [Set<Int32>](repeating: [], count: rows)
@@ -43,9 +46,10 @@ enum DenseScorer {
             }
             // Tile by tile in label order, each query's candidates are pushed in label order, as one
             // scan over all its scores would push them.
-            var first = ranked.lowerBound
+            var first = ranked.lowerBound / tile * tile
             while first < ranked.upperBound {
-                let t = min(tile, ranked.upperBound - first)
+                let t = min(tile, numLabels - first)
+                let part = ranked.clamped(to: first..<(first + t))
                 queries.withUnsafeBufferPointer { q in labels.withUnsafeBufferPointer { l in
                     scores.withUnsafeMutableBufferPointer { s in
                         BLAS.gemm(q.baseAddress! + start * dim, l.baseAddress! + first * dim, transB: true, s.baseAddress!,
@@ -54,18 +58,19 @@ enum DenseScorer {
                 } }
                 scores.withUnsafeBufferPointer { s in lists.withUnsafeMutableBufferPointer { tops in
                     let sp = SendableConstPointer(s.baseAddress!), tp = SendablePointer(tops.baseAddress!)
-                    let skip = blocked, offset = first
+                    let skip = blocked, offset = part.lowerBound, skipped = part.lowerBound - first
                     Parallel.forEachChunk(n, threads: threads) { _, range in
                         for i in range {
-                            scan(sp.pointer + i * t, count: t, offset: offset, skipping: skip[i], into: &tp.pointer[i])
+                            scan(sp.pointer + i * t + skipped, count: part.count, offset: offset, skipping: skip[i],
+                                 into: &tp.pointer[i])
                         }
                     }
                 } }
                 if columns != nil {
                     let low = max(start, columns!.queries.lowerBound), high = min(start + n, columns!.queries.upperBound)
                     if low < high {
-                        collect(scores, rows: low..<high, block: start, tile: first..<(first + t), into: &columns!,
-                                threads: threads)
+                        collect(scores, stride: t, rows: low..<high, block: start, labels: part, tileStart: first,
+                                into: &columns!, threads: threads)
                     }
                 }
                 first += t
@@ -78,19 +83,20 @@ enum DenseScorer {
         return results
     }
 
-    /// Pushes the scores of queries `rows` (ids; block row = id - `block`) against the labels of
-    /// `tile` into the chosen labels' lists, in query order; threads take disjoint label ranges.
-    private static func collect(_ scores: [Float], rows: Range<Int>, block: Int, tile: Range<Int>,
-                                into columns: inout ColumnTopK, threads: Int) {
-        guard !rows.isEmpty else { return }
-        let t = tile.count
+    /// Pushes the scores of queries `rows` (ids; block row = id - `block`) against `labels` (a part of
+    /// the tile starting at `tileStart`, `stride` scores a row) into the chosen labels' lists, in
+    /// query order; threads take disjoint label ranges.
+    private static func collect(_ scores: [Float], stride: Int, rows: Range<Int>, block: Int, labels: Range<Int>,
+                                tileStart: Int, into columns: inout ColumnTopK, threads: Int) {
+        guard !rows.isEmpty, !labels.isEmpty else { return }
         scores.withUnsafeBufferPointer { s in columns.floors.withUnsafeMutableBufferPointer { f in
             columns.lists.withUnsafeMutableBufferPointer { l in columns.listOf.withUnsafeBufferPointer { o in
-                let sp = SendableConstPointer(s.baseAddress!), fp = SendablePointer(f.baseAddress! + tile.lowerBound)
-                let lp = SendablePointer(l.baseAddress!), op = SendableConstPointer(o.baseAddress! + tile.lowerBound)
-                Parallel.forEachChunk(t, threads: threads) { _, range in
+                let sp = SendableConstPointer(s.baseAddress! + (labels.lowerBound - tileStart))
+                let fp = SendablePointer(f.baseAddress! + labels.lowerBound)
+                let lp = SendablePointer(l.baseAddress!), op = SendableConstPointer(o.baseAddress! + labels.lowerBound)
+                Parallel.forEachChunk(labels.count, threads: threads) { _, range in
                     for id in rows {
-                        let row = sp.pointer + (id - block) * t
+                        let row = sp.pointer + (id - block) * stride
                         var j = range.lowerBound
                         while true {
                             j = clever_next_at_least_each(row, fp.pointer, j, range.upperBound)
