@@ -114,7 +114,7 @@ func withVersion(_ bytes: [UInt8], major: UInt16, minor: UInt16) -> [UInt8] {
 
 /// The animals dataset's training split and a teacher view over it (a teacher trained with
 /// `studentTestConfig`, every search exact, one thread).
-func animalsTeacherView(_ d: TempDir, shortlist: Int,
+func animalsTeacherView(_ d: TempDir, shortlist: Int, labelTextLists: Bool = true,
                         mining: TeacherView.MiningRequest? = nil) throws -> (data: XCDataset, view: TeacherView) {
     let data = try XCDataset.load(try studentTestConfig(d).paths)
     let teacherModel = try Trainer.train(try studentTestConfig(d, method: "teacher")).model
@@ -124,8 +124,8 @@ func animalsTeacherView(_ d: TempDir, shortlist: Int,
     let f = teacherModel.featurizer
     let view = try TeacherView.build(teacher: teacher, inputFeatures: try f.transform(data.train.texts, threads: 1),
                                      labelFeatures: try f.transform(data.labelTexts, threads: 1),
-                                     shortlist: shortlist, labelTextLists: true, mining: mining, ann: ANNConfig(), seed: 1,
-                                     threads: 1, progress: .silent)
+                                     shortlist: shortlist, labelTextLists: labelTextLists, mining: mining,
+                                     ann: ANNConfig(), seed: 1, threads: 1, progress: .silent)
     return (data, view)
 }
 

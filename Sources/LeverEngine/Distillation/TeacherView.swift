@@ -29,7 +29,7 @@ struct TeacherView {
     /// With `labelTextLists` false, only the training inputs get a shortlist (label texts get empty
     /// lists): a student reads a label text's list only when label texts are training rows. When both
     /// searches are exact, `mining` is answered from the same scores (the transpose of the inputs'
-    /// search), saving a second pass over all inputs and labels.
+    /// search, equal to rounding), saving a second pass over all inputs and labels.
     static func build(teacher: TeacherScorer, inputFeatures: SparseMatrix, labelFeatures: SparseMatrix, shortlist: Int,
                       labelTextLists: Bool, mining: MiningRequest? = nil, ann: ANNConfig, seed: UInt64, threads: Int,
                       progress: Progress) throws(LeverError) -> TeacherView {
@@ -43,7 +43,11 @@ struct TeacherView {
         let queries = labelTextLists ? texts.rows : inputFeatures.rows
         var lists: [[(Int32, Float)]]
         var mined: (request: MiningRequest, lists: [[(Int32, Float)]])? = nil
-        if let mining, search.index == nil, inputFeatures.rows < ann.minItems {
+        // Fused only where both searches would be exact and score through sgemm (three or more
+        // queries each, see DenseScorer); the mined scores then equal the separate search's to
+        // rounding (a product and its transpose are summed in different orders).
+        if let mining, search.index == nil, inputFeatures.rows < ann.minItems, mining.labels.count > 2,
+           inputFeatures.rows > 2 {
             var columns: ColumnTopK? = ColumnTopK(items: mining.labels, numItems: teacher.numLabels, k: mining.k,
                                                   queries: 0..<inputFeatures.rows)
             lists = try DenseScorer.topK(queries: emb, count: queries, labels: labels, numLabels: teacher.numLabels,

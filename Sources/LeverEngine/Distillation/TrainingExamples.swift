@@ -41,8 +41,10 @@ struct TrainingExamples {
     /// LEVER's augmentation of the ground truth with the teacher's soft scores (never overwriting
     /// a ground-truth positive): label texts as rows (label -> itself plus teacher-similar labels),
     /// and teacher-mined training inputs as soft positives for tail labels.
-    /// Tail labels mine training inputs through an HNSW graph over the input embeddings (built and
-    /// dropped here) when there are at least `ann.minItems` inputs.
+    /// Tail labels take the inputs the teacher view mined during its shortlist search when it did
+    /// (`view.mined`, for the same request); else they search here: through an HNSW graph over the
+    /// input embeddings (built and dropped here) when there are at least `ann.minItems` inputs, else
+    /// exactly.
     static func distilled(trainLabels: SparseMatrix, view: TeacherView, config: DistillationConfig, ann: ANNConfig,
                           seed: UInt64, threads: Int, progress: Progress) throws(LeverError) -> TrainingExamples {
         var ex = TrainingExamples()

@@ -44,8 +44,8 @@ struct GradientBuffer {
     /// The work runs on `threads` threads with the sums of one sequential pass: every row's slot
     /// receives its terms in item order, then feature order, through the same kernel, so the result
     /// does not depend on the thread count.
-    mutating func addEncoderGradients(_ feats: SparseMatrix, items: [Int], e: UnsafePointer<Float>, de: UnsafePointer<Float>,
-                                      norms: UnsafePointer<Float>, threads: Int) {
+    mutating func addEncoderGradients(_ feats: SparseMatrix, items: [Int], e: UnsafePointer<Float>,
+                                      de: UnsafePointer<Float>, norms: UnsafePointer<Float>, threads: Int) {
         let d = dim, n = items.count
         // Each item's gradient before its features' weights (zero-norm items contribute nothing).
         if itemGradients.count < n * d { itemGradients = [Float](repeating: 0, count: n * d) }

@@ -51,8 +51,10 @@ public enum Trainer {
             timings.append(("teacher", Clock.now() - t0))
             t0 = Clock.now()
             let distills = config.method.distills && config.distillation.enabled
-            let mining = distills ? TrainingExamples.miningRequest(trainLabels: train.labels, numLabels: teacher.numLabels,
-                                                                   config: config.distillation) : nil
+            let mining = distills
+                ? TrainingExamples.miningRequest(trainLabels: train.labels, numLabels: teacher.numLabels,
+                                                 config: config.distillation)
+                : nil
             let view = try TeacherView.build(teacher: teacher, inputFeatures: trainFeatures, labelFeatures: labelFeatures,
                                              shortlist: config.student.trainingShortlist,
                                              labelTextLists: distills && config.distillation.labelRows, mining: mining,

@@ -1,7 +1,8 @@
 /// The transpose of an exact top-k search, collected while it scans: for chosen items, their best
 /// queries. Each chosen item's list receives the queries in query order with the scores the search
-/// computed, so it holds what a search with that item as the query would find (same scores, ties to
-/// the lower query id).
+/// computed (ties to the lower query id), so it holds what a search with that item as the query would
+/// find, up to rounding: OpenBLAS sums a product and its transpose in different orders, so a score
+/// can differ in its last bits and near-ties at the cut can trade places.
 struct ColumnTopK {
     let k: Int
     /// Only these queries enter the lists.

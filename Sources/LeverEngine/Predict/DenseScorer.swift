@@ -28,7 +28,9 @@ enum DenseScorer {
         let rows = min(block, max(count, 1))
         // Tiles are laid out over all labels whatever `within` is, so a label's score comes from the
         // same GEMM call in a ranged search as in a full one: a label range's lists merge to the
-        // full lists bit for bit (label-sharded prediction).
+        // full lists bit for bit (label-sharded prediction). Every block of a search of three or
+        // more queries goes through sgemm, its last one too (one or two queries alone take the
+        // dot-product path of `BLAS.gemm`), so a query's scores do not depend on its block.
         let tile = max(1, min(numLabels, tileScores / rows))
         var scores = [Float](repeating: 0, count: rows * tile)
         var lists = [TopK](repeating: TopK(k), count: rows)
@@ -52,8 +54,8 @@ enum DenseScorer {
                 let part = ranked.clamped(to: first..<(first + t))
                 queries.withUnsafeBufferPointer { q in labels.withUnsafeBufferPointer { l in
                     scores.withUnsafeMutableBufferPointer { s in
-                        BLAS.gemm(q.baseAddress! + start * dim, l.baseAddress! + first * dim, transB: true, s.baseAddress!,
-                                  m: n, n: t, k: dim)
+                        BLAS.gemm(q.baseAddress! + start * dim, l.baseAddress! + first * dim, transB: true,
+                                  s.baseAddress!, m: n, n: t, k: dim, fewRowsByDot: count <= 2)
                     }
                 } }
                 scores.withUnsafeBufferPointer { s in lists.withUnsafeMutableBufferPointer { tops in
@@ -67,7 +69,8 @@ enum DenseScorer {
                     }
                 } }
                 if columns != nil {
-                    let low = max(start, columns!.queries.lowerBound), high = min(start + n, columns!.queries.upperBound)
+                    let counted = columns!.queries
+                    let low = max(start, counted.lowerBound), high = min(start + n, counted.upperBound)
                     if low < high {
                         collect(scores, stride: t, rows: low..<high, block: start, labels: part, tileStart: first,
                                 into: &columns!, threads: threads)

@@ -3,10 +3,13 @@ import CLever
 /// Row-major single-precision matrix products through OpenBLAS.
 public enum BLAS {
     /// C (m x n) = alpha * op(A) * op(B) + beta * C, all row-major. op(A) is m x k, op(B) is k x n.
+    /// With `fewRowsByDot` false, one or two rows of A also go through sgemm, so a search's last rows
+    /// are scored like its others (the dot path below sums in another order).
     static func gemm(_ a: UnsafePointer<Float>, transA: Bool = false, _ b: UnsafePointer<Float>, transB: Bool = false,
-                     _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0) {
+                     _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0,
+                     fewRowsByDot: Bool = true) {
         if m == 0 || n == 0 { return }
-        if m <= 2 && n * k <= 1 << 22 && !transA && transB && alpha == 1 && beta == 0 {
+        if fewRowsByDot && m <= 2 && n * k <= 1 << 22 && !transA && transB && alpha == 1 && beta == 0 {
             // One or two query rows against a matrix of up to 16 MiB (single-text prediction up to
             // ~32K labels): sgemm would pack (copy) all of B for every call, and OpenBLAS's sgemv wakes
             // its threads; one pass of dot products on the calling thread streams B once. Larger
