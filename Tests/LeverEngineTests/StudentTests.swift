@@ -85,8 +85,8 @@ final class StudentTests: XCTestCase {
         var dc = DistillationConfig()
         dc.minedRows = 12; dc.minedThreshold = -1
         let data = try XCDataset.load(try studentTestConfig(d).paths)
-        let request = try XCTUnwrap(TrainingExamples.miningRequest(trainLabels: data.train.labels, numLabels: 4,
-                                                                   config: dc))
+        let counts = TrainingExamples.positiveCounts(trainLabels: data.train.labels, numLabels: 4)
+        let request = try XCTUnwrap(TrainingExamples.miningRequest(counts: counts, config: dc))
         XCTAssertEqual(request.k, 12 + 16)
         var examples: [TrainingExamples] = []
         for mining in [nil, request] {

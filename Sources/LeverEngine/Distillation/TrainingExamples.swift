@@ -24,16 +24,21 @@ struct TrainingExamples {
         return ex
     }
 
-    /// The labels LEVER mines training inputs for: those with fewer than `mined_rows` training rows,
-    /// rarest first (ties by id), each asking for `mined_rows + 16` inputs; nil when there are none.
-    static func miningRequest(trainLabels: SparseMatrix, numLabels: Int,
-                              config: DistillationConfig) -> TeacherView.MiningRequest? {
-        guard config.minedRows > 0 else { return nil }
+    /// Per label, its training rows (positive entries).
+    static func positiveCounts(trainLabels: SparseMatrix, numLabels: Int) -> [Int] {
         var counts = [Int](repeating: 0, count: numLabels)
         for j in 0..<trainLabels.nnz where trainLabels.values[j] > 0 && Int(trainLabels.indices[j]) < numLabels {
             counts[Int(trainLabels.indices[j])] += 1
         }
-        let tail = (0..<numLabels).filter { counts[$0] < config.minedRows }
+        return counts
+    }
+
+    /// The labels LEVER mines training inputs for: those with fewer than `mined_rows` training rows
+    /// (`counts`, from `positiveCounts`), rarest first (ties by id), each asking for `mined_rows + 16`
+    /// inputs; nil when there are none.
+    static func miningRequest(counts: [Int], config: DistillationConfig) -> TeacherView.MiningRequest? {
+        guard config.minedRows > 0 else { return nil }
+        let tail = counts.indices.filter { counts[$0] < config.minedRows }
             .sorted { counts[$0] != counts[$1] ? counts[$0] < counts[$1] : $0 < $1 }
         return tail.isEmpty ? nil : TeacherView.MiningRequest(labels: tail, k: config.minedRows + 16)
     }
@@ -50,14 +55,13 @@ struct TrainingExamples {
         var ex = TrainingExamples()
         // Ground-truth rows, indexed by training row so mined targets can join them.
         var rowTargets = [[(label: Int32, value: Float, weight: Float)]](repeating: [], count: trainLabels.rows)
-        var counts = [Int](repeating: 0, count: view.numLabels)
         for r in 0..<trainLabels.rows {
             for j in trainLabels.rowRange(r) where trainLabels.values[j] > 0 {
                 rowTargets[r].append((trainLabels.indices[j], 1, 1))
-                counts[Int(trainLabels.indices[j])] += 1
             }
         }
-        if let request = miningRequest(trainLabels: trainLabels, numLabels: view.numLabels, config: config) {
+        let counts = positiveCounts(trainLabels: trainLabels, numLabels: view.numLabels)
+        if let request = miningRequest(counts: counts, config: config) {
             let tail = request.labels
             let nearest: [[(Int32, Float)]]
             if let mined = view.mined, mined.request == request {

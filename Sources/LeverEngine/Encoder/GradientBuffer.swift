@@ -7,10 +7,11 @@ struct GradientBuffer {
     private var slotOf: [Int32]
     private(set) var touched: [Int32] = []
     private(set) var grads: [Float] = []
-    /// Scratch of `addEncoderGradients`, kept between calls: per item its gradient, per term its slot,
-    /// and the terms grouped by slot (starts, items, weights).
+    /// Scratch of `addEncoderGradients`, kept between calls: per item its gradient; per term its slot,
+    /// item and weight; the terms grouped by slot (`groupTermsBySlot`).
     private var itemGradients: [Float] = []
-    private var termSlots: [Int32] = [], termStarts: [Int32] = [], termItems: [Int32] = [], termWeights: [Float] = []
+    private var termSlots: [Int32] = [], termItems: [Int32] = [], termWeights: [Float] = []
+    private var termStarts: [Int32] = [], termOrder: [Int32] = []
 
     init(rows: Int, dim: Int) {
         self.dim = dim
@@ -61,8 +62,10 @@ struct GradientBuffer {
                 }
             }
         }
-        // The terms grouped by slot, each group in pass order (a counting sort).
+        // Every term (a feature of an item) in pass order: its slot, item and weight.
         termSlots.removeAll(keepingCapacity: true)
+        termItems.removeAll(keepingCapacity: true)
+        termWeights.removeAll(keepingCapacity: true)
         for (i, item) in items.enumerated() where norms[i] > 0 {
             for j in feats.rowRange(item) {
                 let row = Int(feats.indices[j])
@@ -73,32 +76,16 @@ struct GradientBuffer {
                     touched.append(Int32(row))
                 }
                 termSlots.append(s)
+                termItems.append(Int32(i))
+                termWeights.append(feats.values[j])
             }
         }
         let slots = touched.count
         grads.append(contentsOf: repeatElement(0, count: slots * d - grads.count))
-        termStarts.removeAll(keepingCapacity: true)
-        termStarts.append(contentsOf: repeatElement(0, count: slots + 1))
-        for s in termSlots { termStarts[Int(s) + 1] += 1 }
-        for s in 0..<slots { termStarts[s + 1] += termStarts[s] }
-        var next = Array(termStarts[0..<slots])
-        termItems.removeAll(keepingCapacity: true)
-        termItems.append(contentsOf: repeatElement(0, count: termSlots.count))
-        termWeights.removeAll(keepingCapacity: true)
-        termWeights.append(contentsOf: repeatElement(0, count: termSlots.count))
-        var t = 0
-        for (i, item) in items.enumerated() where norms[i] > 0 {
-            for j in feats.rowRange(item) {
-                let s = Int(termSlots[t])
-                termItems[Int(next[s])] = Int32(i)
-                termWeights[Int(next[s])] = feats.values[j]
-                next[s] += 1
-                t += 1
-            }
-        }
+        groupTermsBySlot(slots)
         // Every slot's sum on its own: slots are disjoint, so they run in parallel, in chunks of
         // about equal numbers of terms (a chunk takes the slots whose first term falls in it).
-        let (starts, owners, weights) = (termStarts, termItems, termWeights)
+        let (starts, order, owners, weights) = (termStarts, termOrder, termItems, termWeights)
         let parts = Parallel.chunks(termSlots.count, threads: threads)
         let firstSlot = { @Sendable (term: Int) -> Int in
             var (low, high) = (0, slots)  // the first slot whose terms start at or after `term`
@@ -114,12 +101,29 @@ struct GradientBuffer {
                 let part = parts[chunk.lowerBound]
                 let upper = chunk.lowerBound == parts.count - 1 ? slots : firstSlot(part.upperBound)
                 for s in firstSlot(part.lowerBound)..<upper {
-                    for t in Int(starts[s])..<Int(starts[s + 1]) {
+                    for u in Int(starts[s])..<Int(starts[s + 1]) {
+                        let t = Int(order[u])
                         clever_axpy(gp.pointer + s * d, weights[t], hp.pointer + Int(owners[t]) * d, d)
                     }
                 }
             }
         } }
+    }
+
+    /// `termOrder`: the terms' indices grouped by slot, each group in pass order (a stable counting
+    /// sort); slot s's are `termOrder[termStarts[s] ..< termStarts[s + 1]]`.
+    private mutating func groupTermsBySlot(_ slots: Int) {
+        termStarts.removeAll(keepingCapacity: true)
+        termStarts.append(contentsOf: repeatElement(0, count: slots + 1))
+        for s in termSlots { termStarts[Int(s) + 1] += 1 }
+        for s in 0..<slots { termStarts[s + 1] += termStarts[s] }
+        var next = Array(termStarts[0..<slots])
+        termOrder.removeAll(keepingCapacity: true)
+        termOrder.append(contentsOf: repeatElement(0, count: termSlots.count))
+        for (t, s) in termSlots.enumerated() {
+            termOrder[Int(next[Int(s)])] = Int32(t)
+            next[Int(s)] += 1
+        }
     }
 
     /// Forgets all slots (keeps capacity).

@@ -52,8 +52,9 @@ public enum Trainer {
             t0 = Clock.now()
             let distills = config.method.distills && config.distillation.enabled
             let mining = distills
-                ? TrainingExamples.miningRequest(trainLabels: train.labels, numLabels: teacher.numLabels,
-                                                 config: config.distillation)
+                ? TrainingExamples.miningRequest(
+                    counts: TrainingExamples.positiveCounts(trainLabels: train.labels, numLabels: teacher.numLabels),
+                    config: config.distillation)
                 : nil
             let view = try TeacherView.build(teacher: teacher, inputFeatures: trainFeatures, labelFeatures: labelFeatures,
                                              shortlist: config.student.trainingShortlist,

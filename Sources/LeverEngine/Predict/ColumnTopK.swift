@@ -4,21 +4,17 @@
 /// find, up to rounding: OpenBLAS sums a product and its transpose in different orders, so a score
 /// can differ in its last bits and near-ties at the cut can trade places.
 struct ColumnTopK {
-    let k: Int
     /// Only these queries enter the lists.
     let queries: Range<Int>
-    /// The chosen items, in the order of `sorted()`.
-    let items: [Int]
     /// Per item of the search: its list's floor (+infinity when the item is not chosen).
     var floors: [Float]
     /// Per item of the search: its list in `lists`, or -1.
     let listOf: [Int32]
     var lists: [TopK]
 
+    /// Lists of `k` for `items` (distinct ids below `numItems`), kept in that order.
     init(items: [Int], numItems: Int, k: Int, queries: Range<Int>) {
-        self.k = k
         self.queries = queries
-        self.items = items
         var listOf = [Int32](repeating: -1, count: numItems)
         for (i, item) in items.enumerated() { listOf[item] = Int32(i) }
         self.listOf = listOf
