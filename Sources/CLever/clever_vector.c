@@ -28,19 +28,25 @@ float clever_dot(const float *restrict a, const float *restrict b, size_t n) {
     return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
 }
 
+// How many rows ahead the gathering kernels fetch: enough to overlap a few memory waits.
+enum { clever_rows_ahead = 8 };
+
+static inline void clever_prefetch(const void *p, size_t bytes, int write) {
+    const char *c = (const char *)p;
+    for (size_t b = 0; b < bytes; b += 64) {
+        if (write) __builtin_prefetch(c + b, 1);
+        else __builtin_prefetch(c + b);
+    }
+}
+
 CLEVER_CLONES
 void clever_dot_rows(const float *restrict rows, const int32_t *restrict ids, size_t count, const float *restrict q,
                      size_t n, float *restrict out) {
-    enum { ahead = 4 };
-    for (size_t r = 0; r < count && r < ahead; r++) {
-        const char *row = (const char *)(rows + (size_t)ids[r] * n);
-        for (size_t b = 0; b < n * sizeof(float); b += 64) __builtin_prefetch(row + b);
-    }
+    for (size_t r = 0; r < count && r < clever_rows_ahead; r++)
+        clever_prefetch(rows + (size_t)ids[r] * n, n * sizeof(float), 0);
     for (size_t r = 0; r < count; r++) {
-        if (r + ahead < count) {
-            const char *next = (const char *)(rows + (size_t)ids[r + ahead] * n);
-            for (size_t b = 0; b < n * sizeof(float); b += 64) __builtin_prefetch(next + b);
-        }
+        if (r + clever_rows_ahead < count)
+            clever_prefetch(rows + (size_t)ids[r + clever_rows_ahead] * n, n * sizeof(float), 0);
         const float *a = rows + (size_t)ids[r] * n;
         float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
         size_t i = 0;
@@ -85,16 +91,77 @@ void clever_axpy(float *restrict y, float alpha, const float *restrict x, size_t
 }
 
 CLEVER_CLONES
-void clever_adam_row(float *restrict w, float *restrict m, float *restrict v, const float *restrict g, size_t n,
-                     float lr, float b1, float b2, float eps) {
+void clever_sum_rows(float *restrict dst, const float *restrict table, const int32_t *restrict ids,
+                     const float *restrict weights, size_t count, size_t n) {
+    for (size_t r = 0; r < count && r < clever_rows_ahead; r++)
+        clever_prefetch(table + (size_t)ids[r] * n, n * sizeof(float), 0);
+    for (size_t r = 0; r < count; r++) {
+        if (r + clever_rows_ahead < count)
+            clever_prefetch(table + (size_t)ids[r + clever_rows_ahead] * n, n * sizeof(float), 0);
+        const float *x = table + (size_t)ids[r] * n;
+        const float a = weights[r];
+        for (size_t i = 0; i < n; i++) dst[i] += a * x[i];
+    }
+}
+
+CLEVER_CLONES
+void clever_sum_int8_rows(float *restrict dst, const signed char *restrict table, const float *restrict scales,
+                          const int32_t *restrict ids, const float *restrict weights, size_t count, size_t n) {
+    for (size_t r = 0; r < count && r < clever_rows_ahead; r++) clever_prefetch(table + (size_t)ids[r] * n, n, 0);
+    for (size_t r = 0; r < count; r++) {
+        if (r + clever_rows_ahead < count) clever_prefetch(table + (size_t)ids[r + clever_rows_ahead] * n, n, 0);
+        const signed char *x = table + (size_t)ids[r] * n;
+        const float a = weights[r] * scales[ids[r]];
+        for (size_t i = 0; i < n; i++) dst[i] += a * (float)x[i];
+    }
+}
+
+CLEVER_CLONES
+void clever_sum_int4_rows(float *restrict dst, const unsigned char *restrict table, size_t row_bytes,
+                          const float *restrict scales, const int32_t *restrict ids, const float *restrict weights,
+                          size_t count, size_t n) {
+    for (size_t r = 0; r < count && r < clever_rows_ahead; r++)
+        clever_prefetch(table + (size_t)ids[r] * row_bytes, row_bytes, 0);
+    for (size_t r = 0; r < count; r++) {
+        if (r + clever_rows_ahead < count)
+            clever_prefetch(table + (size_t)ids[r + clever_rows_ahead] * row_bytes, row_bytes, 0);
+        const unsigned char *src = table + (size_t)ids[r] * row_bytes;
+        const float a = weights[r] * scales[ids[r]];
+        /* A nibble x (0..15) is the two's complement value (x ^ 8) - 8, as in clever_add_int4_row. */
+        for (size_t i = 0; i < n / 2; i++) {
+            const int b = src[i];
+            dst[2 * i] += a * (float)(((b & 15) ^ 8) - 8);
+            dst[2 * i + 1] += a * (float)(((b >> 4) ^ 8) - 8);
+        }
+        if (n & 1) dst[n - 1] += a * (float)(((src[n / 2] & 15) ^ 8) - 8);
+    }
+}
+
+CLEVER_CLONES
+void clever_adam_rows(float *restrict table, float *restrict state, const int32_t *restrict rows,
+                      const float *restrict grads, size_t count, size_t n, float lr, float b1, float b2, float eps) {
     const float c1 = 1 - b1, c2 = 1 - b2;
-    for (size_t i = 0; i < n; i++) {
-        const float gi = g[i];
-        const float mi = b1 * m[i] + c1 * gi;
-        const float vi = b2 * v[i] + c2 * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        w[i] -= lr * mi / (CLEVER_SQRT(vi) + eps);
+    for (size_t r = 0; r < count && r < clever_rows_ahead; r++) {
+        clever_prefetch(table + (size_t)rows[r] * n, n * sizeof(float), 1);
+        clever_prefetch(state + (size_t)rows[r] * 2 * n, 2 * n * sizeof(float), 1);
+    }
+    for (size_t r = 0; r < count; r++) {
+        if (r + clever_rows_ahead < count) {
+            clever_prefetch(table + (size_t)rows[r + clever_rows_ahead] * n, n * sizeof(float), 1);
+            clever_prefetch(state + (size_t)rows[r + clever_rows_ahead] * 2 * n, 2 * n * sizeof(float), 1);
+        }
+        float *restrict w = table + (size_t)rows[r] * n;
+        float *restrict m = state + (size_t)rows[r] * 2 * n;
+        float *restrict v = m + n;
+        const float *restrict g = grads + r * n;
+        for (size_t i = 0; i < n; i++) {
+            const float gi = g[i];
+            const float mi = b1 * m[i] + c1 * gi;
+            const float vi = b2 * v[i] + c2 * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            w[i] -= lr * mi / (CLEVER_SQRT(vi) + eps);
+        }
     }
 }
 

@@ -62,7 +62,7 @@ final class VectorKernelTests: XCTestCase {
         }
     }
 
-    func testAxpyAndAdamRowMatchTheScalarFormulas() {
+    func testAxpyAndAdamRowsMatchTheScalarFormulas() {
         var rng = SeededRandom(seed: 6)
         let n = 133
         let x = randomVector(n, &rng), g = randomVector(n, &rng)
@@ -71,18 +71,66 @@ final class VectorKernelTests: XCTestCase {
         for i in 0..<n { yRef[i] += 0.37 * x[i] }
         XCTAssertEqual(y.map { $0.bitPattern }, yRef.map { $0.bitPattern })
 
-        var w = randomVector(n, &rng), m = randomVector(n, &rng), v = randomVector(n, &rng).map { $0 * $0 }
-        var (wRef, mRef, vRef) = (w, m, v)
+        // Adam on scattered rows of a table whose state holds m then v per row.
+        let rows = 9
+        let touched: [Int32] = [7, 2, 5, 0, 8, 3]
+        var table = randomVector(rows * n, &rng), state = randomVector(rows * 2 * n, &rng)
+        for r in 0..<rows { for i in 0..<n { state[r * 2 * n + n + i] *= state[r * 2 * n + n + i] } }
+        let grads = randomVector(touched.count * n, &rng)
+        var (tableRef, stateRef) = (table, state)
         let (lr, b1, b2, eps): (Float, Float, Float, Float) = (0.01, 0.9, 0.999, 1e-8)
-        clever_adam_row(&w, &m, &v, g, n, lr, b1, b2, eps)
-        for i in 0..<n {
-            mRef[i] = b1 * mRef[i] + (1 - b1) * g[i]
-            vRef[i] = b2 * vRef[i] + (1 - b2) * g[i] * g[i]
-            wRef[i] -= lr * mRef[i] / (vRef[i].squareRoot() + eps)
+        clever_adam_rows(&table, &state, touched, grads, touched.count, n, lr, b1, b2, eps)
+        for (k, row) in touched.enumerated() {
+            let (w, m, g) = (Int(row) * n, Int(row) * 2 * n, k * n)
+            for i in 0..<n {
+                stateRef[m + i] = b1 * stateRef[m + i] + (1 - b1) * grads[g + i]
+                stateRef[m + n + i] = b2 * stateRef[m + n + i] + (1 - b2) * grads[g + i] * grads[g + i]
+                tableRef[w + i] -= lr * stateRef[m + i] / (stateRef[m + n + i].squareRoot() + eps)
+            }
         }
-        XCTAssertEqual(w.map { $0.bitPattern }, wRef.map { $0.bitPattern })
-        XCTAssertEqual(m.map { $0.bitPattern }, mRef.map { $0.bitPattern })
-        XCTAssertEqual(v.map { $0.bitPattern }, vRef.map { $0.bitPattern })
+        XCTAssertEqual(table.map { $0.bitPattern }, tableRef.map { $0.bitPattern })
+        XCTAssertEqual(state.map { $0.bitPattern }, stateRef.map { $0.bitPattern })
+    }
+
+    /// Summing a text's feature rows in one call gives the same bits as one row update after another,
+    /// for float, int8 and int4 tables, odd widths, repeated rows and more rows than are fetched ahead.
+    func testRowSumsEqualOneRowUpdateAfterAnother() {
+        var rng = SeededRandom(seed: 16)
+        for n in [1, 7, 128, 133] {
+            let rows = 40
+            let ids: [Int32] = (0..<11).map { _ in Int32(rng.index(rows)) } + [3, 3]
+            let weights = randomVector(ids.count, &rng)
+            let floats = randomVector(rows * n, &rng)
+            let bytes = (0..<(rows * n)).map { _ in Int8(truncatingIfNeeded: rng.index(255) - 127) }
+            let rowBytes = (n + 1) / 2
+            let nibbles = (0..<(rows * rowBytes)).map { _ in UInt8(rng.index(256)) }
+            let scales = randomVector(rows, &rng).map { abs($0) + 0.01 }
+            var sum = randomVector(n, &rng)
+            var each = sum
+            clever_sum_rows(&sum, floats, ids, weights, ids.count, n)
+            each.withUnsafeMutableBufferPointer { e in floats.withUnsafeBufferPointer { f in
+                for (k, r) in ids.enumerated() { clever_axpy(e.baseAddress!, weights[k], f.baseAddress! + Int(r) * n, n) }
+            } }
+            XCTAssertEqual(sum.map { $0.bitPattern }, each.map { $0.bitPattern }, "float, n = \(n)")
+
+            each = sum
+            clever_sum_int8_rows(&sum, bytes, scales, ids, weights, ids.count, n)
+            each.withUnsafeMutableBufferPointer { e in bytes.withUnsafeBufferPointer { b in
+                for (k, r) in ids.enumerated() {
+                    clever_add_int8_row(e.baseAddress!, b.baseAddress! + Int(r) * n, weights[k] * scales[Int(r)], n)
+                }
+            } }
+            XCTAssertEqual(sum.map { $0.bitPattern }, each.map { $0.bitPattern }, "int8, n = \(n)")
+
+            each = sum
+            clever_sum_int4_rows(&sum, nibbles, rowBytes, scales, ids, weights, ids.count, n)
+            each.withUnsafeMutableBufferPointer { e in nibbles.withUnsafeBufferPointer { b in
+                for (k, r) in ids.enumerated() {
+                    clever_add_int4_row(e.baseAddress!, b.baseAddress! + Int(r) * rowBytes, weights[k] * scales[Int(r)], n)
+                }
+            } }
+            XCTAssertEqual(sum.map { $0.bitPattern }, each.map { $0.bitPattern }, "int4, n = \(n)")
+        }
     }
 
     /// The next score at least a floor: the first such index in the range, whichever 16-block it falls

@@ -31,7 +31,21 @@ CLEVER_HIDDEN size_t clever_next_at_least(const float *x, size_t from, size_t to
 CLEVER_HIDDEN size_t clever_next_at_least_each(const float *x, const float *floors, size_t from, size_t to);
 /// y[i] += alpha * x[i].
 CLEVER_HIDDEN void clever_axpy(float *y, float alpha, const float *x, size_t n);
-/// One Adam step on a row: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; w -= lr m / (sqrt(v) + eps).
-CLEVER_HIDDEN void clever_adam_row(float *w, float *m, float *v, const float *g, size_t n, float lr, float b1,
-                                   float b2, float eps);
+/// dst[i] += weights[r] * (table + ids[r] * n)[i] for r = 0 ..< count in order (each step as clever_axpy,
+/// so the sums are the same bits as one clever_axpy per row), fetching rows a few ahead: a text's
+/// feature rows are scattered over a large table, and the fetches overlap those waits.
+CLEVER_HIDDEN void clever_sum_rows(float *dst, const float *table, const int32_t *ids, const float *weights,
+                                   size_t count, size_t n);
+/// The same over an int8 table: each step as clever_add_int8_row with weight weights[r] * scales[ids[r]].
+CLEVER_HIDDEN void clever_sum_int8_rows(float *dst, const signed char *table, const float *scales,
+                                        const int32_t *ids, const float *weights, size_t count, size_t n);
+/// The same over an int4 table of `row_bytes` bytes a row: each step as clever_add_int4_row.
+CLEVER_HIDDEN void clever_sum_int4_rows(float *dst, const unsigned char *table, size_t row_bytes,
+                                        const float *scales, const int32_t *ids, const float *weights,
+                                        size_t count, size_t n);
+/// One Adam step on each row rows[r], r < count: w = table + rows[r] * n, its m and v the 2n floats
+/// at state + rows[r] * 2n, its gradient g = grads + r * n; m = b1 m + (1 - b1) g,
+/// v = b2 v + (1 - b2) g^2, w -= lr m / (sqrt(v) + eps). Rows a few ahead are fetched while one is updated.
+CLEVER_HIDDEN void clever_adam_rows(float *table, float *state, const int32_t *rows, const float *grads,
+                                    size_t count, size_t n, float lr, float b1, float b2, float eps);
 #endif

@@ -26,18 +26,18 @@ struct SparseAdam {
     /// Applies one step: `grads` holds one dim-vector per entry of `touched` (distinct rows).
     mutating func apply(table: inout [Float], touched: [Int32], grads: UnsafePointer<Float>, threads: Int) {
         step += 1
+        guard !touched.isEmpty else { return }
         let d = dim
         let lr = learningRate * (1 - powf(beta2, Float(step))).squareRoot() / (1 - powf(beta1, Float(step)))
         let (b1, b2, eps) = (beta1, beta2, epsilon)
         table.withUnsafeMutableBufferPointer { tb in
             state.withUnsafeMutableBufferPointer { sb in
-                let t = SendablePointer(tb.baseAddress!), sp = SendablePointer(sb.baseAddress!)
-                let g = SendableConstPointer(grads)
-                Parallel.forEachChunk(touched.count, threads: threads) { _, range in
-                    for i in range {
-                        let row = Int(touched[i])
-                        let m = sp.pointer + row * 2 * d
-                        clever_adam_row(t.pointer + row * d, m, m + d, g.pointer + i * d, d, lr, b1, b2, eps)
+                touched.withUnsafeBufferPointer { rb in
+                    let t = SendablePointer(tb.baseAddress!), sp = SendablePointer(sb.baseAddress!)
+                    let g = SendableConstPointer(grads), rows = SendableConstPointer(rb.baseAddress!)
+                    Parallel.forEachChunk(touched.count, threads: threads) { _, range in
+                        clever_adam_rows(t.pointer, sp.pointer, rows.pointer + range.lowerBound,
+                                         g.pointer + range.lowerBound * d, range.count, d, lr, b1, b2, eps)
                     }
                 }
             }

@@ -27,15 +27,21 @@ struct SparseEncoder: Sendable {
     func encode(_ x: SparseMatrix, rows: [Int], into out: UnsafeMutablePointer<Float>, norms: UnsafeMutablePointer<Float>? = nil,
                 threads: Int) {
         let d = dim
-        table.withRows(dim: d) { t in
+        table.withRows(dim: d) { t in x.indices.withUnsafeBufferPointer { ib in x.values.withUnsafeBufferPointer { vb in
             let o = SendablePointer(out)
             let nr = norms.map { SendablePointer($0) }
+            // Nil only when no row has a feature.
+            let ids = ib.baseAddress.map(SendableConstPointer.init)
+            let weights = vb.baseAddress.map(SendableConstPointer.init)
             Parallel.forEachChunk(rows.count, threads: threads) { _, range in
                 for i in range {
                     let dst = o.pointer + i * d
                     dst.initialize(repeating: 0, count: d)
-                    let r = rows[i]
-                    for j in x.rowRange(r) { t.add(row: Int(x.indices[j]), weight: x.values[j], into: dst) }
+                    let features = x.rowRange(rows[i])
+                    if let ids, let weights, !features.isEmpty {
+                        t.sum(ids: ids.pointer + features.lowerBound, weights: weights.pointer + features.lowerBound,
+                              count: features.count, into: dst)
+                    }
                     let n = clever_dot(dst, dst, d).squareRoot()
                     nr?.pointer[i] = n
                     if n > 0 {
@@ -44,7 +50,7 @@ struct SparseEncoder: Sendable {
                     }
                 }
             }
-        }
+        } } }
     }
 
     /// Encodes every row of `x` (n x dim, normalised).
