@@ -76,6 +76,61 @@ final class StudentTests: XCTestCase {
         XCTAssertEqual(plain.minedTargets + plain.labelRows, 0)
     }
 
+    /// The calibrated transform's fit recovers the sigmoid that generated the shortlists' labels, is nil
+    /// when every shortlisted label is (or none is) a training label, and sets the mined targets.
+    func testCalibratedSoftTargetsFollowTheFittedSigmoid() throws {
+        var rng = SeededRandom(seed: 21)
+        let (a, b): (Double, Double) = (9, -6)
+        var lists: [[(Int32, Float)]] = [], indptr = [0], indices: [Int32] = []
+        for _ in 0..<4_000 {
+            var list: [(Int32, Float)] = [], truth: [Int32] = []
+            for l in 0..<10 {
+                let s = Float(rng.unitFloat())
+                list.append((Int32(l), s))
+                if Double(rng.unitFloat()) < 1 / (1 + exp(-(a * Double(s) + b))) { truth.append(Int32(l)) }
+            }
+            lists.append(list)
+            indices += truth
+            indptr.append(indices.count)
+        }
+        let labels = SparseMatrix(rows: lists.count, cols: 10, indptr: indptr, indices: indices,
+                                  values: [Float](repeating: 1, count: indices.count))
+        let fit = try XCTUnwrap(SoftTargetCalibration.fit(shortlists: lists[...], trainLabels: labels))
+        XCTAssertEqual(Double(fit.a), a, accuracy: 0.6)
+        XCTAssertEqual(Double(fit.b), b, accuracy: 0.4)
+        let none = SparseMatrix(rows: lists.count, cols: 10, indptr: [Int](repeating: 0, count: lists.count + 1),
+                                indices: [], values: [])
+        XCTAssertNil(SoftTargetCalibration.fit(shortlists: lists[...], trainLabels: none))
+
+        let d = TempDir()
+        writeAnimalsDataset(d)
+        let (data, view) = try animalsTeacherView(d, shortlist: 3)
+        var dc = DistillationConfig()
+        dc.minedRows = 12; dc.minedThreshold = -1; dc.transform = .calibrated
+        let ex = try TrainingExamples.distilled(trainLabels: data.train.labels, view: view, config: dc,
+                                                ann: ANNConfig(), seed: 1, threads: 1, progress: .silent)
+        let fitted = try XCTUnwrap(ex.fittedSigmoid)
+        XCTAssertGreaterThan(ex.minedTargets, 0)
+        var soft = 0
+        for (i, src) in ex.sources.enumerated() {
+            let truth = Set(data.train.labels.rowRange(src).map { data.train.labels.indices[$0] })
+            for t in ex.targets[i] where !truth.contains(t.label) {
+                let s = minedScore(view, t.label, src)
+                XCTAssertEqual(t.value, 1 / (1 + expf(-(fitted.a * s + fitted.b))), accuracy: 1e-4)
+                soft += 1
+            }
+        }
+        XCTAssertEqual(soft, ex.minedTargets)
+    }
+
+    /// The teacher cosine of label `label` and input `input`.
+    private func minedScore(_ view: TeacherView, _ label: Int32, _ input: Int) -> Float {
+        let d = view.dim
+        return (0..<d).reduce(Float(0)) {
+            $0 + view.teacher.labelEmbeddings[Int(label) * d + $1] * view.embeddings[input * d + $1]
+        }
+    }
+
     /// Mining answered from the teacher shortlist search's scores gives the examples a separate search
     /// over the training inputs gives (soft targets equal to rounding: OpenBLAS sums a product and its
     /// transpose in different orders).

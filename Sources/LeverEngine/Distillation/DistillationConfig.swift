@@ -1,6 +1,6 @@
 /// Settings of LEVER's target augmentation (config section `distillation`).
 public struct DistillationConfig: ConfigSection, Equatable {
-    public enum Transform: String, Sendable, CaseIterable { case linear, sigmoid }
+    public enum Transform: String, Sendable, CaseIterable { case linear, sigmoid, calibrated }
 
     public var enabled = true
     public var labelRows = false
@@ -28,7 +28,9 @@ public struct DistillationConfig: ConfigSection, Equatable {
                  + " training inputs as soft positives until they have this many rows (0: off)."),
         .number("mined_threshold", \.minedThreshold, -1...1, "Least teacher cosine for a mined input."),
         .choice("transform", \.transform,
-                "Soft target of a teacher cosine s: s (linear) or sigmoid(sigmoid_a x s + sigmoid_b)."),
+                "Soft target of a teacher cosine s: s (linear), sigmoid(sigmoid_a x s + sigmoid_b), or calibrated:"
+                + " a sigmoid fitted per model to how often the teacher's shortlisted labels of a training input"
+                + " are its training labels."),
         .number("sigmoid_a", \.sigmoidA, -1000...1000, "Slope a of the sigmoid transform."),
         .number("sigmoid_b", \.sigmoidB, -1000...1000, "Offset b of the sigmoid transform."),
         .number("teacher_weight", \.teacherWeight, 0...100,
@@ -37,10 +39,15 @@ public struct DistillationConfig: ConfigSection, Equatable {
 
     public init() {}
 
-    func soft(_ s: Float) -> Float {
+    /// The soft target of cosine s; `fitted` is the calibrated transform's sigmoid (the configured one
+    /// when it could not be fitted).
+    func soft(_ s: Float, fitted: (a: Float, b: Float)? = nil) -> Float {
         switch transform {
         case .linear: return max(0, min(1, s))
         case .sigmoid: return 1 / (1 + expf(-(sigmoidA * s + sigmoidB)))
+        case .calibrated:
+            let (a, b) = fitted ?? (sigmoidA, sigmoidB)
+            return 1 / (1 + expf(-(a * s + b)))
         }
     }
 }

@@ -7,6 +7,8 @@ struct TrainingExamples {
     var targets: [[(label: Int32, value: Float, weight: Float)]] = []
     /// Counts for the report.
     var labelRows = 0, similarLabelTargets = 0, minedTargets = 0
+    /// The calibrated transform's fitted sigmoid, for the report.
+    var fittedSigmoid: (a: Float, b: Float)?
 
     var count: Int { sources.count }
 
@@ -61,6 +63,11 @@ struct TrainingExamples {
             }
         }
         let counts = positiveCounts(trainLabels: trainLabels, numLabels: view.numLabels)
+        if config.transform == .calibrated {
+            ex.fittedSigmoid = SoftTargetCalibration.fit(shortlists: view.shortlists[0..<view.numInputs],
+                                                         trainLabels: trainLabels)
+        }
+        let fitted = ex.fittedSigmoid
         if let request = miningRequest(counts: counts, config: config) {
             let tail = request.labels
             let nearest: [[(Int32, Float)]]
@@ -84,7 +91,7 @@ struct TrainingExamples {
                 for (row, sim) in nearest[i] where have < config.minedRows && sim >= config.minedThreshold {
                     let r = Int(row)
                     if rowTargets[r].contains(where: { Int($0.label) == l }) { continue }
-                    rowTargets[r].append((Int32(l), config.soft(sim), config.teacherWeight))
+                    rowTargets[r].append((Int32(l), config.soft(sim, fitted: fitted), config.teacherWeight))
                     have += 1
                     ex.minedTargets += 1
                 }
@@ -108,7 +115,7 @@ struct TrainingExamples {
                 var t: [(label: Int32, value: Float, weight: Float)] = [(Int32(l), 1, 1)]
                 if config.similarLabels > 0 {
                     for (other, sim) in similar[l] where Int(other) != l && t.count <= config.similarLabels && sim >= config.similarThreshold {
-                        t.append((other, config.soft(sim), config.teacherWeight))
+                        t.append((other, config.soft(sim, fitted: fitted), config.teacherWeight))
                         ex.similarLabelTargets += 1
                     }
                 }

@@ -87,6 +87,12 @@ enum StudentTraining {
         details["label_rows"] = .int(Int64(examples.labelRows))
         details["similar_label_targets"] = .int(Int64(examples.similarLabelTargets))
         details["mined_targets"] = .int(Int64(examples.minedTargets))
+        if let f = examples.fittedSigmoid {
+            var o = JSONObject()
+            o["a"] = .double(Double(f.a))
+            o["b"] = .double(Double(f.b))
+            details["fitted_sigmoid"] = .object(o)
+        }
         details["sparse_weights"] = .int(Int64(trained.sparse?.entries ?? 0))
         details["linear_weights"] = .int(Int64(linear?.entries ?? 0))
         details["epochs"] = .array(trained.history)
