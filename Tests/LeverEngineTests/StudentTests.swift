@@ -101,6 +101,17 @@ final class StudentTests: XCTestCase {
         let none = SparseMatrix(rows: lists.count, cols: 10, indptr: [Int](repeating: 0, count: lists.count + 1),
                                 indices: [], values: [])
         XCTAssertNil(SoftTargetCalibration.fit(shortlists: lists[...], trainLabels: none))
+        // Separable pairs (every cosine above 0.5 a training label, none below): a finite, steep fit.
+        var sepIndptr = [0], sepIndices: [Int32] = []
+        for list in lists {
+            sepIndices += list.filter { $0.1 > 0.5 }.map { $0.0 }
+            sepIndptr.append(sepIndices.count)
+        }
+        let separable = SparseMatrix(rows: lists.count, cols: 10, indptr: sepIndptr, indices: sepIndices,
+                                     values: [Float](repeating: 1, count: sepIndices.count))
+        let steep = try XCTUnwrap(SoftTargetCalibration.fit(shortlists: lists[...], trainLabels: separable))
+        XCTAssertTrue(steep.a.isFinite && steep.b.isFinite && steep.a > 20, "\(steep)")
+        XCTAssertLessThan(abs(steep.b / steep.a + 0.5), 0.01, "the step sits at 0.5: \(steep)")
 
         let d = TempDir()
         writeAnimalsDataset(d)
