@@ -109,7 +109,9 @@ final class VectorKernelTests: XCTestCase {
             var each = sum
             clever_sum_rows(&sum, floats, ids, weights, ids.count, n)
             each.withUnsafeMutableBufferPointer { e in floats.withUnsafeBufferPointer { f in
-                for (k, r) in ids.enumerated() { clever_axpy(e.baseAddress!, weights[k], f.baseAddress! + Int(r) * n, n) }
+                for (k, r) in ids.enumerated() {
+                    clever_axpy(e.baseAddress!, weights[k], f.baseAddress! + Int(r) * n, n)
+                }
             } }
             XCTAssertEqual(sum.map { $0.bitPattern }, each.map { $0.bitPattern }, "float, n = \(n)")
 
@@ -126,7 +128,8 @@ final class VectorKernelTests: XCTestCase {
             clever_sum_int4_rows(&sum, nibbles, rowBytes, scales, ids, weights, ids.count, n)
             each.withUnsafeMutableBufferPointer { e in nibbles.withUnsafeBufferPointer { b in
                 for (k, r) in ids.enumerated() {
-                    clever_add_int4_row(e.baseAddress!, b.baseAddress! + Int(r) * rowBytes, weights[k] * scales[Int(r)], n)
+                    let scale = weights[k] * scales[Int(r)]
+                    clever_add_int4_row(e.baseAddress!, b.baseAddress! + Int(r) * rowBytes, scale, n)
                 }
             } }
             XCTAssertEqual(sum.map { $0.bitPattern }, each.map { $0.bitPattern }, "int4, n = \(n)")

@@ -126,7 +126,8 @@ struct EncoderRows: @unchecked Sendable {
 
     /// dst += weights[r] * row ids[r] for r < count, in that order (rows the table has): the same sums
     /// as one `add` per row, with rows fetched a few ahead.
-    func sum(ids: UnsafePointer<Int32>, weights: UnsafePointer<Float>, count: Int, into dst: UnsafeMutablePointer<Float>) {
+    func sum(ids: UnsafePointer<Int32>, weights: UnsafePointer<Float>, count: Int,
+             into dst: UnsafeMutablePointer<Float>) {
         if let floats {
             clever_sum_rows(dst, floats, ids, weights, count, dim)
         } else if let bytes, let scales {
