@@ -112,6 +112,13 @@ final class StudentTests: XCTestCase {
         let steep = try XCTUnwrap(SoftTargetCalibration.fit(shortlists: lists[...], trainLabels: separable))
         XCTAssertTrue(steep.a.isFinite && steep.b.isFinite && steep.a > 20, "\(steep)")
         XCTAssertLessThan(abs(steep.b / steep.a + 0.5), 0.01, "the step sits at 0.5: \(steep)")
+        // Non-finite cosines are skipped; a sigmoid falling with the cosine is refused (nil).
+        var damaged = lists
+        damaged[0][0].1 = .nan; damaged[1][0].1 = .infinity; damaged[2][0].1 = -.infinity
+        let robust = try XCTUnwrap(SoftTargetCalibration.fit(shortlists: damaged[...], trainLabels: labels))
+        XCTAssertEqual(Double(robust.a), a, accuracy: 0.6)
+        let inverted = lists.map { $0.map { ($0.0, 1 - $0.1) } }
+        XCTAssertNil(SoftTargetCalibration.fit(shortlists: inverted[...], trainLabels: labels))
 
         let d = TempDir()
         writeAnimalsDataset(d)

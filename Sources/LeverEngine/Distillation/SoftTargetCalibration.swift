@@ -7,15 +7,28 @@ import Glibc
 /// of the teacher cosine (Platt scaling over the training inputs' teacher shortlists). A teacher whose
 /// cosines separate true labels well gives mined inputs high targets; a weak one gives them low ones.
 enum SoftTargetCalibration {
+    /// At most this many (cosine, truth) pairs are fitted: an evenly strided sample of the shortlists
+    /// beyond it (two parameters need no more; 40 MB of pairs), so memory and time stay bounded at any scale.
+    static let maxPairs = 1 << 23
+
     /// Fits (a, b) of sigmoid(a s + b) on the (cosine, is-a-training-label) pairs of the inputs'
     /// shortlists, with Platt's smoothed targets (so even separable pairs have a finite optimum), by
-    /// Newton steps halved until the loss falls; nil without both kinds of pair.
+    /// Newton steps halved until the loss falls. Non-finite cosines are skipped. Nil without both
+    /// kinds of pair, or when the fitted sigmoid does not rise with the cosine (a <= 0): the configured
+    /// sigmoid is then used. The mined inputs' targets and, with label rows, the similar labels' use it.
     static func fit(shortlists: ArraySlice<[(Int32, Float)]>, trainLabels: SparseMatrix) -> (a: Float, b: Float)? {
-        var scores: [Double] = [], truth: [Bool] = []
+        let total = shortlists.reduce(0) { $0 + $1.count }
+        let stride = max(1, (total + maxPairs - 1) / maxPairs)
+        var scores: [Float] = [], truth: [Bool] = []
+        scores.reserveCapacity(min(total, maxPairs))
+        truth.reserveCapacity(min(total, maxPairs))
+        var seen = 0
         for (r, list) in zip(0..<trainLabels.rows, shortlists) {
             let range = trainLabels.rowRange(r)
             for (label, s) in list {
-                scores.append(Double(s))
+                defer { seen += 1 }
+                guard seen % stride == 0, s.isFinite else { continue }
+                scores.append(s)
                 truth.append(range.contains { trainLabels.indices[$0] == label && trainLabels.values[$0] > 0 })
             }
         }
@@ -25,17 +38,19 @@ enum SoftTargetCalibration {
         // Mean log loss at (a, b), computed without overflow for any sign of the logit.
         func loss(_ a: Double, _ b: Double) -> Double {
             var sum = 0.0
-            for (x, t) in zip(scores, truth) {
-                let z = a * x + b, y = t ? hi : lo
+            for (s, t) in zip(scores, truth) {
+                let z = a * Double(s) + b, y = t ? hi : lo
                 sum += z >= 0 ? (1 - y) * z + log1p(exp(-z)) : -y * z + log1p(exp(z))
             }
             return sum / Double(scores.count)
         }
         var a = 0.0, b = log((positives + 1) / (negatives + 1))
         var current = loss(a, b)
+        guard current.isFinite else { return nil }
         for _ in 0..<100 {
             var ga = 0.0, gb = 0.0, haa = 1e-12, hab = 0.0, hbb = 1e-12
-            for (x, t) in zip(scores, truth) {
+            for (s, t) in zip(scores, truth) {
+                let x = Double(s)
                 let p = 1 / (1 + exp(-(a * x + b))), y = t ? hi : lo
                 let w = p * (1 - p)
                 ga += (p - y) * x; gb += p - y
@@ -52,7 +67,7 @@ enum SoftTargetCalibration {
             }
             if !improved || (abs(step * da) < 1e-7 && abs(step * db) < 1e-7) { break }
         }
-        guard a.isFinite, b.isFinite else { return nil }
+        guard a.isFinite, b.isFinite, a > 0 else { return nil }
         return (Float(a), Float(b))
     }
 }
