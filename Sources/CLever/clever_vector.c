@@ -31,22 +31,47 @@ float clever_dot(const float *restrict a, const float *restrict b, size_t n) {
 // How many rows ahead the gathering kernels fetch: enough to overlap a few memory waits.
 enum { clever_rows_ahead = 8 };
 
-static inline void clever_prefetch(const void *p, size_t bytes, int write) {
-    const char *c = (const char *)p;
-    for (size_t b = 0; b < bytes; b += 64) {
-        if (write) __builtin_prefetch(c + b, 1);
-        else __builtin_prefetch(c + b);
+// Prefetches rows ids[from ..< min(to, count)] of `row_bytes` bytes each from `base`.
+static inline void clever_prefetch_rows(const void *base, const int32_t *ids, size_t from, size_t to, size_t count,
+                                        size_t row_bytes, int write) {
+    for (size_t r = from; r < to && r < count; r++) {
+        const char *c = (const char *)base + (size_t)ids[r] * row_bytes;
+        for (size_t b = 0; b < row_bytes; b += 64) {
+            if (write) __builtin_prefetch(c + b, 1);
+            else __builtin_prefetch(c + b);
+        }
     }
+}
+
+// Row bodies shared by the one-row kernels and the kernels over rows picked by id (inlined into each
+// clone, so both run the same operations in the same order).
+static inline __attribute__((always_inline)) void clever_add_f32(float *restrict dst, const float *restrict x,
+                                                                 float a, size_t n) {
+    for (size_t i = 0; i < n; i++) dst[i] += a * x[i];
+}
+
+static inline __attribute__((always_inline)) void clever_add_i8(float *restrict dst, const signed char *restrict x,
+                                                                float a, size_t n) {
+    for (size_t i = 0; i < n; i++) dst[i] += a * (float)x[i];
+}
+
+static inline __attribute__((always_inline)) void clever_add_i4(float *restrict dst, const unsigned char *restrict src,
+                                                                float a, size_t n) {
+    /* A nibble x (0..15) is the two's complement value (x ^ 8) - 8. */
+    for (size_t i = 0; i < n / 2; i++) {
+        const int b = src[i];
+        dst[2 * i] += a * (float)(((b & 15) ^ 8) - 8);
+        dst[2 * i + 1] += a * (float)(((b >> 4) ^ 8) - 8);
+    }
+    if (n & 1) dst[n - 1] += a * (float)(((src[n / 2] & 15) ^ 8) - 8);
 }
 
 CLEVER_CLONES
 void clever_dot_rows(const float *restrict rows, const int32_t *restrict ids, size_t count, const float *restrict q,
                      size_t n, float *restrict out) {
-    for (size_t r = 0; r < count && r < clever_rows_ahead; r++)
-        clever_prefetch(rows + (size_t)ids[r] * n, n * sizeof(float), 0);
+    clever_prefetch_rows(rows, ids, 0, clever_rows_ahead, count, n * sizeof(float), 0);
     for (size_t r = 0; r < count; r++) {
-        if (r + clever_rows_ahead < count)
-            clever_prefetch(rows + (size_t)ids[r + clever_rows_ahead] * n, n * sizeof(float), 0);
+        clever_prefetch_rows(rows, ids, r + clever_rows_ahead, r + clever_rows_ahead + 1, count, n * sizeof(float), 0);
         const float *a = rows + (size_t)ids[r] * n;
         float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
         size_t i = 0;
@@ -71,48 +96,37 @@ float clever_dot_i8(const signed char *restrict a, const float *restrict b, size
 
 CLEVER_CLONES
 void clever_add_int8_row(float *restrict dst, const signed char *restrict src, float weight, size_t n) {
-    for (size_t i = 0; i < n; i++) dst[i] += weight * (float)src[i];
+    clever_add_i8(dst, src, weight, n);
 }
 
 CLEVER_CLONES
 void clever_add_int4_row(float *restrict dst, const unsigned char *restrict src, float weight, size_t n) {
-    /* A nibble x (0..15) is the two's complement value (x ^ 8) - 8. */
-    for (size_t i = 0; i < n / 2; i++) {
-        const int b = src[i];
-        dst[2 * i] += weight * (float)(((b & 15) ^ 8) - 8);
-        dst[2 * i + 1] += weight * (float)(((b >> 4) ^ 8) - 8);
-    }
-    if (n & 1) dst[n - 1] += weight * (float)(((src[n / 2] & 15) ^ 8) - 8);
+    clever_add_i4(dst, src, weight, n);
 }
 
 CLEVER_CLONES
 void clever_axpy(float *restrict y, float alpha, const float *restrict x, size_t n) {
-    for (size_t i = 0; i < n; i++) y[i] += alpha * x[i];
+    clever_add_f32(y, x, alpha, n);
 }
 
 CLEVER_CLONES
 void clever_sum_rows(float *restrict dst, const float *restrict table, const int32_t *restrict ids,
                      const float *restrict weights, size_t count, size_t n) {
-    for (size_t r = 0; r < count && r < clever_rows_ahead; r++)
-        clever_prefetch(table + (size_t)ids[r] * n, n * sizeof(float), 0);
+    const size_t bytes = n * sizeof(float);
+    clever_prefetch_rows(table, ids, 0, clever_rows_ahead, count, bytes, 0);
     for (size_t r = 0; r < count; r++) {
-        if (r + clever_rows_ahead < count)
-            clever_prefetch(table + (size_t)ids[r + clever_rows_ahead] * n, n * sizeof(float), 0);
-        const float *x = table + (size_t)ids[r] * n;
-        const float a = weights[r];
-        for (size_t i = 0; i < n; i++) dst[i] += a * x[i];
+        clever_prefetch_rows(table, ids, r + clever_rows_ahead, r + clever_rows_ahead + 1, count, bytes, 0);
+        clever_add_f32(dst, table + (size_t)ids[r] * n, weights[r], n);
     }
 }
 
 CLEVER_CLONES
 void clever_sum_int8_rows(float *restrict dst, const signed char *restrict table, const float *restrict scales,
                           const int32_t *restrict ids, const float *restrict weights, size_t count, size_t n) {
-    for (size_t r = 0; r < count && r < clever_rows_ahead; r++) clever_prefetch(table + (size_t)ids[r] * n, n, 0);
+    clever_prefetch_rows(table, ids, 0, clever_rows_ahead, count, n, 0);
     for (size_t r = 0; r < count; r++) {
-        if (r + clever_rows_ahead < count) clever_prefetch(table + (size_t)ids[r + clever_rows_ahead] * n, n, 0);
-        const signed char *x = table + (size_t)ids[r] * n;
-        const float a = weights[r] * scales[ids[r]];
-        for (size_t i = 0; i < n; i++) dst[i] += a * (float)x[i];
+        clever_prefetch_rows(table, ids, r + clever_rows_ahead, r + clever_rows_ahead + 1, count, n, 0);
+        clever_add_i8(dst, table + (size_t)ids[r] * n, weights[r] * scales[ids[r]], n);
     }
 }
 
@@ -120,20 +134,10 @@ CLEVER_CLONES
 void clever_sum_int4_rows(float *restrict dst, const unsigned char *restrict table, size_t row_bytes,
                           const float *restrict scales, const int32_t *restrict ids, const float *restrict weights,
                           size_t count, size_t n) {
-    for (size_t r = 0; r < count && r < clever_rows_ahead; r++)
-        clever_prefetch(table + (size_t)ids[r] * row_bytes, row_bytes, 0);
+    clever_prefetch_rows(table, ids, 0, clever_rows_ahead, count, row_bytes, 0);
     for (size_t r = 0; r < count; r++) {
-        if (r + clever_rows_ahead < count)
-            clever_prefetch(table + (size_t)ids[r + clever_rows_ahead] * row_bytes, row_bytes, 0);
-        const unsigned char *src = table + (size_t)ids[r] * row_bytes;
-        const float a = weights[r] * scales[ids[r]];
-        /* A nibble x (0..15) is the two's complement value (x ^ 8) - 8, as in clever_add_int4_row. */
-        for (size_t i = 0; i < n / 2; i++) {
-            const int b = src[i];
-            dst[2 * i] += a * (float)(((b & 15) ^ 8) - 8);
-            dst[2 * i + 1] += a * (float)(((b >> 4) ^ 8) - 8);
-        }
-        if (n & 1) dst[n - 1] += a * (float)(((src[n / 2] & 15) ^ 8) - 8);
+        clever_prefetch_rows(table, ids, r + clever_rows_ahead, r + clever_rows_ahead + 1, count, row_bytes, 0);
+        clever_add_i4(dst, table + (size_t)ids[r] * row_bytes, weights[r] * scales[ids[r]], n);
     }
 }
 
@@ -141,15 +145,12 @@ CLEVER_CLONES
 void clever_adam_rows(float *restrict table, float *restrict state, const int32_t *restrict rows,
                       const float *restrict grads, size_t count, size_t n, float lr, float b1, float b2, float eps) {
     const float c1 = 1 - b1, c2 = 1 - b2;
-    for (size_t r = 0; r < count && r < clever_rows_ahead; r++) {
-        clever_prefetch(table + (size_t)rows[r] * n, n * sizeof(float), 1);
-        clever_prefetch(state + (size_t)rows[r] * 2 * n, 2 * n * sizeof(float), 1);
-    }
+    const size_t bytes = n * sizeof(float);
+    clever_prefetch_rows(table, rows, 0, clever_rows_ahead, count, bytes, 1);
+    clever_prefetch_rows(state, rows, 0, clever_rows_ahead, count, 2 * bytes, 1);
     for (size_t r = 0; r < count; r++) {
-        if (r + clever_rows_ahead < count) {
-            clever_prefetch(table + (size_t)rows[r + clever_rows_ahead] * n, n * sizeof(float), 1);
-            clever_prefetch(state + (size_t)rows[r + clever_rows_ahead] * 2 * n, 2 * n * sizeof(float), 1);
-        }
+        clever_prefetch_rows(table, rows, r + clever_rows_ahead, r + clever_rows_ahead + 1, count, bytes, 1);
+        clever_prefetch_rows(state, rows, r + clever_rows_ahead, r + clever_rows_ahead + 1, count, 2 * bytes, 1);
         float *restrict w = table + (size_t)rows[r] * n;
         float *restrict m = state + (size_t)rows[r] * 2 * n;
         float *restrict v = m + n;

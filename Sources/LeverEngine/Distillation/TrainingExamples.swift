@@ -63,12 +63,14 @@ struct TrainingExamples {
             }
         }
         let counts = positiveCounts(trainLabels: trainLabels, numLabels: view.numLabels)
-        if config.transform == .calibrated {
+        let request = miningRequest(counts: counts, config: config)
+        // Fitted only when some soft target will use it.
+        if config.transform == .calibrated && (request != nil || (config.labelRows && config.similarLabels > 0)) {
             ex.fittedSigmoid = SoftTargetCalibration.fit(shortlists: view.shortlists[0..<view.numInputs],
                                                          trainLabels: trainLabels)
         }
         let fitted = ex.fittedSigmoid
-        if let request = miningRequest(counts: counts, config: config) {
+        if let request {
             let tail = request.labels
             let nearest: [[(Int32, Float)]]
             if let mined = view.mined, mined.request == request {
