@@ -167,6 +167,32 @@ void clever_adam_rows(float *restrict table, float *restrict state, const int32_
 }
 
 CLEVER_CLONES
+void clever_adam_rowwise_rows(float *restrict table, float *restrict moments, float *restrict second,
+                              const int32_t *restrict rows, const float *restrict grads, size_t count, size_t n,
+                              float lr, float b1, float b2, float eps) {
+    const float c1 = 1 - b1, c2 = 1 - b2;
+    const size_t bytes = n * sizeof(float);
+    clever_prefetch_rows(table, rows, 0, clever_rows_ahead, count, bytes, 1);
+    clever_prefetch_rows(moments, rows, 0, clever_rows_ahead, count, bytes, 1);
+    for (size_t r = 0; r < count; r++) {
+        clever_prefetch_rows(table, rows, r + clever_rows_ahead, r + clever_rows_ahead + 1, count, bytes, 1);
+        clever_prefetch_rows(moments, rows, r + clever_rows_ahead, r + clever_rows_ahead + 1, count, bytes, 1);
+        float *restrict w = table + (size_t)rows[r] * n;
+        float *restrict m = moments + (size_t)rows[r] * n;
+        const float *restrict g = grads + r * n;
+        const float mean_square = n > 0 ? clever_dot(g, g, n) / (float)n : 0;
+        const float v = b2 * second[rows[r]] + c2 * mean_square;
+        second[rows[r]] = v;
+        const float step = lr / (sqrtf(v) + eps);
+        for (size_t i = 0; i < n; i++) {
+            const float mi = b1 * m[i] + c1 * g[i];
+            m[i] = mi;
+            w[i] -= step * mi;
+        }
+    }
+}
+
+CLEVER_CLONES
 size_t clever_next_at_least_each(const float *x, const float *floors, size_t from, size_t to) {
     size_t i = from;
     for (; i + 16 <= to; i += 16) {

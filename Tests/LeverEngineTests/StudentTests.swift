@@ -21,6 +21,25 @@ final class StudentTests: XCTestCase {
         XCTAssertEqual(p.map { $0.map { $0.1.bitPattern } }, q.map { $0.map { $0.1.bitPattern } })
     }
 
+    /// The fine-tuned encoder's Adam with a second moment per value learns as the default (per row) does.
+    func testEncoderAdamSecondMomentPerValueOrPerRow() throws {
+        let d = TempDir()
+        writeAnimalsDataset(d)
+        let texts = ["a tabby kitten", "a young puppy", "salmon and trout"]
+        var encoders: [EncoderTable] = []
+        for moment in ["row", "value"] {
+            let student = #""student": {"epochs": 5, "batch_size": 8, "shortlist": 3, "predict_shortlist": 4, "#
+                + #""adam_second_moment": "\#(moment)"}"#
+            let m = try Trainer.train(try config(d, ", " + student)).model
+            guard case .student(let s) = m.scorer, let encoder = s.encoder else {
+                return XCTFail("expected a student with a fine-tuned encoder")
+            }
+            XCTAssertEqual(try m.predict(texts, k: 2).map { $0.first?.0 }, [0, 1, 3], moment)
+            encoders.append(encoder.table)
+        }
+        XCTAssertNotEqual(encoders[0], encoders[1])
+    }
+
     func testFrozenEncoderExactScoringAndFusion() throws {
         let d = TempDir()
         writeAnimalsDataset(d)

@@ -92,6 +92,40 @@ final class VectorKernelTests: XCTestCase {
         XCTAssertEqual(state.map { $0.bitPattern }, stateRef.map { $0.bitPattern })
     }
 
+    /// Adam with one second moment per row: the mean square of the row's gradient feeds it, one step
+    /// size per row scales the first moments.
+    func testRowwiseAdamMatchesTheScalarFormulas() {
+        var rng = SeededRandom(seed: 22)
+        for n in [1, 7, 128, 133] {
+            let rows = 12
+            let touched: [Int32] = [7, 2, 5, 0, 8, 3, 11, 10, 1, 6]
+            var table = randomVector(rows * n, &rng), moments = randomVector(rows * n, &rng)
+            var second = randomVector(rows, &rng).map { $0 * $0 }
+            let grads = randomVector(touched.count * n, &rng)
+            var (tableRef, momentsRef, secondRef) = (table, moments, second)
+            let (lr, b1, b2, eps): (Float, Float, Float, Float) = (0.01, 0.9, 0.999, 1e-8)
+            clever_adam_rowwise_rows(&table, &moments, &second, touched, grads, touched.count, n, lr, b1, b2, eps)
+            for (k, row) in touched.enumerated() {
+                let (w, r, g) = (Int(row) * n, Int(row), k * n)
+                var square: Double = 0
+                for i in 0..<n { square += Double(grads[g + i]) * Double(grads[g + i]) }
+                secondRef[r] = b2 * secondRef[r] + (1 - b2) * Float(square / Double(n))
+                let step = lr / (secondRef[r].squareRoot() + eps)
+                for i in 0..<n {
+                    momentsRef[w + i] = b1 * momentsRef[w + i] + (1 - b1) * grads[g + i]
+                    tableRef[w + i] -= step * momentsRef[w + i]
+                }
+            }
+            for i in 0..<rows { XCTAssertEqual(second[i], secondRef[i], accuracy: 1e-6 * max(1, secondRef[i])) }
+            for i in 0..<(rows * n) {
+                XCTAssertEqual(moments[i], momentsRef[i], accuracy: 1e-6, "n = \(n)")
+                XCTAssertEqual(table[i], tableRef[i], accuracy: 1e-5 * max(1, abs(tableRef[i])), "n = \(n)")
+            }
+            let untouched = Set(0..<rows).subtracting(touched.map { Int($0) })
+            for r in untouched { XCTAssertEqual(second[r], secondRef[r]) }
+        }
+    }
+
     /// Summing a text's feature rows in one call gives the same bits as one row update after another,
     /// for float, int8 and int4 tables, odd widths, repeated rows and more rows than are fetched ahead.
     func testRowSumsEqualOneRowUpdateAfterAnother() {

@@ -48,4 +48,9 @@ CLEVER_HIDDEN void clever_sum_int4_rows(float *dst, const unsigned char *table, 
 /// v = b2 v + (1 - b2) g^2, w -= lr m / (sqrt(v) + eps). Rows a few ahead are fetched while one is updated.
 CLEVER_HIDDEN void clever_adam_rows(float *table, float *state, const int32_t *rows, const float *grads,
                                     size_t count, size_t n, float lr, float b1, float b2, float eps);
+/// The same with one second moment per row: v = second[rows[r]] = b2 v + (1 - b2) mean(g^2), and
+/// w -= lr m / (sqrt(v) + eps); m is the n floats at moments + rows[r] * n.
+CLEVER_HIDDEN void clever_adam_rowwise_rows(float *table, float *moments, float *second, const int32_t *rows,
+                                            const float *grads, size_t count, size_t n, float lr, float b1,
+                                            float b2, float eps);
 #endif

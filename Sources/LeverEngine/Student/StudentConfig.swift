@@ -10,6 +10,8 @@ public struct StudentConfig: ConfigSection, Equatable {
     public var learningRate: Float = 0.01
     public var encoderLearningRate: Float = 0.002
     public var encoder = EncoderMode.finetune
+    /// Per row, as the teacher's (see `TeacherConfig.adamSecondMoment`).
+    public var adamSecondMoment = AdamSecondMoment.row
     public var featureDropout: Float = 0
     public var shortlist = 32
     public var inBatchRows = 4
@@ -69,6 +71,8 @@ public struct StudentConfig: ConfigSection, Equatable {
                 "Adam learning rate of the fine-tuned encoder (0: the encoder stays as the teacher's)."),
         .choice("encoder", \.encoder,
                 "finetune: copy the teacher's encoder and train it further; frozen: use it as is."),
+        .choice("adam_second_moment", \.adamSecondMoment, "Adam's second moment for the fine-tuned encoder's"
+                + " table: per value, or one per row (the mean square of its gradient; half the optimiser state)."),
         .number("feature_dropout", \.featureDropout, 0...0.95,
                 "While fine-tuning, each feature of a training text is left out of its embedding with this"
                 + " probability (a fresh draw per step; at least one feature stays); 0: off."),

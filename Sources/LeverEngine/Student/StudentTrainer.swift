@@ -77,7 +77,8 @@ struct StudentTrainer {
         var sparseOpt = SparseTermOptimizer(entries: sparseWeights.count, learningRate: config.sparseLearningRate,
                                             l2: config.sparseL2)
         var wAdam = SparseAdam(rows: L, dim: dw, learningRate: config.learningRate)
-        var eAdam = finetune ? SparseAdam(rows: encoder.rows, dim: d, learningRate: config.encoderLearningRate) : nil
+        var eAdam = finetune ? SparseAdam(rows: encoder.rows, dim: d, learningRate: config.encoderLearningRate,
+                                            secondMoment: config.adamSecondMoment) : nil
         var wGrad = GradientBuffer(rows: L, dim: dw)
         var eGrad = GradientBuffer(rows: encoder.rows, dim: d)
         var rng = SeededRandom(seed: seed &+ 0x57D)

@@ -67,7 +67,8 @@ struct TeacherTrainer {
 
     func train(encoder initial: SparseEncoder, progress: Progress) throws(LeverError) -> (SparseEncoder, [JSONValue]) {
         var encoder = initial
-        var adam = SparseAdam(rows: encoder.rows, dim: encoder.dim, learningRate: config.learningRate)
+        var adam = SparseAdam(rows: encoder.rows, dim: encoder.dim, learningRate: config.learningRate,
+                              secondMoment: config.adamSecondMoment)
         var rng = SeededRandom(seed: seed &+ 0x7EAC)
         var clusters: [[Int]]? = nil
         var history: [JSONValue] = []
