@@ -271,6 +271,10 @@ extension ANNTests {
         XCTAssertGreaterThan(results[0].similarLabelTargets, 0)
         XCTAssertEqual(results[0].sources, results[1].sources)
         XCTAssertEqual(results[0].targets.map { $0.map { $0.label } }, results[1].targets.map { $0.map { $0.label } })
-        XCTAssertEqual(results[0].targets.map { $0.map { $0.value } }, results[1].targets.map { $0.map { $0.value } })
+        // The graph's distances and the exact search's products sum in different orders, so a soft
+        // target (a sigmoid of a cosine) may differ in its last bits.
+        for (a, b) in zip(results[0].targets, results[1].targets) {
+            for (x, y) in zip(a, b) { XCTAssertEqual(x.value, y.value, accuracy: 1e-6) }
+        }
     }
 }

@@ -3,13 +3,14 @@ import Glibc
 #endif
 import CLever
 
+/// Adam's second moment per value of a table row (Adam as published), or one per row (the mean square
+/// of the row's gradient, as row-wise AdaGrad keeps it): half the optimiser state, and a third less of
+/// it to read and write a step.
+public enum AdamSecondMoment: String, Sendable, CaseIterable { case value, row }
+
 /// Adam with lazy per-row state for an embedding table: only rows that received a gradient in a
 /// step are updated (the "sparse"/"lazy" Adam variant), so a step costs time proportional to the
 /// features in the batch, not the table.
-/// Adam's second moment per value of a table row (Adam as published), or one per row (the mean square
-/// of the row's gradient, as row-wise AdaGrad keeps it): a third less state to read and write a step.
-public enum AdamSecondMoment: String, Sendable, CaseIterable { case value, row }
-
 struct SparseAdam {
     let dim: Int
     let secondMoment: AdamSecondMoment
