@@ -10,10 +10,11 @@ public struct TeacherConfig: ConfigSection, Equatable {
     public var epochs = 30
     public var batchSize = 512
     public var learningRate: Float = 0.01
-    /// Per row: on held-out slices of WordNet lemma / gloss / Debtags (teacher and student both per row,
-    /// against both per value) LEVER's P@1 -0.14 / +0.66 / +0.26, PSP@5 +0.16 / +0.32 / -0.15, coverage@5
-    /// -0.14 / +0.64 / +0.22; the 131K-label teacher's epochs about 8% faster and its optimiser state halved.
-    public var adamSecondMoment = AdamSecondMoment.row
+    /// Per value by default. Per row, on held-out slices of WordNet lemma / gloss / Debtags (teacher and
+    /// student both per row) LEVER's P@1 moved -0.14 / +0.66 / +0.26, PSP@5 +0.16 / +0.32 / -0.15,
+    /// coverage@5 -0.14 / +0.64 / +0.22, with half the optimiser state; it is not the default because
+    /// Dask-trained models then differ from single-process ones in the last bits (see the README).
+    public var adamSecondMoment = AdamSecondMoment.value
     public var margin: Float = 0.3
     public var hardNegatives = 10
     public var mining = Mining.hard
