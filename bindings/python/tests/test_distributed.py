@@ -30,6 +30,9 @@ def synthetic(tmp_path_factory):
               "output": {"dir": "out"}, "distributed": {"shards": 7}}
     (d / "config.json").write_text(json.dumps(config))
     texts = (d / "data" / "tst_X.txt").read_text(encoding="utf-8").split("\n")[:400]
+    # OpenBLAS on the config's thread count, as the Dask workers run it: on some CPUs its GEMM sums in
+    # an order that depends on its thread count.
+    lever.distributed._blas_threads(config["threads"])
     single = lever.Model.train(str(d / "config.json"))
     yield d, texts, single
     single.close()
