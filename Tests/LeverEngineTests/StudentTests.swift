@@ -21,7 +21,7 @@ final class StudentTests: XCTestCase {
         XCTAssertEqual(p.map { $0.map { $0.1.bitPattern } }, q.map { $0.map { $0.1.bitPattern } })
     }
 
-    /// The fine-tuned encoder's Adam with a second moment per row learns as the default (per value) does.
+    /// The fine-tuned encoder's Adam with a second moment per value learns as the default (per row) does.
     func testEncoderAdamSecondMomentPerValueOrPerRow() throws {
         let d = TempDir()
         writeAnimalsDataset(d)

@@ -10,8 +10,8 @@ public struct StudentConfig: ConfigSection, Equatable {
     public var learningRate: Float = 0.01
     public var encoderLearningRate: Float = 0.002
     public var encoder = EncoderMode.finetune
-    /// Per value, as the teacher's (see `TeacherConfig.adamSecondMoment`).
-    public var adamSecondMoment = AdamSecondMoment.value
+    /// One per row, as the teacher's (see `TeacherConfig.adamSecondMoment`).
+    public var adamSecondMoment = AdamSecondMoment.row
     public var featureDropout: Float = 0
     public var shortlist = 32
     public var inBatchRows = 4

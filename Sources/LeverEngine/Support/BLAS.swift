@@ -27,6 +27,15 @@ public enum BLAS {
                     beta, c, Int32(n))
     }
 
+    /// Caps OpenBLAS's own threads for the whole process (`openblas_set_num_threads`). Only a program that
+    /// owns its process calls this (the CLI, a Dask worker): the library leaves its host's setting alone.
+    /// On some CPUs (AMD EPYC with OpenBLAS's Zen kernels) an sgemm's sums depend on the thread count, so
+    /// a run's `threads` decides its results only if OpenBLAS runs on that many threads too.
+    public static func setThreads(_ n: Int) {
+        guard n > 0 else { return }
+        openblas_set_num_threads(Int32(min(n, 1024)))
+    }
+
     /// The kernel OpenBLAS is running ("Haswell", "SkylakeX", "Prescott", ...).
     public static var kernel: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
 

@@ -10,11 +10,10 @@ public struct TeacherConfig: ConfigSection, Equatable {
     public var epochs = 30
     public var batchSize = 512
     public var learningRate: Float = 0.01
-    /// Per value by default. Per row, on held-out slices of WordNet lemma / gloss / Debtags (teacher and
-    /// student both per row) LEVER's P@1 moved -0.14 / +0.66 / +0.26, PSP@5 +0.16 / +0.32 / -0.15,
-    /// coverage@5 -0.14 / +0.64 / +0.22, with half the optimiser state; not yet the default (see the
-    /// README's Benchmarks).
-    public var adamSecondMoment = AdamSecondMoment.value
+    /// One per row by default. Against per value, on held-out slices of WordNet lemma / gloss / Debtags
+    /// (teacher and student both per row) LEVER's P@1 moved -0.14 / +0.66 / +0.26, PSP@5 +0.16 / +0.32 /
+    /// -0.15, coverage@5 -0.14 / +0.64 / +0.22, with half the optimiser state (README, Benchmarks).
+    public var adamSecondMoment = AdamSecondMoment.row
     public var margin: Float = 0.3
     public var hardNegatives = 10
     public var mining = Mining.hard
