@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The sgemm rate of Debian's OpenBLAS with the kernel it picks by itself and with the ones
-# OPENBLAS_CORETYPE can force (see README, "OpenBLAS on CPUs newer than it"). Prints figures only.
+# OPENBLAS_CORETYPE can force (see README, "OpenBLAS's settings"). Prints figures only.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$(mktemp -d)"

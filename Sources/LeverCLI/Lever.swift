@@ -16,7 +16,7 @@ struct Lever: ParsableCommand {
     )
 
     static func main() {
-        BLASKernel.restartWithAdvisedKernelIfNeeded()
+        BLASEnvironment.restartIfNeeded()
         main(attachingNegativeNumbers(Array(CommandLine.arguments.dropFirst())))
     }
 }

@@ -1,6 +1,7 @@
-"""The OpenBLAS kernel choice: the CLI restarts itself once with OPENBLAS_CORETYPE when OpenBLAS fell
-back to a generic kernel on a CPU with AVX2/AVX-512; a user's choice and LEVER_KEEP_BLAS_KERNEL are
-kept; the Python package leaves the environment as it found it."""
+"""OpenBLAS's settings: the CLI restarts itself once with OPENBLAS_CORETYPE when OpenBLAS fell back to
+a generic kernel on a CPU with AVX2/AVX-512, and with OPENBLAS_THREAD_TIMEOUT when it is not set (both
+in the same restart); a user's choice and LEVER_KEEP_BLAS_KERNEL are kept; the Python package leaves the
+environment as it found it."""
 import os
 import re
 import subprocess
@@ -24,8 +25,14 @@ def advised(flags):
     return None
 
 
-def cores_used(extra_env):
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "LEVER_KEEP_BLAS_KERNEL")}
+OURS = ("OPENBLAS_CORETYPE", "LEVER_KEEP_BLAS_KERNEL", "OPENBLAS_THREAD_TIMEOUT")
+
+
+def cores_used(extra_env, timeout="4"):
+    """The kernel OpenBLAS reported at each start of `lever --version` (one line per start)."""
+    env = {k: v for k, v in os.environ.items() if k not in OURS}
+    if timeout is not None:
+        env["OPENBLAS_THREAD_TIMEOUT"] = timeout
     env.update(extra_env, OPENBLAS_VERBOSE="2")
     proc = subprocess.run([lever_binary(), "--version"], capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr
@@ -47,13 +54,46 @@ def test_cli_keeps_the_users_kernel_and_the_opt_out():
     assert len(cores_used({"LEVER_KEEP_BLAS_KERNEL": "1"})) == 1
 
 
+def test_cli_restarts_once_for_the_thread_timeout_and_keeps_the_users():
+    # Without OPENBLAS_THREAD_TIMEOUT: exactly one restart, whatever the kernel (the kernel's advice, if
+    # any, comes in the same restart), and the second start chose the advised kernel if there is one.
+    cores = cores_used({}, timeout=None)
+    assert len(cores) == 2, cores
+    if cores[0] in GENERIC and advised(cpu_flags()):
+        assert cores[1] == advised(cpu_flags()), cores
+    else:
+        assert cores[1] == cores[0], cores
+    # A user's value is kept: no restart (with the user's kernel too).
+    assert cores_used({"OPENBLAS_CORETYPE": "Haswell"}, timeout="10") == ["Haswell"]
+
+
 def test_python_import_leaves_the_environment_as_it_was():
-    code = ("import os, lever; print(repr(os.environ.get('OPENBLAS_CORETYPE')))")
-    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
+    code = ("import os, lever; print(repr(os.environ.get('OPENBLAS_CORETYPE')),"
+            " repr(os.environ.get('OPENBLAS_THREAD_TIMEOUT')))")
+    env = {k: v for k, v in os.environ.items() if k not in OURS}
     env["PYTHONPATH"] = str(ROOT / "bindings" / "python")
     env.setdefault("LEVER_LIBRARY", str(ROOT / "build" / "lib" / "liblever.so"))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
-    assert out.stdout.strip() == "None"
-    env["OPENBLAS_CORETYPE"] = "Haswell"
+    assert out.stdout.strip() == "None None"
+    env.update(OPENBLAS_CORETYPE="Haswell", OPENBLAS_THREAD_TIMEOUT="10")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
-    assert out.stdout.strip() == "'Haswell'"
+    assert out.stdout.strip() == "'Haswell' '10'"
+
+
+def test_python_loads_openblas_with_the_thread_timeout(monkeypatch):
+    # While liblever (and so OpenBLAS) loads, the package sets OPENBLAS_THREAD_TIMEOUT unless the user
+    # set one, as the CLI does for itself; afterwards the environment is as it was. Once OpenBLAS is
+    # loaded, nothing is set (it would not read it).
+    from lever import _ffi
+    seen = []
+    monkeypatch.setattr(_ffi, "_load", lambda c: seen.append(os.environ.get("OPENBLAS_THREAD_TIMEOUT")))
+    monkeypatch.setattr(_ffi, "_openblas_loaded", lambda: False)
+    monkeypatch.delenv("OPENBLAS_THREAD_TIMEOUT", raising=False)
+    _ffi._load_with_blas_environment([])
+    assert seen == [_ffi._THREAD_TIMEOUT] and "OPENBLAS_THREAD_TIMEOUT" not in os.environ
+    monkeypatch.setenv("OPENBLAS_THREAD_TIMEOUT", "10")
+    _ffi._load_with_blas_environment([])
+    assert seen[-1] == "10" and os.environ["OPENBLAS_THREAD_TIMEOUT"] == "10"
+    monkeypatch.delenv("OPENBLAS_THREAD_TIMEOUT")
+    monkeypatch.setattr(_ffi, "_openblas_loaded", lambda: True)
+    assert _ffi._blas_environment() == {}

@@ -79,19 +79,23 @@ def _load(candidates):
                       ". Build it with scripts/build.sh and set LEVER_LIBRARY, or reinstall the package.")
 
 
+def _openblas_loaded():
+    try:
+        with open("/proc/self/maps") as f:
+            return "libopenblas" in f.read()
+    except OSError:
+        return True
+
+
 def _advised_blas_kernel():
-    """The OpenBLAS kernel for this CPU when OpenBLAS is not loaded yet and the user chose none.
+    """The OpenBLAS kernel for this CPU when the user chose none.
 
     OpenBLAS picks its kernel once, when it loads, and an OpenBLAS older than the CPU (Debian 12's
-    0.3.21 on recent Xeons) falls back to a generic SSE kernel that runs sgemm 3-5x slower. The CLI
-    handles this itself; here OPENBLAS_CORETYPE is set only while liblever (and so OpenBLAS) loads, and
-    the environment is restored afterwards. LEVER_KEEP_BLAS_KERNEL=1 turns this off."""
+    0.3.21 on recent Xeons) falls back to a generic SSE kernel that runs sgemm 3-5x slower.
+    LEVER_KEEP_BLAS_KERNEL=1 turns this off."""
     if "OPENBLAS_CORETYPE" in os.environ or os.environ.get("LEVER_KEEP_BLAS_KERNEL"):
         return None
     try:
-        with open("/proc/self/maps") as f:
-            if "libopenblas" in f.read():
-                return None
         with open("/proc/cpuinfo") as f:
             flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
     except OSError:
@@ -103,18 +107,37 @@ def _advised_blas_kernel():
     return None
 
 
-def _load_with_blas_kernel(candidates):
+# OPENBLAS_THREAD_TIMEOUT as the CLI sets it (BLAS.advisedThreadTimeout in the engine): OpenBLAS's threads
+# sleep right after a product instead of spinning on sched_yield for about 0.1 s beside Lever's threads.
+_THREAD_TIMEOUT = "4"
+
+
+def _blas_environment():
+    """The OpenBLAS settings to give it while it loads (it reads them once), as the CLI does for itself:
+    none when OpenBLAS is loaded already; a variable the user set is kept."""
+    if _openblas_loaded():
+        return {}
+    env = {}
     kernel = _advised_blas_kernel()
-    if kernel is None:
-        return _load(candidates)
-    os.environ["OPENBLAS_CORETYPE"] = kernel
+    if kernel is not None:
+        env["OPENBLAS_CORETYPE"] = kernel
+    if "OPENBLAS_THREAD_TIMEOUT" not in os.environ:
+        env["OPENBLAS_THREAD_TIMEOUT"] = _THREAD_TIMEOUT
+    return env
+
+
+def _load_with_blas_environment(candidates):
+    """Loads liblever (and so OpenBLAS) with `_blas_environment()` set, and restores the environment."""
+    env = _blas_environment()
+    os.environ.update(env)
     try:
         return _load(candidates)
     finally:
-        del os.environ["OPENBLAS_CORETYPE"]
+        for name in env:
+            del os.environ[name]
 
 
-lib = _load_with_blas_kernel(list(_candidates()))
+lib = _load_with_blas_environment(list(_candidates()))
 
 _model_p = ctypes.c_void_p
 

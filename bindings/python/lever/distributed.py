@@ -84,8 +84,9 @@ def _stop_if_cancelled(cancel: str) -> None:
 def _blas_threads(threads: int) -> None:
     """Lets OpenBLAS in this worker process use `threads` threads (0: one per core). Dask starts
     worker processes with OPENBLAS_NUM_THREADS=1 (its nanny's pre-spawn environment), which would
-    leave the engine's GEMM stages single-threaded while the rest of a task uses `threads`. The
-    result of a GEMM does not depend on its thread count here (tested: merged models equal)."""
+    leave the engine's GEMM stages single-threaded while the rest of a task uses `threads`. On some
+    CPUs (AMD EPYC with OpenBLAS's Zen kernels) a GEMM's last bits depend on its thread count, so a
+    worker runs OpenBLAS on the config's `threads`, as the CLI does for a single-process run."""
     n = threads if threads > 0 else (os.cpu_count() or 1)
     for name in ("libopenblas.so.0", "libopenblas.so"):
         try:
