@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "LeverTools", dependencies: ["LeverEngine", "CLever"]),
         .executableTarget(
             name: "LeverCLI",
-            dependencies: ["LeverEngine", "LeverTools",
+            dependencies: ["CLever", "LeverEngine", "LeverTools",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "LeverEngineTests", dependencies: ["LeverEngine", "LeverTools", "CLever"]),

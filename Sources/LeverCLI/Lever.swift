@@ -85,7 +85,7 @@ struct Train: ParsableCommand {
     func run() throws {
         try runEngine { () throws(LeverError) in
             let cfg = try RunConfig.load(path: config)
-            BLAS.setThreads(cfg.threads)  // OpenBLAS on the config's threads, as a Dask worker runs it
+            BLASEnvironment.setThreads(cfg.threads)  // OpenBLAS on the config's threads, as a Dask worker runs it
             let outcome = try Run.execute(cfg, progress: ProgressRenderer.make(quiet: quiet))
             print(outcome.summary, terminator: "")
         }
@@ -116,7 +116,7 @@ struct Predict: ParsableCommand {
     func run() throws {
         try runEngine { () throws(LeverError) in
             let m = try LeverModel.load(from: model)
-            BLAS.setThreads(threads)
+            BLASEnvironment.setThreads(threads)
             let texts = try StandardStreams.readTexts(input)
             let t0 = Clock.now()
             let preds = try m.predict(texts, k: k, threads: threads == 0 ? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) : threads,

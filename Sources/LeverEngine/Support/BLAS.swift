@@ -27,22 +27,6 @@ public enum BLAS {
                     beta, c, Int32(n))
     }
 
-    /// Caps OpenBLAS's own threads for the whole process (`openblas_set_num_threads`). Only a program that
-    /// owns its process calls this (the CLI, a Dask worker): the library leaves its host's setting alone.
-    /// On some CPUs (AMD EPYC with OpenBLAS's Zen kernels) an sgemm's sums depend on the thread count, so
-    /// a run's `threads` decides its results only if OpenBLAS runs on that many threads too.
-    public static func setThreads(_ n: Int) {
-        guard n > 0 else { return }
-        openblas_set_num_threads(Int32(min(n, 1024)))
-    }
-
-    /// OPENBLAS_THREAD_TIMEOUT for processes Lever starts (the CLI, the Python package's loading): 2^4
-    /// cycles. OpenBLAS's threads otherwise spin on sched_yield for 2^28 cycles (about 0.1 s) after each
-    /// product, beside Lever's own threads that score and update in between: in the 131K-label teacher's
-    /// epochs that was a fifth of the CPU time, as system time. Only when its threads sleep, not what
-    /// they compute, changes, so results are the same bits.
-    public static let advisedThreadTimeout = "4"
-
     /// The kernel OpenBLAS is running ("Haswell", "SkylakeX", "Prescott", ...).
     public static var kernel: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
 

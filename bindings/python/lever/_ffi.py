@@ -107,7 +107,7 @@ def _advised_blas_kernel():
     return None
 
 
-# OPENBLAS_THREAD_TIMEOUT as the CLI sets it (BLAS.advisedThreadTimeout in the engine): OpenBLAS's threads
+# OPENBLAS_THREAD_TIMEOUT as the CLI sets it (BLASEnvironment.threadTimeout): OpenBLAS's threads
 # sleep right after a product instead of spinning on sched_yield for about 0.1 s beside Lever's threads.
 _THREAD_TIMEOUT = "4"
 
