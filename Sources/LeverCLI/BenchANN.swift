@@ -14,6 +14,9 @@ extension Bench {
         var queries: String
         @Option(name: .long, help: "Item texts to index, one per line (default: the model's labels).")
         var items: String?
+        @Option(name: .long, help: ArgumentHelp("The query texts' true labels (e.g. tst_X_Y.txt; the items must be"
+                + " the model's labels): also report each search's recall@k of them and its share of exact search's."))
+        var truth: String?
         @Option(name: .long, help: "Use the first this many query texts.")
         var sample: Int = 1000
         @Option(name: .long, help: "k of the searches and of recall@k.")
@@ -35,6 +38,7 @@ extension Bench {
 
         func validate() throws {
             guard k >= 1, sample >= 1 else { throw ValidationError("--k and --sample must be at least 1") }
+            guard truth == nil || items == nil else { throw ValidationError("--truth needs the model's labels as items") }
             guard !efSearch.isEmpty, efSearch.allSatisfy({ $0 >= 1 }) else {
                 throw ValidationError("--ef-search needs values of at least 1")
             }
@@ -74,6 +78,18 @@ extension Bench {
             return (Double(hits) / total, Double(tieHits) / total)
         }
 
+        /// The share of the queries' true labels (rows of `truth`) that the lists hold.
+        func truthRecall(_ found: [[(Int32, Float)]], _ truth: SparseMatrix) -> Double {
+            var hits = 0, total = 0
+            for (q, list) in found.enumerated() {
+                let ids = Set(list.map { $0.0 })
+                let range = truth.rowRange(q)
+                total += range.count
+                hits += range.filter { ids.contains(truth.indices[$0]) }.count
+            }
+            return Double(hits) / Double(max(1, total))
+        }
+
         func run() throws {
             try runEngine { () throws(LeverError) in
                 let threads = self.threads == 0 ? sysconfCores() : self.threads
@@ -85,8 +101,12 @@ extension Bench {
                 if let items { itemVectors = try lever.embed(try XCDataset.readTexts(items), threads: threads) }
                 else { itemVectors = try lever.labelEmbeddings() }
                 let n = itemVectors.count / dim
-                let texts = Array(try XCDataset.readTexts(queries).prefix(sample))
+                let allTexts = try XCDataset.readTexts(queries)
+                let texts = Array(allTexts.prefix(sample))
                 let q = texts.count
+                let labels = try truth.map { (path) throws(LeverError) in
+                    try SparseFile.readLabels(path, rows: allTexts.count, labels: n)
+                }
                 let queryVectors = try lever.embed(texts, threads: threads)
                 let k = min(self.k, n)
                 let zero = (0..<n).filter { i in (0..<dim).allSatisfy { itemVectors[i * dim + $0] == 0 } }.count
@@ -109,23 +129,34 @@ extension Bench {
                 say("ANN benchmark: \(n) items (\(items ?? "the model's labels")), \(q) queries from \(queries),"
                     + " d=\(dim), k=\(k), \(threads) threads")
                 if zero > 0 { say("  \(zero) of the \(n) item vectors are zero (texts with no known feature)") }
+                let exactTruth = labels.map { truthRecall(exact.lists, $0) }
                 say("  exact               batch \(fixed(Double(q) / exact.batch, 0)) queries/s,"
-                    + " single query p50 \(fixed(exact.single * 1000, 3)) ms")
+                    + " single query p50 \(fixed(exact.single * 1000, 3)) ms"
+                    + (exactTruth.map { ", true labels' recall@\(k) \(fixed($0, 4))" } ?? ""))
                 say("  HNSW build          \(fixed(buildSeconds, 2)) s (m \(m), ef_construction \(efConstruction))")
                 var rows: [JSONValue] = []
                 for ef in efSearch {
                     let hnsw = try run(.hnsw(try index.withSearchList(ef)))
                     let (r, rt) = recall(hnsw.lists, exact.lists)
                     let label = "  HNSW ef_search \(ef)"
+                    let found = labels.map { truthRecall(hnsw.lists, $0) }
+                    let share = found.flatMap { f in exactTruth.map { f / max($0, 1e-12) } }
                     say(label + String(repeating: " ", count: max(1, 22 - label.count))
                         + "recall@\(k) \(fixed(r, 4)) (with ties \(fixed(rt, 4))),"
+                        + (found.map { " true labels' recall@\(k) \(fixed($0, 4))" } ?? "")
+                        + (share.map { " (\(fixed($0, 4)) of exact's)," } ?? "")
                         + " batch \(fixed(Double(q) / hnsw.batch, 0)) queries/s,"
                         + " single query p50 \(fixed(hnsw.single * 1000, 3)) ms")
-                    rows.append(.object(JSONObject([
+                    var row = JSONObject([
                         ("ef_search", .int(Int64(ef))), ("recall", .double(r)), ("recall_with_ties", .double(rt)),
                         ("batch_queries_per_second", .double(Double(q) / hnsw.batch)),
                         ("single_query_p50_ms", .double(hnsw.single * 1000)),
-                    ])))
+                    ])
+                    if let found, let share {
+                        row["truth_recall"] = .double(found)
+                        row["truth_recall_share_of_exact"] = .double(share)
+                    }
+                    rows.append(.object(row))
                 }
                 var o = JSONObject()
                 o["items"] = .int(Int64(n))
@@ -139,6 +170,7 @@ extension Bench {
                 o["build_seconds"] = .double(buildSeconds)
                 o["exact_batch_queries_per_second"] = .double(Double(q) / exact.batch)
                 o["exact_single_query_p50_ms"] = .double(exact.single * 1000)
+                if let exactTruth { o["exact_truth_recall"] = .double(exactTruth) }
                 o["hnsw"] = .array(rows)
                 if let json { try ReportFile.write(json, .object(o)) }
             }

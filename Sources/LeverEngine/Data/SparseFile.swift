@@ -21,6 +21,14 @@ public enum SparseFile {
                         expectedCols: expectedCols, colsSource: colsSource, values: values)
     }
 
+    /// A label file (e.g. a test split's tst_X_Y.txt) of `rows` rows over `labels` labels when given, with
+    /// `read`'s checks.
+    public static func readLabels(_ path: String, rows: Int? = nil, labels: Int? = nil) throws(LeverError)
+        -> SparseMatrix {
+        try read(path, expectedRows: rows, rowsSource: "the query texts", expectedCols: labels,
+                 colsSource: "the model's labels")
+    }
+
     /// Reads the rest of `reader` (a file or a stream) as in `read(_ path:...)`.
     static func read(_ reader: LineReader, expectedRows: Int? = nil, rowsSource: String = "", expectedCols: Int? = nil,
                      colsSource: String = "", values: ValueRule = .nonNegative) throws(LeverError) -> SparseMatrix {
