@@ -8,8 +8,10 @@ Training is `bin/lever train` with the default config (method lever, no compare)
 given; peak memory is the training process's maximum resident set (/usr/bin/time's %M); the
 seconds per stage are the progress stages of its log (runs/scale/<dataset>/train.log).
 Searches over fewer than `ann.min_items` vectors (1,000,000 by default) score every vector exactly, so
-the ANN column reads "exact" for such sets; for larger ones it reads "hnsw", whose recall against exact
-search `lever bench ann` measures on a sample.
+the search column reads "exact" for such sets and "hnsw" for larger ones. Either way the ANN columns give,
+from `lever bench ann --truth` on the first --ann-sample test texts (a graph over the model's labels
+with the config's m and ef_search): HNSW's recall@100 of exact search's lists, and the share of the
+texts' true labels its top 100 holds as a share of exact search's.
 """
 import argparse
 import json
@@ -90,11 +92,29 @@ def latency(model, texts, repeats=1000):
     return statistics.median(times), times[int(0.99 * (len(times) - 1))], info
 
 
+def ann_recall(model, data, out, sample):
+    """HNSW against exact search over the model's labels: (recall@100 of exact's lists, true-label recall
+    as a share of exact's), at the model's ann settings; (None, None) when not measured."""
+    if sample <= 0:
+        return None, None
+    with lever.Model.load(model) as m:
+        ann = m.info["config"]["ann"]
+    subprocess.run([CLI, "bench", "ann", "--model", str(model), "--queries", str(data / "tst_X.txt"),
+                    "--truth", str(data / "tst_X_Y.txt"), "--sample", str(sample), "--k", "100",
+                    "--m", str(ann["m"]), "--ef-construction", str(ann["ef_construction"]),
+                    "--ef-search", str(ann["ef_search"]), "--json", str(out / "ann.json")],
+                   check=True, stdout=subprocess.DEVNULL)
+    row = json.loads((out / "ann.json").read_text())["hnsw"][0]
+    return row["recall"], row["truth_recall_share_of_exact"]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("data", nargs="+", type=pathlib.Path)
     ap.add_argument("--teacher-epochs", type=int, default=None, help="override teacher.epochs (default: the config's)")
     ap.add_argument("--out", type=pathlib.Path, default=ROOT / "runs" / "scale")
+    ap.add_argument("--ann-sample", type=int, default=1000,
+                    help="test texts for the HNSW-vs-exact measurement (0: skip it; it builds a graph)")
     args = ap.parse_args()
     print("OpenBLAS kernel: the CLI picks it (see README); Python loads with the same choice.")
     rows = []
@@ -107,18 +127,21 @@ def main():
         qps = batch_throughput(model, data / "tst_X.txt", out)
         texts = [t for t in (data / "tst_X.txt").read_text(encoding="utf-8").split("\n") if t]
         p50, p99, info = latency(model, texts)
+        overlap, truth_share = ann_recall(model, data, out, args.ann_sample)
         row = {"dataset": name, "labels": labels, "train_rows": train_rows, "train_s": wall, "peak_mib": peak,
                "model_mib": model.stat().st_size / 2**20, "batch_qps_k100": qps, "p50_ms": p50, "p99_ms": p99,
-               "stages": stages, "ann_recall": "exact" if max(labels, train_rows) < 1_000_000 else "hnsw"}
+               "stages": stages, "search": "exact" if max(labels, train_rows) < 1_000_000 else "hnsw",
+               "ann_recall_of_exact": overlap, "ann_truth_share_of_exact": truth_share}
         rows.append(row)
         print(json.dumps(row), flush=True)
     print()
     print(f"{'dataset':<18}{'labels':>9}{'rows':>10}{'train s':>9}{'peak MiB':>10}{'model MiB':>11}"
-          f"{'q/s k=100':>11}{'p50 ms':>8}{'p99 ms':>8}  ANN")
+          f"{'q/s k=100':>11}{'p50 ms':>8}{'p99 ms':>8}  search  ANN R@100 vs exact, true labels vs exact's")
     for r in rows:
         print(f"{r['dataset']:<18}{r['labels']:>9}{r['train_rows']:>10}{r['train_s']:>9.1f}{r['peak_mib']:>10.0f}"
               f"{r['model_mib']:>11.1f}{r['batch_qps_k100']:>11.0f}{r['p50_ms']:>8.2f}{r['p99_ms']:>8.2f}  "
-              f"{r['ann_recall']}")
+              f"{r['search']:<8}" + ("-" if r["ann_recall_of_exact"] is None else
+                                     f"{r['ann_recall_of_exact']:.3f}, {r['ann_truth_share_of_exact']:.3f}"))
     print()
     print("train seconds per stage:")
     for r in rows:
