@@ -38,7 +38,9 @@ extension Bench {
 
         func validate() throws {
             guard k >= 1, sample >= 1 else { throw ValidationError("--k and --sample must be at least 1") }
-            guard truth == nil || items == nil else { throw ValidationError("--truth needs the model's labels as items") }
+            guard truth == nil || items == nil else {
+                throw ValidationError("--truth needs the model's labels as items")
+            }
             guard !efSearch.isEmpty, efSearch.allSatisfy({ $0 >= 1 }) else {
                 throw ValidationError("--ef-search needs values of at least 1")
             }
