@@ -10,8 +10,8 @@ seconds per stage are the progress stages of its log (runs/scale/<dataset>/train
 Searches over fewer than `ann.min_items` vectors (1,000,000 by default) score every vector exactly, so
 the search column reads "exact" for such sets and "hnsw" for larger ones. Either way the ANN columns give,
 from `lever bench ann --truth` on the first --ann-sample test texts (a graph over the model's labels
-with the config's m and ef_search): HNSW's recall@100 of exact search's lists, and the share of the
-texts' true labels its top 100 holds as a share of exact search's.
+with the config's m and ef_search): HNSW's recall@100 of exact search's lists, and its recall@100 of the
+texts' true labels (as `lever eval` computes it) as a share of exact search's.
 """
 import argparse
 import json
@@ -93,8 +93,8 @@ def latency(model, texts, repeats=1000):
 
 
 def ann_recall(model, data, out, sample):
-    """HNSW against exact search over the model's labels: (recall@100 of exact's lists, true-label recall
-    as a share of exact's), at the model's ann settings; (None, None) when not measured."""
+    """HNSW against exact search over the model's labels: (recall@100 of exact's lists, recall@100 of the
+    true labels as a share of exact's), at the model's ann settings; (None, None) when not measured."""
     if sample <= 0:
         return None, None
     with lever.Model.load(model) as m:

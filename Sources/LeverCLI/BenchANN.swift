@@ -80,16 +80,13 @@ extension Bench {
             return (Double(hits) / total, Double(tieHits) / total)
         }
 
-        /// The share of the queries' true labels (rows of `truth`) that the lists hold.
-        func truthRecall(_ found: [[(Int32, Float)]], _ truth: SparseMatrix) -> Double {
-            var hits = 0, total = 0
-            for (q, list) in found.enumerated() {
-                let ids = Set(list.map { $0.0 })
-                let range = truth.rowRange(q)
-                total += range.count
-                hits += range.filter { ids.contains(truth.indices[$0]) }.count
-            }
-            return Double(hits) / Double(max(1, total))
+        /// recall@k of the lists against the queries' true labels (one `truth` row per list), as `lever eval`
+        /// computes it (each query's share of its labels in its top k, over queries with labels), as a fraction.
+        func truthRecall(_ found: [[(Int32, Float)]], _ truth: SparseMatrix, k: Int) -> Double {
+            let rankings = Evaluator.rankings(found.map { $0.map { $0.0 } }, filter: nil)
+            let result = Evaluator.evaluate(rankings: rankings, truth: truth, labelCounts: nil, invPropensities: nil,
+                                            config: EvaluationConfig(ks: [k]))
+            return (result.overall.value("recall", k: k) ?? 0) / 100
         }
 
         func run() throws {
@@ -106,8 +103,12 @@ extension Bench {
                 let allTexts = try XCDataset.readTexts(queries)
                 let texts = Array(allTexts.prefix(sample))
                 let q = texts.count
-                let labels = try truth.map { (path) throws(LeverError) in
-                    try SparseFile.readLabels(path, rows: allTexts.count, labels: n)
+                // The sampled queries' rows of the label file (which must match all the query texts).
+                let labels = try truth.map { (path) throws(LeverError) -> SparseMatrix in
+                    let all = try SparseFile.readLabels(path, rows: allTexts.count, labels: n)
+                    var first = SparseMatrix(cols: all.cols)
+                    for r in 0..<q { first.appendRow(all.rowRange(r).map { (all.indices[$0], all.values[$0]) }) }
+                    return first
                 }
                 let queryVectors = try lever.embed(texts, threads: threads)
                 let k = min(self.k, n)
@@ -131,7 +132,7 @@ extension Bench {
                 say("ANN benchmark: \(n) items (\(items ?? "the model's labels")), \(q) queries from \(queries),"
                     + " d=\(dim), k=\(k), \(threads) threads")
                 if zero > 0 { say("  \(zero) of the \(n) item vectors are zero (texts with no known feature)") }
-                let exactTruth = labels.map { truthRecall(exact.lists, $0) }
+                let exactTruth = labels.map { truthRecall(exact.lists, $0, k: k) }
                 say("  exact               batch \(fixed(Double(q) / exact.batch, 0)) queries/s,"
                     + " single query p50 \(fixed(exact.single * 1000, 3)) ms"
                     + (exactTruth.map { ", true labels' recall@\(k) \(fixed($0, 4))" } ?? ""))
@@ -141,7 +142,7 @@ extension Bench {
                     let hnsw = try run(.hnsw(try index.withSearchList(ef)))
                     let (r, rt) = recall(hnsw.lists, exact.lists)
                     let label = "  HNSW ef_search \(ef)"
-                    let found = labels.map { truthRecall(hnsw.lists, $0) }
+                    let found = labels.map { truthRecall(hnsw.lists, $0, k: k) }
                     let share = found.flatMap { f in exactTruth.map { f / max($0, 1e-12) } }
                     say(label + String(repeating: " ", count: max(1, 22 - label.count))
                         + "recall@\(k) \(fixed(r, 4)) (with ties \(fixed(rt, 4))),"
