@@ -77,6 +77,39 @@ final class TeacherTests: XCTestCase {
                                labelRows: SparseMatrix(cols: 1), threads: 1, seed: 1)
         XCTAssertEqual([2, 4, 5, 8, 11, 50].map { t.clusterSize(epoch: $0) }, [8, 8, 16, 32, 32, 32])
     }
+
+    /// teacher.epoch_items caps the pairs of an epoch: a random subset of the items, different each
+    /// epoch, with shuffled or clustered order; 0 or a cap above the item count visits every item.
+    func testEpochItemsCapsAnEpoch() throws {
+        // 40 labels, each with rows 2l and 2l + 1 (80 rows).
+        let labelRows = SparseMatrix(rows: 40, cols: 80, indptr: (0...40).map { 2 * $0 },
+                                     indices: (0..<80).map { Int32($0) }, values: [Float](repeating: 1, count: 80))
+        func pairs(_ cap: Int, clusters: [[Int]]?, epochs: Int = 2) -> [[(label: Int, row: Int)]] {
+            var c = TeacherConfig()
+            c.epochItems = cap
+            let t = TeacherTrainer(config: c, inputs: labelRows.transposed(), labelTexts: labelRows,
+                                   rowLabels: labelRows.transposed(), labelRows: labelRows, threads: 1, seed: 1)
+            var rng = SeededRandom(seed: 9)
+            let encoder = SparseEncoder.random(dim: 4, vocabulary: FeatureVocabulary.fit(labelRows, minDF: 1), seed: 1)
+            return (0..<epochs).map { _ in t.epochPairs(epoch: 0, encoder: encoder, clusters: clusters, rng: &rng) }
+        }
+        for cap in [0, 40, 100] {
+            for epoch in pairs(cap, clusters: nil) { XCTAssertEqual(epoch.map { $0.label }.sorted(), Array(0..<40)) }
+        }
+        let capped = pairs(15, clusters: nil)
+        for epoch in capped {
+            XCTAssertEqual(epoch.count, 15)
+            XCTAssertEqual(Set(epoch.map { $0.label }).count, 15)
+            XCTAssertTrue(epoch.allSatisfy { $0.row / 2 == $0.label })
+        }
+        XCTAssertNotEqual(Set(capped[0].map { $0.label }), Set(capped[1].map { $0.label }))
+        let clusters = (0..<10).map { c in (0..<4).map { 4 * c + $0 } }
+        for epoch in pairs(15, clusters: clusters) {
+            XCTAssertEqual(epoch.count, 15)
+            // Whole clusters in order, then part of one: labels of at most 4 clusters.
+            XCTAssertEqual(Set(epoch.map { $0.label / 4 }).count, 4)
+        }
+    }
 }
 
 final class TeacherMiningTests: XCTestCase {

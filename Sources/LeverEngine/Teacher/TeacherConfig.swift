@@ -8,6 +8,10 @@ public struct TeacherConfig: ConfigSection, Equatable {
     public var minDF = 2
     public var table = EncoderTableForm.int4
     public var epochs = 30
+    /// A budget for large label sets: above this many items an epoch visits a random subset of this
+    /// size, so the teacher's cost stops growing with the label count. 65,536 leaves sets up to that
+    /// many labels as before; the 131K-label scale set's figures are in the README (Scale).
+    public var epochItems = 65_536
     public var batchSize = 512
     public var learningRate: Float = 0.01
     /// One per row by default. Against per value, on held-out slices of WordNet lemma / gloss / Debtags
@@ -35,7 +39,10 @@ public struct TeacherConfig: ConfigSection, Equatable {
                  "Features seen in fewer fitting texts (training and label texts) get no embedding row."),
         .choice("table", \.table, "How the trained encoder table is kept and saved: signed int4 (two values a byte)"
                 + " or int8, with a scale per row; training ends by rounding it, so a saved model scores as trained."),
-        .integer("epochs", \.epochs, 0...100_000, "Training epochs; each visits every item once."),
+        .integer("epochs", \.epochs, 0...100_000,
+                 "Training epochs; each visits every item once (up to teacher.epoch_items of them)."),
+        .integer("epoch_items", \.epochItems, 0...1_000_000_000, "Most items an epoch visits: with more, each"
+                 + " epoch takes a random subset of this size (whole clusters when batches are clustered); 0: all."),
         .integer("batch_size", \.batchSize, 2...65_536,
                  "Items per batch; the other items of a batch are the negatives."),
         .number("learning_rate", \.learningRate, 1e-7...10, "Adam learning rate of the encoder's embedding table."),

@@ -24,7 +24,9 @@ struct TeacherTrainer {
     }
 
     /// The (label, row) pairs of one epoch, in batch order. Label-side: every label with a training
-    /// row once, with one random positive row; row-side: every row once, with one random label.
+    /// row once, with one random positive row; row-side: every row once, with one random label. Over
+    /// `teacher.epoch_items` items, the first that many of the shuffled order (clusters are shuffled
+    /// whole, so only the last one taken can be cut).
     func epochPairs(epoch: Int, encoder: SparseEncoder, clusters: [[Int]]?, rng: inout SeededRandom) -> [(label: Int, row: Int)] {
         let items = config.sides == .label ? labelRows : rowLabels
         var order: [Int]
@@ -35,6 +37,9 @@ struct TeacherTrainer {
         } else {
             order = (0..<items.rows).filter { items.indptr[$0 + 1] > items.indptr[$0] }
             rng.shuffle(&order)
+        }
+        if config.epochItems > 0 && order.count > config.epochItems {
+            order.removeLast(order.count - config.epochItems)
         }
         var pairs: [(label: Int, row: Int)] = []
         pairs.reserveCapacity(order.count)
