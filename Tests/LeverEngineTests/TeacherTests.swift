@@ -70,6 +70,20 @@ final class TeacherTests: XCTestCase {
         XCTAssertTrue(clusters.allSatisfy { $0.count <= 8 && $0.count >= 4 }, "\(clusters.map { $0.count })")
     }
 
+    /// The clustering's packed sort keys order as its definition: value descending, ties (with -0 and
+    /// +0 equal) by item id ascending.
+    func testDescendingKeysOrderByValueThenItem() {
+        var rng = SeededRandom(seed: 5)
+        let values: [Float] = (0..<500).map { _ in [0, -0.0, 1, -1, 0.25][rng.index(5)] * rng.unitFloat() }
+            + [0, -0.0, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNonzeroMagnitude]
+        let items = Array(0..<values.count).shuffled(using: &rng)
+        let expected = (0..<values.count).sorted {
+            values[$0] != values[$1] ? values[$0] > values[$1] : items[$0] < items[$1]
+        }.map { items[$0] }
+        let keys = (0..<values.count).map { BalancedClustering.descendingKey(values[$0], items[$0]) }.sorted()
+        XCTAssertEqual(keys.map { Int(UInt32(truncatingIfNeeded: $0)) }, expected)
+    }
+
     func testClusterSizeSchedule() throws {
         var c = TeacherConfig()
         c.warmupEpochs = 2; c.clusterSize = 8; c.clusterSizeMax = 32; c.clusterGrowthEpochs = 3

@@ -3,11 +3,12 @@
 /// cluster has at most `maxSize` items. Used to put similar items in the same training batch.
 enum BalancedClustering {
     static func clusters(points: [Float], dim: Int, items: [Int], maxSize: Int, rng: inout SeededRandom,
-                         iterations: Int = 6) -> [[Int]] {
+                         iterations: Int = 6, threads: Int = 1) -> [[Int]] {
         var out: [[Int]] = []
         var stack = [items]
         var diff: [Float] = []
-        var c1 = [Float](repeating: 0, count: dim), c2 = c1
+        var keys: [UInt64] = []
+        var c1 = [Float](repeating: 0, count: dim), c2 = c1, dc = c1
         while let set = stack.popLast() {
             if set.count <= max(1, maxSize) { out.append(set); continue }
             let a = set[rng.index(set.count)]
@@ -18,16 +19,13 @@ enum BalancedClustering {
             diff = [Float](repeating: 0, count: set.count)
             let half = set.count / 2
             for _ in 0..<iterations {
-                points.withUnsafeBufferPointer { p in
-                    for (i, item) in set.enumerated() {
-                        var s: Float = 0
-                        let base = item * dim
-                        for c in 0..<dim { s += p[base + c] * (c1[c] - c2[c]) }
-                        diff[i] = s
-                    }
-                }
-                let idx = (0..<set.count).sorted { diff[$0] != diff[$1] ? diff[$0] > diff[$1] : set[$0] < set[$1] }
-                order = idx.map { set[$0] }
+                for c in 0..<dim { dc[c] = c1[c] - c2[c] }
+                projections(points, dim, set, onto: dc, into: &diff, threads: set.count >= 8_192 ? threads : 1)
+                // By the difference of cosines, descending, ties by item id: one sort of packed keys.
+                keys.removeAll(keepingCapacity: true)
+                for (i, item) in set.enumerated() { keys.append(descendingKey(diff[i], item)) }
+                keys.sort()
+                order = keys.map { Int(UInt32(truncatingIfNeeded: $0)) }
                 centroid(points, dim, order[..<half], into: &c1)
                 centroid(points, dim, order[half...], into: &c2)
             }
@@ -35,6 +33,33 @@ enum BalancedClustering {
             stack.append(Array(order[..<half]))
         }
         return out
+    }
+
+    /// A key whose ascending order is `value` descending, then `item` ascending (-0 and +0 tie).
+    @inline(__always)
+    static func descendingKey(_ value: Float, _ item: Int) -> UInt64 {
+        let bits = (value + 0).bitPattern
+        let ascending = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
+        return UInt64(~ascending) << 32 | UInt64(UInt32(item))
+    }
+
+    /// diff[i] = points[set[i]] . direction, each summed in coordinate order (as one sequential pass).
+    private static func projections(_ points: [Float], _ dim: Int, _ set: [Int], onto direction: [Float],
+                                    into diff: inout [Float], threads: Int) {
+        points.withUnsafeBufferPointer { p in direction.withUnsafeBufferPointer { v in
+            set.withUnsafeBufferPointer { items in diff.withUnsafeMutableBufferPointer { out in
+                let pp = SendableConstPointer(p.baseAddress!), vp = SendableConstPointer(v.baseAddress!)
+                let ip = SendableConstPointer(items.baseAddress!), op = SendablePointer(out.baseAddress!)
+                Parallel.forEachChunk(items.count, threads: threads) { _, range in
+                    for i in range {
+                        let row = pp.pointer + ip.pointer[i] * dim
+                        var s: Float = 0
+                        for c in 0..<dim { s += row[c] * vp.pointer[c] }
+                        op.pointer[i] = s
+                    }
+                }
+            } }
+        } }
     }
 
     private static func centroid(_ points: [Float], _ dim: Int, _ items: ArraySlice<Int>, into c: inout [Float]) {
