@@ -277,4 +277,35 @@ extension ANNTests {
             for (x, y) in zip(a, b) { XCTAssertEqual(x.value, y.value, accuracy: 1e-6) }
         }
     }
+
+    /// Through a graph, LEVER's mining is read from the training inputs' shortlists: a requested label's
+    /// list holds the inputs whose shortlist holds it, best first (ties to the lower row), at most k.
+    func testMiningThroughAGraphReadsTheInputsShortlists() throws {
+        let d = TempDir()
+        writeAnimalsDataset(d)
+        let data = try XCDataset.load(try studentTestConfig(d).paths)
+        let teacherModel = try Trainer.train(try studentTestConfig(d, method: "teacher")).model
+        guard case .teacher(let teacher) = teacherModel.scorer else { return XCTFail("not a teacher") }
+        let f = teacherModel.featurizer
+        var ann = ANNConfig()
+        ann.minItems = 0
+        ann.trainingEfSearch = 4
+        let request = TeacherView.MiningRequest(labels: [2, 0, 3], k: 3)
+        let view = try TeacherView.build(teacher: teacher, inputFeatures: try f.transform(data.train.texts, threads: 1),
+                                         labelFeatures: try f.transform(data.labelTexts, threads: 1), shortlist: 2,
+                                         labelTextLists: false, mining: request, ann: ann, seed: 1, threads: 2,
+                                         progress: .silent)
+        guard let mined = view.mined, view.labelSearch.index != nil else { return XCTFail("not mined through a graph") }
+        XCTAssertEqual(mined.request, request)
+        for (i, label) in request.labels.enumerated() {
+            var expected: [(row: Int32, score: Float)] = []
+            for r in 0..<view.numInputs {
+                for (l, s) in view.shortlists[r] where Int(l) == label { expected.append((Int32(r), s)) }
+            }
+            expected.sort { $0.score != $1.score ? $0.score > $1.score : $0.row < $1.row }
+            XCTAssertEqual(mined.lists[i].map { $0.0 }, expected.prefix(3).map { $0.row }, "label \(label)")
+            XCTAssertEqual(mined.lists[i].map { $0.1 }, expected.prefix(3).map { $0.score }, "label \(label)")
+        }
+        XCTAssertGreaterThan(mined.lists.map { $0.count }.reduce(0, +), 0)
+    }
 }

@@ -29,7 +29,8 @@ struct TeacherView {
     /// With `labelTextLists` false, only the training inputs get a shortlist (label texts get empty
     /// lists): a student reads a label text's list only when label texts are training rows. When both
     /// searches are exact, `mining` is answered from the same scores (the transpose of the inputs'
-    /// search, equal to rounding), saving a second pass over all inputs and labels.
+    /// search, equal to rounding), saving a second pass over all inputs and labels; when the labels
+    /// are searched through a graph (with `ann.training_ef_search`), from the inputs' lists.
     static func build(teacher: TeacherScorer, inputFeatures: SparseMatrix, labelFeatures: SparseMatrix, shortlist: Int,
                       labelTextLists: Bool, mining: MiningRequest? = nil, ann: ANNConfig, seed: UInt64, threads: Int,
                       progress: Progress) throws(LeverError) -> TeacherView {
@@ -55,12 +56,34 @@ struct TeacherView {
                                          progress: progress, stage: "teacher-shortlists")
             mined = (mining, columns!.sorted())
         } else {
-            lists = try search.topK(queries: emb, count: queries, items: labels, numItems: teacher.numLabels,
-                                    dim: teacher.dim, k: k, exclude: nil, threads: threads, progress: progress,
-                                    stage: "teacher-shortlists")
+            // Through a graph, with training's candidate list size.
+            let training = try search.index.map { (index) throws(LeverError) in
+                VectorSearch.hnsw(try index.withSearchList(ann.efSearchInTraining))
+            } ?? search
+            lists = try training.topK(queries: emb, count: queries, items: labels, numItems: teacher.numLabels,
+                                      dim: teacher.dim, k: k, exclude: nil, threads: threads, progress: progress,
+                                      stage: "teacher-shortlists")
+            if let mining, search.index != nil {
+                mined = (mining, minedFromShortlists(lists[0..<inputFeatures.rows], request: mining,
+                                                     numLabels: teacher.numLabels))
+            }
         }
         lists += repeatElement([], count: texts.rows - queries)
         return TeacherView(teacher: teacher, texts: texts, numInputs: inputFeatures.rows, embeddings: emb,
                            shortlists: lists, labelSearch: search, mined: mined)
+    }
+
+    /// LEVER's mining read from the training inputs' shortlists when they came through a graph: a
+    /// requested label's best inputs among those whose shortlist holds it. This spares a graph over the
+    /// inputs and a search per tail label (over 1M labels, nearly every label is a tail label). An
+    /// input close enough to be mined (cosine at least `distillation.mined_threshold`) is usually
+    /// among its own nearest labels, so the lists hold most of what an exact search of the inputs would.
+    static func minedFromShortlists(_ lists: ArraySlice<[(Int32, Float)]>, request: MiningRequest,
+                                    numLabels: Int) -> [[(Int32, Float)]] {
+        var columns = ColumnTopK(items: request.labels, numItems: numLabels, k: request.k, queries: lists.indices)
+        for row in lists.indices {
+            for (label, score) in lists[row] { columns.add(query: row, item: label, score: score) }
+        }
+        return columns.sorted()
     }
 }

@@ -49,7 +49,7 @@ struct TrainingExamples {
     /// a ground-truth positive): label texts as rows (label -> itself plus teacher-similar labels),
     /// and teacher-mined training inputs as soft positives for tail labels.
     /// Tail labels take the inputs the teacher view mined during its shortlist search when it did
-    /// (`view.mined`, for the same request); else they search here: through an HNSW graph over the
+    /// (`view.mined`, for the same request: always when the labels were searched through a graph); else they search here: through an HNSW graph over the
     /// input embeddings (built and dropped here) when there are at least `ann.minItems` inputs, else
     /// exactly.
     static func distilled(trainLabels: SparseMatrix, view: TeacherView, config: DistillationConfig, ann: ANNConfig,

@@ -60,13 +60,15 @@ struct FeatureVocabulary: Sendable {
         return FeatureVocabulary(rowOf: rowOf)
     }
 
-    /// Builds the vocabulary from the document frequencies of `features` (rows = texts).
-    static func fit(_ features: SparseMatrix, minDF: Int) -> FeatureVocabulary {
-        var df = [Int32](repeating: 0, count: features.cols)
-        for c in features.indices { df[Int(c)] += 1 }
-        var rowOf = [Int32](repeating: -1, count: features.cols)
+    /// Builds the vocabulary from the document frequencies of `features` (rows = texts), summed over
+    /// the matrices given (no concatenated copy).
+    static func fit(_ features: SparseMatrix..., minDF: Int) -> FeatureVocabulary {
+        let cols = features.map { $0.cols }.max() ?? 0
+        var df = [Int32](repeating: 0, count: cols)
+        for part in features { for c in part.indices { df[Int(c)] += 1 } }
+        var rowOf = [Int32](repeating: -1, count: cols)
         var next: Int32 = 0
-        for b in 0..<features.cols where Int(df[b]) >= minDF {
+        for b in 0..<cols where Int(df[b]) >= minDF {
             rowOf[b] = next
             next += 1
         }

@@ -22,6 +22,15 @@ struct ColumnTopK {
         lists = [TopK](repeating: TopK(k), count: items.count)
     }
 
+    /// Adds a (query, item, score) found by another search, e.g. an approximate search's lists read
+    /// transposed; adding in query order keeps the tie rule.
+    mutating func add(query: Int, item: Int32, score: Float) {
+        guard item >= 0, Int(item) < listOf.count, queries.contains(query) else { return }
+        let list = Int(listOf[Int(item)])
+        guard list >= 0, lists[list].admits(score) else { return }
+        lists[list].push(Int32(query), score)
+    }
+
     /// Each chosen item's queries (id, score), best first, in the order of `items`.
     func sorted() -> [[(Int32, Float)]] { lists.map { $0.sorted() } }
 }

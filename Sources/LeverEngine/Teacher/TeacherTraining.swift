@@ -3,9 +3,7 @@
 enum TeacherTraining {
     static func train(_ config: TeacherConfig, trainFeatures: SparseMatrix, labelFeatures: SparseMatrix, trainLabels: SparseMatrix,
                       threads: Int, seed: UInt64, progress: Progress) throws(LeverError) -> (TeacherScorer, JSONObject) {
-        var both = trainFeatures
-        both.appendRows(of: labelFeatures)
-        let vocabulary = FeatureVocabulary.fit(both, minDF: config.minDF)
+        let vocabulary = FeatureVocabulary.fit(trainFeatures, labelFeatures, minDF: config.minDF)
         guard vocabulary.size > 0 else { throw .data("no feature occurs in at least teacher.min_df = \(config.minDF) texts") }
         var rowLabels = trainLabels
         for r in 0..<rowLabels.rows {
