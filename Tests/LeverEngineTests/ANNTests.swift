@@ -297,6 +297,13 @@ extension ANNTests {
                                          progress: .silent)
         guard let mined = view.mined, view.labelSearch.index != nil else { return XCTFail("not mined through a graph") }
         XCTAssertEqual(mined.request, request)
+        // The saved graph keeps prediction's candidate list; training's defaults to 100, 0 means ef_search.
+        XCTAssertEqual(view.labelSearch.index?.efSearch, ann.efSearch)
+        XCTAssertEqual(ann.forTraining.efSearch, 4)
+        XCTAssertEqual(ANNConfig().forTraining.efSearch, 100)
+        var same = ANNConfig()
+        same.trainingEfSearch = 0
+        XCTAssertEqual(same.forTraining.efSearch, same.efSearch)
         for (i, label) in request.labels.enumerated() {
             var expected: [(row: Int32, score: Float)] = []
             for r in 0..<view.numInputs {

@@ -71,9 +71,12 @@ final class ConfigSchemaTests: XCTestCase {
             try RunConfig.parse(text, source: "c.json")
         }
         // Relations between keys are checked once the keys themselves are fine, and reported beside others.
-        let relations = RunConfig.problems(in: #"{"teacher": {"cluster_size": 9, "cluster_size_max": 4}, "seed": -1,"#
+        let relations = RunConfig.problems(in: #"{"teacher": {"cluster_size": 9, "cluster_size_max": 4,"#
+                                           + #""epoch_items": 1}, "seed": -1,"#
                                            + #""evaluation": {"head_min_count": 3, "tail_max_count": 3}}"#)
-        XCTAssertEqual(relations.map { $0.key }, ["seed", "teacher.cluster_size_max", "evaluation.tail_max_count"])
+        XCTAssertEqual(relations.map { $0.key },
+                       ["seed", "teacher.cluster_size_max", "teacher.epoch_items", "evaluation.tail_max_count"])
+        XCTAssertEqual(RunConfig.problems(in: #"{"teacher": {"epoch_items": 2}}"#), [])
         XCTAssertEqual(RunConfig.problems(in: "{}"), [])
         XCTAssertEqual(RunConfig.problems(in: "{,").map { $0.key }, [""])
     }

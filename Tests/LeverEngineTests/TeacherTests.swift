@@ -84,6 +84,47 @@ final class TeacherTests: XCTestCase {
         XCTAssertEqual(keys.map { Int(UInt32(truncatingIfNeeded: $0)) }, expected)
     }
 
+    /// The clustering on several threads (sets of 8,192 and more project in parallel) gives the same
+    /// clusters as on one, and as the definition: sorting by a comparator on the sequential sums.
+    func testBalancedClustersMatchTheirDefinitionOnAnyThreadCount() {
+        var rng = SeededRandom(seed: 2)
+        let n = 10_000, dim = 8
+        var points = [Float](repeating: 0, count: n * dim)
+        for i in 0..<points.count { points[i] = (rng.unitFloat() - 0.5).rounded(.down) + rng.unitFloat() / 8 }
+        func run(_ threads: Int) -> [[Int]] {
+            var r = SeededRandom(seed: 7)
+            return BalancedClustering.clusters(points: points, dim: dim, items: Array(0..<n), maxSize: 64, rng: &r,
+                                               threads: threads)
+        }
+        let one = run(1)
+        XCTAssertEqual(run(4), one)
+        // The definition, written as the clustering was before its packed keys: one split of the whole set.
+        var r = SeededRandom(seed: 7)
+        let set = Array(0..<n)
+        let a = set[r.index(n)], b = set[r.index(n)]
+        XCTAssertNotEqual(a, b)
+        var c1 = Array(points[(a * dim)..<(a * dim + dim)]), c2 = Array(points[(b * dim)..<(b * dim + dim)])
+        var order = set
+        for _ in 0..<6 {
+            let diff = set.map { item -> Float in
+                var s: Float = 0
+                for c in 0..<dim { s += points[item * dim + c] * (c1[c] - c2[c]) }
+                return s
+            }
+            order = (0..<n).sorted { diff[$0] != diff[$1] ? diff[$0] > diff[$1] : set[$0] < set[$1] }.map { set[$0] }
+            for (half, items) in [(0, order[..<(n / 2)]), (1, order[(n / 2)...])] {
+                var c = [Float](repeating: 0, count: dim)
+                for item in items { for i in 0..<dim { c[i] += points[item * dim + i] } }
+                let norm = c.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                for i in 0..<dim { c[i] /= norm }
+                if half == 0 { c1 = c } else { c2 = c }
+            }
+        }
+        // The first split's halves: the clusters' items in the order they are emitted (first half first).
+        XCTAssertEqual(Set(one.flatMap { $0 }.prefix(n / 2)), Set(order[..<(n / 2)]))
+        XCTAssertTrue(one.allSatisfy { $0.count <= 64 })
+    }
+
     func testClusterSizeSchedule() throws {
         var c = TeacherConfig()
         c.warmupEpochs = 2; c.clusterSize = 8; c.clusterSizeMax = 32; c.clusterGrowthEpochs = 3
@@ -93,23 +134,34 @@ final class TeacherTests: XCTestCase {
     }
 
     /// teacher.epoch_items caps the pairs of an epoch: a random subset of the items, different each
-    /// epoch, with shuffled or clustered order; 0 or a cap above the item count visits every item.
+    /// epoch, with shuffled or clustered order; 0 or a cap above the item count visits every item, in
+    /// the same pairs as without a cap.
     func testEpochItemsCapsAnEpoch() throws {
         // 40 labels, each with rows 2l and 2l + 1 (80 rows).
         let labelRows = SparseMatrix(rows: 40, cols: 80, indptr: (0...40).map { 2 * $0 },
                                      indices: (0..<80).map { Int32($0) }, values: [Float](repeating: 1, count: 80))
-        func pairs(_ cap: Int, clusters: [[Int]]?, epochs: Int = 2) -> [[(label: Int, row: Int)]] {
+        func pairs(_ cap: Int, clusters: [[Int]]?, epochs: Int = 2,
+                   sides: TeacherConfig.Sides = .label) -> [[(label: Int, row: Int)]] {
             var c = TeacherConfig()
             c.epochItems = cap
+            c.sides = sides
             let t = TeacherTrainer(config: c, inputs: labelRows.transposed(), labelTexts: labelRows,
                                    rowLabels: labelRows.transposed(), labelRows: labelRows, threads: 1, seed: 1)
             var rng = SeededRandom(seed: 9)
             let encoder = SparseEncoder.random(dim: 4, vocabulary: FeatureVocabulary.fit(labelRows, minDF: 1), seed: 1)
             return (0..<epochs).map { _ in t.epochPairs(epoch: 0, encoder: encoder, clusters: clusters, rng: &rng) }
         }
+        func flat(_ e: [[(label: Int, row: Int)]]) -> [[Int]] { e.map { $0.flatMap { [$0.label, $0.row] } } }
         for cap in [0, 40, 100] {
             for epoch in pairs(cap, clusters: nil) { XCTAssertEqual(epoch.map { $0.label }.sorted(), Array(0..<40)) }
+            XCTAssertEqual(flat(pairs(cap, clusters: nil)), flat(pairs(0, clusters: nil)), "cap \(cap)")
         }
+        // Row-side items are training rows: 80 of them, so 40 is a cap there.
+        for epoch in pairs(40, clusters: nil, sides: .row) {
+            XCTAssertEqual(epoch.count, 40)
+            XCTAssertEqual(Set(epoch.map { $0.row }).count, 40)
+        }
+        XCTAssertEqual(pairs(0, clusters: nil, sides: .row)[0].count, 80)
         let capped = pairs(15, clusters: nil)
         for epoch in capped {
             XCTAssertEqual(epoch.count, 15)

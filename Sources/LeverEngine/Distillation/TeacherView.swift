@@ -57,12 +57,9 @@ struct TeacherView {
             mined = (mining, columns!.sorted())
         } else {
             // Through a graph, with training's candidate list size.
-            let training = try search.index.map { (index) throws(LeverError) in
-                VectorSearch.hnsw(try index.withSearchList(ann.efSearchInTraining))
-            } ?? search
-            lists = try training.topK(queries: emb, count: queries, items: labels, numItems: teacher.numLabels,
-                                      dim: teacher.dim, k: k, exclude: nil, threads: threads, progress: progress,
-                                      stage: "teacher-shortlists")
+            lists = try search.withSearchList(ann.efSearchInTraining).topK(
+                queries: emb, count: queries, items: labels, numItems: teacher.numLabels, dim: teacher.dim, k: k,
+                exclude: nil, threads: threads, progress: progress, stage: "teacher-shortlists")
             if let mining, search.index != nil {
                 mined = (mining, minedFromShortlists(lists[0..<inputFeatures.rows], request: mining,
                                                      numLabels: teacher.numLabels))

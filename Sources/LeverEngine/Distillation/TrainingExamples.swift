@@ -49,7 +49,8 @@ struct TrainingExamples {
     /// a ground-truth positive): label texts as rows (label -> itself plus teacher-similar labels),
     /// and teacher-mined training inputs as soft positives for tail labels.
     /// Tail labels take the inputs the teacher view mined during its shortlist search when it did
-    /// (`view.mined`, for the same request: always when the labels were searched through a graph); else they search here: through an HNSW graph over the
+    /// (`view.mined`, for the same request; the trainer always passes it, and a view whose labels
+    /// were searched through a graph then mines from its shortlists); else they search here: through an HNSW graph over the
     /// input embeddings (built and dropped here) when there are at least `ann.minItems` inputs, else
     /// exactly.
     static func distilled(trainLabels: SparseMatrix, view: TeacherView, config: DistillationConfig, ann: ANNConfig,
@@ -82,8 +83,8 @@ struct TrainingExamples {
                     for c in 0..<d { q[i * d + c] = view.teacher.labelEmbeddings[l * d + c] }
                 }
                 let inputs = ArrayStorage(Array(view.embeddings[0..<(view.numInputs * d)]))
-                let search = try VectorSearch.over(inputs, count: view.numInputs, dim: d, config: ann, seed: seed,
-                                                   threads: threads, progress: progress, stage: "ann-inputs")
+                let search = try VectorSearch.over(inputs, count: view.numInputs, dim: d, config: ann.forTraining,
+                                                   seed: seed, threads: threads, progress: progress, stage: "ann-inputs")
                 nearest = try search.topK(queries: q, count: tail.count, items: inputs, numItems: view.numInputs,
                                           dim: d, k: request.k, exclude: nil, threads: threads,
                                           progress: progress, stage: "mine-inputs")
@@ -108,10 +109,10 @@ struct TrainingExamples {
             let d = view.dim
             let labelQueries = Array(view.embeddings[(view.numInputs * d)...])
             let similar = config.similarLabels > 0
-                ? try view.labelSearch.topK(queries: labelQueries, count: view.numLabels,
-                                            items: view.teacher.labelEmbeddings, numItems: view.numLabels, dim: d,
-                                            k: config.similarLabels + 1, exclude: nil, threads: threads,
-                                            progress: progress, stage: "similar-labels")
+                ? try view.labelSearch.withSearchList(ann.efSearchInTraining).topK(
+                    queries: labelQueries, count: view.numLabels, items: view.teacher.labelEmbeddings,
+                    numItems: view.numLabels, dim: d, k: config.similarLabels + 1, exclude: nil, threads: threads,
+                    progress: progress, stage: "similar-labels")
                 : []
             for l in 0..<view.numLabels {
                 var t: [(label: Int32, value: Float, weight: Float)] = [(Int32(l), 1, 1)]

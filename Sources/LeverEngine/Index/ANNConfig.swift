@@ -32,11 +32,20 @@ public struct ANNConfig: ConfigSection, Equatable {
         .integer("ef_search", \.efSearch, 1...100_000,
                  "HNSW candidate list size while searching, at least k (larger: higher recall, slower)."),
         .integer("training_ef_search", \.trainingEfSearch, 0...100_000, "HNSW candidate list size of training's"
-                 + " searches (teacher shortlists of the training texts, LEVER's mining); 0: ef_search."),
+                 + " searches (teacher shortlists of training texts, LEVER's mined inputs and similar labels;"
+                 + " not the row source's saved graph); 0: ef_search."),
     ]
 
     public init() {}
 
     /// The candidate list size of training's searches.
     var efSearchInTraining: Int { trainingEfSearch > 0 ? trainingEfSearch : efSearch }
+
+    /// These settings with training's candidate list size as `ef_search` (for graphs built and searched
+    /// only in training).
+    var forTraining: ANNConfig {
+        var copy = self
+        copy.efSearch = efSearchInTraining
+        return copy
+    }
 }

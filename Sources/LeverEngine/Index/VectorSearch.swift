@@ -34,6 +34,12 @@ public enum VectorSearch: Sendable {
                         k: min(k, numItems), exclude: nil, threads: threads, progress: .silent, stage: "search")
     }
 
+    /// The same search with a graph's candidate list of `ef` (exact and quantized searches unchanged).
+    func withSearchList(_ ef: Int) throws(LeverError) -> VectorSearch {
+        guard case .hnsw(let index) = self else { return self }
+        return .hnsw(try index.withSearchList(ef))
+    }
+
     /// The graph, when searching is approximate.
     var index: ANNIndex? {
         if case .hnsw(let index) = self { return index }

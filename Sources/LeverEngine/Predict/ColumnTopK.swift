@@ -1,8 +1,9 @@
-/// The transpose of an exact top-k search, collected while it scans: for chosen items, their best
-/// queries. Each chosen item's list receives the queries in query order with the scores the search
-/// computed (ties to the lower query id), so it holds what a search with that item as the query would
-/// find, up to rounding: OpenBLAS sums a product and its transpose in different orders, so a score
-/// can differ in its last bits and near-ties at the cut can trade places.
+/// The transpose of a top-k search: for chosen items, their best queries (ties to the lower query
+/// id). Collected while an exact search scans (`DenseScorer`), a list holds what a search with that
+/// item as the query would find, up to rounding: OpenBLAS sums a product and its transpose in
+/// different orders, so a score can differ in its last bits and near-ties at the cut can trade
+/// places. Filled from finished lists (`add`), e.g. a graph search's, it holds the best queries
+/// whose lists hold the item.
 struct ColumnTopK {
     /// Only these queries enter the lists.
     let queries: Range<Int>
@@ -22,13 +23,14 @@ struct ColumnTopK {
         lists = [TopK](repeating: TopK(k), count: items.count)
     }
 
-    /// Adds a (query, item, score) found by another search, e.g. an approximate search's lists read
-    /// transposed; adding in query order keeps the tie rule.
+    /// Adds a (query, item, score) from a finished list; items not chosen and queries outside
+    /// `queries` are ignored.
     mutating func add(query: Int, item: Int32, score: Float) {
         guard item >= 0, Int(item) < listOf.count, queries.contains(query) else { return }
         let list = Int(listOf[Int(item)])
         guard list >= 0, lists[list].admits(score) else { return }
         lists[list].push(Int32(query), score)
+        floors[Int(item)] = lists[list].floor
     }
 
     /// Each chosen item's queries (id, score), best first, in the order of `items`.

@@ -35,7 +35,8 @@ enum BalancedClustering {
         return out
     }
 
-    /// A key whose ascending order is `value` descending, then `item` ascending (-0 and +0 tie).
+    /// A key whose ascending order is `value` descending, then `item` ascending (-0 and +0 tie); items
+    /// are ids below 2^32 (rows of `points`).
     @inline(__always)
     static func descendingKey(_ value: Float, _ item: Int) -> UInt64 {
         let bits = (value + 0).bitPattern

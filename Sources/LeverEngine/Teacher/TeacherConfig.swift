@@ -8,9 +8,10 @@ public struct TeacherConfig: ConfigSection, Equatable {
     public var minDF = 2
     public var table = EncoderTableForm.int4
     public var epochs = 30
-    /// A budget for large label sets: above this many items an epoch visits a random subset of this
-    /// size, so the teacher's cost stops growing with the label count. 65,536 leaves sets up to that
-    /// many labels as before; the 131K-label scale set's figures are in the README (Scale).
+    /// A budget for large label sets: above this many items (labels; training rows with `sides` row) an
+    /// epoch visits a random subset of this size, so the teacher's cost stops growing with the label
+    /// count. 65,536 leaves label-side training of sets up to that many labels as before; the 131K-label
+    /// scale set's figures are in the README (Benchmarks).
     public var epochItems = 65_536
     public var batchSize = 512
     public var learningRate: Float = 0.01
@@ -56,7 +57,8 @@ public struct TeacherConfig: ConfigSection, Equatable {
         .boolean("symmetric", \.symmetric,
                  "Also rank labels for each input (input -> label), not only inputs for each label."),
         .choice("sides", \.sides, "label: an item is a label with one random positive row (every label once per"
-                + " epoch); row: an item is a training row with one random label (head labels dominate)."),
+                + " epoch, up to teacher.epoch_items); row: an item is a training row with one random label (head"
+                + " labels dominate)."),
         .choice("batching", \.batching, "cluster: batches from small balanced clusters of similar items (hard"
                 + " in-batch negatives); random: shuffled items."),
         .integer("warmup_epochs", \.warmupEpochs, 0...100_000, "Epochs of random batches before the first clustering."),
@@ -72,8 +74,15 @@ public struct TeacherConfig: ConfigSection, Equatable {
     public init() {}
 
     public var relationProblems: [ConfigProblem] {
-        guard clusterSizeMax < clusterSize else { return [] }
-        return [ConfigProblem(key: "teacher.cluster_size_max", message:
-            "\"teacher.cluster_size_max\" (\(clusterSizeMax)) must be >= \"teacher.cluster_size\" (\(clusterSize))")]
+        var problems: [ConfigProblem] = []
+        if clusterSizeMax < clusterSize {
+            problems.append(ConfigProblem(key: "teacher.cluster_size_max", message:
+                "\"teacher.cluster_size_max\" (\(clusterSizeMax)) must be >= \"teacher.cluster_size\" (\(clusterSize))"))
+        }
+        if epochItems == 1 {
+            problems.append(ConfigProblem(key: "teacher.epoch_items", message:
+                "\"teacher.epoch_items\" must be 0 (all items) or at least 2: an epoch of one item has no batch"))
+        }
+        return problems
     }
 }

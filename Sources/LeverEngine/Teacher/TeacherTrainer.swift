@@ -119,8 +119,8 @@ struct TeacherTrainer {
             ? (0..<labelRows.rows).filter { labelRows.indptr[$0 + 1] > labelRows.indptr[$0] }
             : (0..<rowLabels.rows).filter { rowLabels.indptr[$0 + 1] > rowLabels.indptr[$0] }
         let emb = encoder.encodeAll(source, threads: threads)
-        return BalancedClustering.clusters(points: emb, dim: encoder.dim, items: itemsWithPairs, maxSize: size, rng: &rng,
-                                          threads: threads)
+        return BalancedClustering.clusters(points: emb, dim: encoder.dim, items: itemsWithPairs, maxSize: size,
+                                           rng: &rng, threads: threads)
     }
 
     /// Buffers reused across batches.
