@@ -52,23 +52,49 @@ enum BalancedClustering {
                 let pp = SendableConstPointer(p.baseAddress!), vp = SendableConstPointer(v.baseAddress!)
                 let ip = SendableConstPointer(items.baseAddress!), op = SendablePointer(out.baseAddress!)
                 Parallel.forEachChunk(items.count, threads: threads) { _, range in
-                    for i in range {
-                        let row = pp.pointer + ip.pointer[i] * dim
+                    let v = vp.pointer
+                    var i = range.lowerBound
+                    // Four items at a time: four independent sums, each still in coordinate order.
+                    while i + 4 <= range.upperBound {
+                        let r0 = pp.pointer + ip.pointer[i] * dim, r1 = pp.pointer + ip.pointer[i + 1] * dim
+                        let r2 = pp.pointer + ip.pointer[i + 2] * dim, r3 = pp.pointer + ip.pointer[i + 3] * dim
+                        var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+                        for c in 0..<dim {
+                            s0 += r0[c] * v[c]
+                            s1 += r1[c] * v[c]
+                            s2 += r2[c] * v[c]
+                            s3 += r3[c] * v[c]
+                        }
+                        op.pointer[i] = s0
+                        op.pointer[i + 1] = s1
+                        op.pointer[i + 2] = s2
+                        op.pointer[i + 3] = s3
+                        i += 4
+                    }
+                    for j in i..<range.upperBound {
+                        let row = pp.pointer + ip.pointer[j] * dim
                         var s: Float = 0
-                        for c in 0..<dim { s += row[c] * vp.pointer[c] }
-                        op.pointer[i] = s
+                        for c in 0..<dim { s += row[c] * v[c] }
+                        op.pointer[j] = s
                     }
                 }
             } }
         } }
     }
 
+    /// c = the normalised sum of `items`' points, each coordinate summed in item order.
     private static func centroid(_ points: [Float], _ dim: Int, _ items: ArraySlice<Int>, into c: inout [Float]) {
-        for i in 0..<dim { c[i] = 0 }
-        for item in items { for i in 0..<dim { c[i] += points[item * dim + i] } }
-        var n: Float = 0
-        for i in 0..<dim { n += c[i] * c[i] }
-        n = n.squareRoot()
-        if n > 0 { for i in 0..<dim { c[i] /= n } }
+        points.withUnsafeBufferPointer { p in items.withUnsafeBufferPointer { ids in c.withUnsafeMutableBufferPointer { out in
+            let o = out.baseAddress!
+            o.update(repeating: 0, count: dim)
+            for item in ids {
+                let row = p.baseAddress! + item * dim
+                for i in 0..<dim { o[i] += row[i] }
+            }
+            var n: Float = 0
+            for i in 0..<dim { n += o[i] * o[i] }
+            n = n.squareRoot()
+            if n > 0 { for i in 0..<dim { o[i] /= n } }
+        } } }
     }
 }
