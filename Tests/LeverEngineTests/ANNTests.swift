@@ -57,6 +57,40 @@ final class ANNTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(recall, 0.95, "recall@100 \(recall)")
     }
 
+    /// A graph is built in blocks of `buildBlock` items, each reported with its count, and a sink that
+    /// asks to stop cancels the build between blocks.
+    func testGraphBuildReportsEachBlockAndCanBeCancelled() throws {
+        let block = ANNIndex.buildBlock, n = block + 100, dim = 4
+        let items = unitVectors(n, dim: dim, seed: 4)
+        var config = ANNConfig()
+        config.m = 4
+        config.efConstruction = 8
+        var reports: [String] = []
+        let progress = Progress { stage, _, message in reports.append(stage + ": " + message); return true }
+        progress.interval = 0
+        try progress.begin("ann-test")
+        let index = try ANNIndex.build(ArrayStorage(items), count: n, dim: dim, config: config, seed: 5, threads: 1,
+                                       progress: progress)
+        XCTAssertEqual(index.count, n)
+        XCTAssertEqual(reports.count, 3, "\(reports)")
+        XCTAssertTrue(reports[1].hasPrefix("ann-test: \(block)/\(n) vectors"), reports[1])
+        XCTAssertTrue(reports[2].hasPrefix("ann-test: \(n)/\(n) vectors"), reports[2])
+        // Items of both blocks are found, each as its own nearest item.
+        let probes = [0, 1, block - 1, block, n - 1]
+        var q = [Float]()
+        for p in probes { q += items[(p * dim)..<(p * dim + dim)] }
+        let found = try search(index, q, count: probes.count, k: 1, threads: 1)
+        XCTAssertEqual(found.map { Int($0.first?.0 ?? -1) }, probes)
+
+        let stopping = Progress { _, fraction, _ in fraction < 0.5 }
+        stopping.interval = 0
+        try stopping.begin("ann-test")
+        assertLeverError(.cancelled, []) {
+            try ANNIndex.build(ArrayStorage(items), count: n, dim: dim, config: config, seed: 5, threads: 1,
+                               progress: stopping)
+        }
+    }
+
     func testOneThreadBuildsAreIdenticalAndSaveLoadSearchesIdentically() throws {
         let n = 1500, dim = 12, q = 40
         let items = unitVectors(n, dim: dim, seed: 4), queries = unitVectors(q, dim: dim, seed: 5)

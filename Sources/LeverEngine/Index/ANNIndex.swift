@@ -38,9 +38,14 @@ public struct ANNIndex: Sendable {
         self.seed = seed
     }
 
-    /// The graph over `count` vectors of `dim` floats (row-major), built with `threads` threads.
+    /// Items inserted per call of the shim, between progress reports (and chances to cancel). The shim
+    /// draws the items' levels in item order across calls, as in one call.
+    static let buildBlock = 16_384
+
+    /// The graph over `count` vectors of `dim` floats (row-major), built with `threads` threads,
+    /// reporting each block of `buildBlock` items inserted to `progress` (whose stage is begun).
     static func build(_ vectors: ArrayStorage<Float>, count: Int, dim: Int, config: ANNConfig, seed: UInt64,
-                      threads: Int) throws(LeverError) -> ANNIndex {
+                      threads: Int, progress: Progress = .silent) throws(LeverError) -> ANNIndex {
         guard count > 0, vectors.count == count * dim else {
             throw LeverError(.internal, "ANN index: \(vectors.count) floats are not \(count) vectors of \(dim)")
         }
@@ -49,8 +54,14 @@ public struct ANNIndex: Sendable {
         try check(chnsw_create(dim, count, config.m, config.efConstruction, seed, &raw), "building")
         guard let raw else { throw LeverError(.internal, "ANN index: no index was created") }
         let index = ANNIndex(handle: raw, dim: dim, efSearch: config.efSearch, seed: seed)
-        try vectors.withUnsafeBufferPointer { (v) throws(LeverError) in
-            try check(chnsw_add(raw, v.baseAddress, count, Int32(clamping: threads)), "building")
+        var done = 0
+        while done < count {
+            let n = min(buildBlock, count - done)
+            try vectors.withUnsafeBufferPointer { (v) throws(LeverError) in
+                try check(chnsw_add(raw, v.baseAddress! + done * dim, n, Int32(clamping: threads)), "building")
+            }
+            done += n
+            try progress.update(done, of: count, unit: "vectors")
         }
         return index
     }

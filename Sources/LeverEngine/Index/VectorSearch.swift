@@ -18,7 +18,8 @@ public enum VectorSearch: Sendable {
                      progress: Progress, stage: String) throws(LeverError) -> VectorSearch {
         guard count > 0, count >= config.minItems else { return .exact }
         try progress.begin(stage, "HNSW over \(count) vectors, m \(config.m), ef_construction \(config.efConstruction)")
-        let index = try ANNIndex.build(items, count: count, dim: dim, config: config, seed: seed, threads: threads)
+        let index = try ANNIndex.build(items, count: count, dim: dim, config: config, seed: seed, threads: threads,
+                                       progress: progress)
         try progress.end()
         return .hnsw(index)
     }
