@@ -50,9 +50,9 @@ struct TrainingExamples {
     /// and teacher-mined training inputs as soft positives for tail labels.
     /// Tail labels take the inputs the teacher view mined during its shortlist search when it did
     /// (`view.mined`, for the same request; the trainer always passes it, and a view whose labels
-    /// were searched through a graph then mines from its shortlists); else they search here: through an HNSW graph over the
-    /// input embeddings (built and dropped here) when there are at least `ann.minItems` inputs, else
-    /// exactly.
+    /// were searched through a graph then mines from its shortlists); else they search here: through
+    /// an HNSW graph over the input embeddings (built and dropped here) when there are at least
+    /// `ann.minItems` inputs, else exactly.
     static func distilled(trainLabels: SparseMatrix, view: TeacherView, config: DistillationConfig, ann: ANNConfig,
                           seed: UInt64, threads: Int, progress: Progress) throws(LeverError) -> TrainingExamples {
         var ex = TrainingExamples()
@@ -84,7 +84,8 @@ struct TrainingExamples {
                 }
                 let inputs = ArrayStorage(Array(view.embeddings[0..<(view.numInputs * d)]))
                 let search = try VectorSearch.over(inputs, count: view.numInputs, dim: d, config: ann.forTraining,
-                                                   seed: seed, threads: threads, progress: progress, stage: "ann-inputs")
+                                                   seed: seed, threads: threads, progress: progress,
+                                                   stage: "ann-inputs")
                 nearest = try search.topK(queries: q, count: tail.count, items: inputs, numItems: view.numInputs,
                                           dim: d, k: request.k, exclude: nil, threads: threads,
                                           progress: progress, stage: "mine-inputs")

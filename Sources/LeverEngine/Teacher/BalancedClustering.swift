@@ -84,17 +84,19 @@ enum BalancedClustering {
 
     /// c = the normalised sum of `items`' points, each coordinate summed in item order.
     private static func centroid(_ points: [Float], _ dim: Int, _ items: ArraySlice<Int>, into c: inout [Float]) {
-        points.withUnsafeBufferPointer { p in items.withUnsafeBufferPointer { ids in c.withUnsafeMutableBufferPointer { out in
-            let o = out.baseAddress!
-            o.update(repeating: 0, count: dim)
-            for item in ids {
-                let row = p.baseAddress! + item * dim
-                for i in 0..<dim { o[i] += row[i] }
+        points.withUnsafeBufferPointer { p in items.withUnsafeBufferPointer { ids in
+            c.withUnsafeMutableBufferPointer { out in
+                let o = out.baseAddress!
+                o.update(repeating: 0, count: dim)
+                for item in ids {
+                    let row = p.baseAddress! + item * dim
+                    for i in 0..<dim { o[i] += row[i] }
+                }
+                var n: Float = 0
+                for i in 0..<dim { n += o[i] * o[i] }
+                n = n.squareRoot()
+                if n > 0 { for i in 0..<dim { o[i] /= n } }
             }
-            var n: Float = 0
-            for i in 0..<dim { n += o[i] * o[i] }
-            n = n.squareRoot()
-            if n > 0 { for i in 0..<dim { o[i] /= n } }
-        } } }
+        } }
     }
 }

@@ -76,8 +76,8 @@ public struct TeacherConfig: ConfigSection, Equatable {
     public var relationProblems: [ConfigProblem] {
         var problems: [ConfigProblem] = []
         if clusterSizeMax < clusterSize {
-            problems.append(ConfigProblem(key: "teacher.cluster_size_max", message:
-                "\"teacher.cluster_size_max\" (\(clusterSizeMax)) must be >= \"teacher.cluster_size\" (\(clusterSize))"))
+            problems.append(ConfigProblem(key: "teacher.cluster_size_max", message: "\"teacher.cluster_size_max\""
+                + " (\(clusterSizeMax)) must be >= \"teacher.cluster_size\" (\(clusterSize))"))
         }
         if epochItems == 1 {
             problems.append(ConfigProblem(key: "teacher.epoch_items", message:
