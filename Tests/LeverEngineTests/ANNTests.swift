@@ -82,13 +82,20 @@ final class ANNTests: XCTestCase {
         let found = try search(index, q, count: probes.count, k: 1, threads: 1)
         XCTAssertEqual(found.map { Int($0.first?.0 ?? -1) }, probes)
 
-        let stopping = Progress { _, fraction, _ in fraction < 0.5 }
+        // A sink that refuses the first block's report stops the build before the second block.
+        var seen: [String] = []
+        let stopping = Progress { stage, fraction, message in
+            seen.append(stage + ": " + message)
+            return fraction == 0
+        }
         stopping.interval = 0
         try stopping.begin("ann-test")
         assertLeverError(.cancelled, []) {
             try ANNIndex.build(ArrayStorage(items), count: n, dim: dim, config: config, seed: 5, threads: 1,
                                progress: stopping)
         }
+        XCTAssertEqual(seen.count, 2, "\(seen)")
+        XCTAssertTrue(seen.last?.hasPrefix("ann-test: \(block)/\(n) vectors") ?? false, "\(seen)")
     }
 
     func testOneThreadBuildsAreIdenticalAndSaveLoadSearchesIdentically() throws {

@@ -82,8 +82,10 @@ enum BalancedClustering {
         } }
     }
 
-    /// c = the normalised sum of `items`' points, each coordinate summed in item order.
+    /// c = the normalised sum of `items`' points (rows of `points`), each coordinate summed in item
+    /// order.
     private static func centroid(_ points: [Float], _ dim: Int, _ items: ArraySlice<Int>, into c: inout [Float]) {
+        precondition(c.count == dim, "a centroid has dim values")
         points.withUnsafeBufferPointer { p in items.withUnsafeBufferPointer { ids in
             c.withUnsafeMutableBufferPointer { out in
                 let o = out.baseAddress!
