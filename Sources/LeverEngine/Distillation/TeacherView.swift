@@ -57,7 +57,7 @@ struct TeacherView {
             mined = (mining, columns!.sorted())
         } else {
             // Through a graph, with training's candidate list size.
-            lists = try search.withSearchList(ann.efSearchInTraining).topK(
+            lists = try search.withSearchList(ann.forTraining.efSearch).topK(
                 queries: emb, count: queries, items: labels, numItems: teacher.numLabels, dim: teacher.dim, k: k,
                 exclude: nil, threads: threads, progress: progress, stage: "teacher-shortlists")
             if let mining, search.index != nil {

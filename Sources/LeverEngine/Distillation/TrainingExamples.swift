@@ -110,7 +110,7 @@ struct TrainingExamples {
             let d = view.dim
             let labelQueries = Array(view.embeddings[(view.numInputs * d)...])
             let similar = config.similarLabels > 0
-                ? try view.labelSearch.withSearchList(ann.efSearchInTraining).topK(
+                ? try view.labelSearch.withSearchList(ann.forTraining.efSearch).topK(
                     queries: labelQueries, count: view.numLabels, items: view.teacher.labelEmbeddings,
                     numItems: view.numLabels, dim: d, k: config.similarLabels + 1, exclude: nil, threads: threads,
                     progress: progress, stage: "similar-labels")

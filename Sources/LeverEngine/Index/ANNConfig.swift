@@ -38,14 +38,11 @@ public struct ANNConfig: ConfigSection, Equatable {
 
     public init() {}
 
-    /// The candidate list size of training's searches.
-    var efSearchInTraining: Int { trainingEfSearch > 0 ? trainingEfSearch : efSearch }
-
-    /// These settings with training's candidate list size as `ef_search` (for graphs built and searched
-    /// only in training).
+    /// These settings with training's candidate list size as `ef_search`: for training's searches and
+    /// the graphs built only for them.
     var forTraining: ANNConfig {
         var copy = self
-        copy.efSearch = efSearchInTraining
+        if trainingEfSearch > 0 { copy.efSearch = trainingEfSearch }
         return copy
     }
 }
