@@ -219,3 +219,31 @@ size_t clever_next_at_least(const float *x, size_t from, size_t to, float floor)
     }
     return to;
 }
+
+int clever_sort_pairs(int32_t *restrict keys, float *restrict values, int32_t *restrict key_scratch,
+                      float *restrict value_scratch, size_t count, int32_t largest, size_t *restrict counts) {
+    enum { bits = 11, buckets = 1 << bits };
+    int32_t *src_k = keys, *dst_k = key_scratch;
+    float *src_v = values, *dst_v = value_scratch;
+    int in_scratch = 0;
+    for (int shift = 0; shift == 0 || (largest >> shift) > 0; shift += bits) {
+        for (size_t b = 0; b < buckets; b++) counts[b] = 0;
+        for (size_t i = 0; i < count; i++) counts[(src_k[i] >> shift) & (buckets - 1)]++;
+        size_t total = 0;
+        for (size_t b = 0; b < buckets; b++) {
+            const size_t c = counts[b];
+            counts[b] = total;
+            total += c;
+        }
+        for (size_t i = 0; i < count; i++) {
+            const size_t at = counts[(src_k[i] >> shift) & (buckets - 1)]++;
+            dst_k[at] = src_k[i];
+            dst_v[at] = src_v[i];
+        }
+        int32_t *tk = src_k; src_k = dst_k; dst_k = tk;
+        float *tv = src_v; src_v = dst_v; dst_v = tv;
+        in_scratch = !in_scratch;
+        if (shift + bits >= 31) break;
+    }
+    return in_scratch;
+}

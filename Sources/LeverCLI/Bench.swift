@@ -6,7 +6,7 @@ import LeverTools
 /// memory, and the brute-force scoring rate as a share of this machine's sgemm rate.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Benchmarks that print figures (no pass/fail).",
-                                                    subcommands: [TeacherBench.self, ANNBench.self])
+                                                    subcommands: [TeacherBench.self, ANNBench.self, LexicalBench.self])
 
     struct TeacherBench: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "teacher",

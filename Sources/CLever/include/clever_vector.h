@@ -53,4 +53,10 @@ CLEVER_HIDDEN void clever_adam_rows(float *table, float *state, const int32_t *r
 CLEVER_HIDDEN void clever_adam_rowwise_rows(float *table, float *moments, float *second, const int32_t *rows,
                                             const float *grads, size_t count, size_t n, float lr, float b1,
                                             float b2, float eps);
+/// Sorts `count` (key, value) pairs by key, stably (pairs of equal keys keep their order), with
+/// counting passes over 11-bit digits up to the highest set bit of `largest` (keys in 0...largest).
+/// `key_scratch` / `value_scratch` hold `count` entries, `counts` 2,048. Returns 1 when the sorted
+/// pairs ended in the scratch arrays, 0 when in `keys` / `values`.
+CLEVER_HIDDEN int clever_sort_pairs(int32_t *keys, float *values, int32_t *key_scratch, float *value_scratch,
+                                    size_t count, int32_t largest, size_t *counts);
 #endif

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CLever
 
 /// TF-IDF cosine k-nearest-neighbours over the training rows. A query's label score is the sum of
 /// similarity^power over its `neighbours` most similar training rows that carry the label.
@@ -73,15 +74,61 @@ public struct KNNIndex: Sendable {
         var touchedLabels: [Int32] = []
         /// One posting list's weights times the query's weight.
         var weighted: [Float] = []
-        init(trainRows: Int, labels: Int) {
-            similarity = [Float](repeating: 0, count: trainRows)
+        /// With `sortingRows` training rows or more (then `similarity` is empty): the query's postings
+        /// as (row, weight) pairs, scratch for sorting them, and the sort's bucket counts.
+        var pairRows: [Int32] = [], pairWeights: [Float] = []
+        var scratchRows: [Int32] = [], scratchWeights: [Float] = []
+        var counts: [Int] = []
+        init(trainRows: Int, labels: Int, sorting: Bool? = nil) {
+            let sorting = sorting ?? (trainRows >= KNNIndex.sortingRows)
+            similarity = [Float](repeating: 0, count: sorting ? 0 : trainRows)
+            counts = [Int](repeating: 0, count: sorting ? 2048 : 0)
             labelScore = [Float](repeating: 0, count: labels)
         }
     }
 
     func predictOne(_ q: SparseMatrix, row: Int, k: Int, exclude: SparseMatrix?, within: Range<Int>? = nil,
                     skip: Int = -1, scratch s: inout Scratch) -> [(Int32, Float)] {
-        // 1. Similarities to every training row sharing a feature with the query (pointer loops: this
+        let nearest = s.similarity.isEmpty ? nearestBySorting(q, row: row, skip: skip, scratch: &s)
+            : nearestByAccumulating(q, row: row, skip: skip, scratch: &s)
+        // Their labels vote, best neighbour first (the same sums whichever way the neighbours were found).
+        labelStorage.indptr.withUnsafeBufferPointer { lPtr in labelStorage.indices.withUnsafeBufferPointer { lIdx in
+            for (r, sim) in nearest.sorted() {
+                let vote = config.power == 1 ? sim : powf(sim, config.power)
+                for j in Int(lPtr[Int(r)])..<Int(lPtr[Int(r) + 1]) {
+                    let l = Int(lIdx[j])
+                    if s.labelScore[l] == 0 { s.touchedLabels.append(Int32(l)) }
+                    s.labelScore[l] += vote
+                }
+            }
+        } }
+        if let exclude {
+            for j in exclude.rowRange(row) { s.labelScore[Int(exclude.indices[j])] = 0 }
+        }
+        var best = TopK(k)
+        for l in s.touchedLabels {
+            let v = s.labelScore[Int(l)]
+            if v > 0, within?.contains(Int(l)) ?? true { best.push(l, v) }
+            s.labelScore[Int(l)] = 0
+        }
+        s.touchedLabels.removeAll(keepingCapacity: true)
+        return best.sorted()
+    }
+
+    /// Training rows at least this many accumulate a query's similarities by sorting its postings by
+    /// row rather than in an array over all rows: such an array outgrows the caches (8 MB at 2M rows)
+    /// and every posting would wait for memory. Both give the same sums, added in the same order.
+    static let sortingRows = 1 << 19
+
+    /// True when queries sum similarities by sorting their postings (`sortingRows` training rows or more).
+    public var sortsPostings: Bool { postingLists.rowCount >= KNNIndex.sortingRows }
+
+    /// The training rows indexed.
+    public var trainRows: Int { postingLists.rowCount }
+
+    /// Step 1-2 over an array over the training rows: each posting adds to its row's similarity.
+    private func nearestByAccumulating(_ q: SparseMatrix, row: Int, skip: Int, scratch s: inout Scratch) -> TopK {
+        // Similarities to every training row sharing a feature with the query (pointer loops: this
         // runs over thousands of postings per query).
         var touched = 0
         postingLists.withLists { lists in
@@ -111,7 +158,6 @@ public struct KNNIndex: Sendable {
                 }
             }
         }
-        // 2. The nearest training rows.
         var nearest = TopK(config.neighbours)
         if skip >= 0 && skip < s.similarity.count { s.similarity[skip] = 0 }
         s.similarity.withUnsafeMutableBufferPointer { sim in
@@ -124,27 +170,60 @@ public struct KNNIndex: Sendable {
                 }
             }
         }
-        // 3. Their labels vote.
-        labelStorage.indptr.withUnsafeBufferPointer { lPtr in labelStorage.indices.withUnsafeBufferPointer { lIdx in
-            for (r, sim) in nearest.heap.map({ ($0.index, $0.score) }) {
-                let vote = config.power == 1 ? sim : powf(sim, config.power)
-                for j in Int(lPtr[Int(r)])..<Int(lPtr[Int(r) + 1]) {
-                    let l = Int(lIdx[j])
-                    if s.labelScore[l] == 0 { s.touchedLabels.append(Int32(l)) }
-                    s.labelScore[l] += vote
+        return nearest
+    }
+
+    /// Step 1-2 by sorting: the query's postings as (row, weight) pairs in the order the array path
+    /// adds them, sorted by row stably, so each row's run sums its weights in that same order.
+    private func nearestBySorting(_ q: SparseMatrix, row: Int, skip: Int, scratch s: inout Scratch) -> TopK {
+        var count = 0
+        postingLists.withLists { lists in
+            for j in q.rowRange(row) {
+                let entries = lists.entries(of: Int(q.indices[j]))
+                if entries.isEmpty { continue }
+                if count + entries.count > s.pairRows.count {
+                    let grown = Swift.max(count + entries.count, 2 * s.pairRows.count)
+                    s.pairRows += [Int32](repeating: 0, count: grown - s.pairRows.count)
+                    s.pairWeights += [Float](repeating: 0, count: grown - s.pairWeights.count)
+                }
+                s.pairRows.withUnsafeMutableBufferPointer { rows in
+                    s.pairWeights.withUnsafeMutableBufferPointer { v in
+                        lists.weighted(entries, by: q.values[j], into: v.baseAddress! + count)
+                        for p in entries {
+                            rows[count] = Int32(lists.rows[p])
+                            count += 1
+                        }
+                    }
                 }
             }
+        }
+        var nearest = TopK(config.neighbours)
+        if count == 0 { return nearest }
+        if s.scratchRows.count < count {
+            s.scratchRows = [Int32](repeating: 0, count: s.pairRows.count)
+            s.scratchWeights = [Float](repeating: 0, count: s.pairRows.count)
+        }
+        let largest = Int32(clamping: postingLists.rowCount - 1)
+        s.pairRows.withUnsafeMutableBufferPointer { pr in s.pairWeights.withUnsafeMutableBufferPointer { pw in
+            s.scratchRows.withUnsafeMutableBufferPointer { sr in s.scratchWeights.withUnsafeMutableBufferPointer { sw in
+                s.counts.withUnsafeMutableBufferPointer { c in
+                    let inScratch = clever_sort_pairs(pr.baseAddress!, pw.baseAddress!, sr.baseAddress!, sw.baseAddress!,
+                                                      count, largest, c.baseAddress!) != 0
+                    let (rows, weights) = inScratch ? (sr.baseAddress!, sw.baseAddress!)
+                        : (pr.baseAddress!, pw.baseAddress!)
+                    var i = 0
+                    while i < count {
+                        let r = rows[i]
+                        var v: Float = 0
+                        while i < count && rows[i] == r {
+                            v += weights[i]
+                            i += 1
+                        }
+                        if Int(r) != skip && v > 0 && nearest.admits(v) { nearest.push(r, v) }
+                    }
+                }
+            } }
         } }
-        if let exclude {
-            for j in exclude.rowRange(row) { s.labelScore[Int(exclude.indices[j])] = 0 }
-        }
-        var best = TopK(k)
-        for l in s.touchedLabels {
-            let v = s.labelScore[Int(l)]
-            if v > 0, within?.contains(Int(l)) ?? true { best.push(l, v) }
-            s.labelScore[Int(l)] = 0
-        }
-        s.touchedLabels.removeAll(keepingCapacity: true)
-        return best.sorted()
+        return nearest
     }
 }

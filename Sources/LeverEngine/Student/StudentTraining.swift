@@ -11,14 +11,22 @@ struct LexicalSource {
                       progress: Progress) throws(LeverError) -> LexicalSource? {
         let k = config.student.lexicalShortlist
         guard k > 0 else { return nil }
-        let cap = config.student.lexicalMaxPostings
-        let postings = cap == 0 ? trainFeatures.transposed()
-            : trainFeatures.transposed().keepingLargest(perRow: max(config.knn.neighbours, cap))
-        let index = KNNIndex(config: config.knn, postings: PostingLists(postings, half: true),
-                             trainLabels: CSRStorage(trainLabels))
+        let index = KNNIndex.lexical(config, trainFeatures: trainFeatures, trainLabels: trainLabels)
         let lists = try index.predict(trainFeatures, k: k, leaveOneOut: true, threads: threads, progress: progress,
                                       stage: "lexical-shortlists")
         return LexicalSource(index: index, trainLists: lists)
+    }
+}
+
+extension KNNIndex {
+    /// The lexical source's index over featurised training rows, as training builds it (half-float
+    /// weights, at most `student.lexical_max_postings` postings a feature).
+    public static func lexical(_ config: RunConfig, trainFeatures: SparseMatrix, trainLabels: SparseMatrix) -> KNNIndex {
+        let cap = config.student.lexicalMaxPostings
+        let postings = cap == 0 ? trainFeatures.transposed()
+            : trainFeatures.transposed().keepingLargest(perRow: max(config.knn.neighbours, cap))
+        return KNNIndex(config: config.knn, postings: PostingLists(postings, half: true),
+                        trainLabels: CSRStorage(trainLabels))
     }
 }
 
