@@ -9,7 +9,8 @@ extension Bench {
         static let configuration = CommandConfiguration(
             commandName: "lexical",
             abstract: "The lexical source's index build and leave-one-out query rate over a training split.")
-        @Option(name: .long, help: "A run config (its data, features, knn and student sections are used).")
+        @Option(name: .long, help: ArgumentHelp("A run config (its data, features, knn and student sections are"
+                + " used; the features are fitted as a run without a reused teacher fits them)."))
         var config: String
         @Option(name: .long, help: "Query the first this many training rows.")
         var sample: Int = 20_000

@@ -65,8 +65,14 @@ public struct KNNIndex: Sendable {
         return results
     }
 
-    /// A query's work arrays; `predictOne` leaves them as it found them (zeros, empty lists).
+    /// A query's work arrays; `predictOne` leaves the similarity and label arrays as it found them
+    /// (zeros) and the lists empty; the sorting buffers keep stale entries that the next query overwrites.
     struct Scratch {
+        /// Sums by sorting postings (else in `similarity`, an array over the training rows).
+        let sorting: Bool
+        /// Sorting queries with more postings than this sum in `similarity` instead (made on first
+        /// need): the pairs take 16 bytes a posting, the array 4 bytes a row.
+        let sortingLimit: Int
         var similarity: [Float]
         /// The rows whose similarity a query made nonzero (the first `touched` of a query; grown as needed).
         var touchedRows: [Int32] = []
@@ -74,23 +80,31 @@ public struct KNNIndex: Sendable {
         var touchedLabels: [Int32] = []
         /// One posting list's weights times the query's weight.
         var weighted: [Float] = []
-        /// With `sortingRows` training rows or more (then `similarity` is empty): the query's postings
-        /// as (row, weight) pairs, scratch for sorting them, and the sort's bucket counts.
+        /// When sorting: the query's postings as (row, weight) pairs, scratch for sorting them, and the
+        /// sort's bucket counts.
         var pairRows: [Int32] = [], pairWeights: [Float] = []
         var scratchRows: [Int32] = [], scratchWeights: [Float] = []
         var counts: [Int] = []
-        init(trainRows: Int, labels: Int, sorting: Bool? = nil) {
-            let sorting = sorting ?? (trainRows >= KNNIndex.sortingRows)
-            similarity = [Float](repeating: 0, count: sorting ? 0 : trainRows)
-            counts = [Int](repeating: 0, count: sorting ? 2048 : 0)
+        let trainRows: Int
+        init(trainRows: Int, labels: Int, sorting: Bool? = nil, sortingLimit: Int = KNNIndex.sortingPostings) {
+            self.sorting = sorting ?? (trainRows >= KNNIndex.sortingRows)
+            self.sortingLimit = sortingLimit
+            self.trainRows = trainRows
+            similarity = [Float](repeating: 0, count: self.sorting ? 0 : trainRows)
+            counts = [Int](repeating: 0, count: self.sorting ? 2048 : 0)
             labelScore = [Float](repeating: 0, count: labels)
         }
     }
 
     func predictOne(_ q: SparseMatrix, row: Int, k: Int, exclude: SparseMatrix?, within: Range<Int>? = nil,
                     skip: Int = -1, scratch s: inout Scratch) -> [(Int32, Float)] {
-        let nearest = s.similarity.isEmpty ? nearestBySorting(q, row: row, skip: skip, scratch: &s)
-            : nearestByAccumulating(q, row: row, skip: skip, scratch: &s)
+        let nearest: TopK
+        if s.sorting && postingCount(q, row: row) <= s.sortingLimit {
+            nearest = nearestBySorting(q, row: row, skip: skip, scratch: &s)
+        } else {
+            if s.similarity.count < s.trainRows { s.similarity = [Float](repeating: 0, count: s.trainRows) }
+            nearest = nearestByAccumulating(q, row: row, skip: skip, scratch: &s)
+        }
         // Their labels vote, best neighbour first (the same sums whichever way the neighbours were found).
         labelStorage.indptr.withUnsafeBufferPointer { lPtr in labelStorage.indices.withUnsafeBufferPointer { lIdx in
             for (r, sim) in nearest.sorted() {
@@ -119,8 +133,19 @@ public struct KNNIndex: Sendable {
     /// row rather than in an array over all rows: such an array outgrows the caches (8 MB at 2M rows)
     /// and every posting would wait for memory. Both give the same sums, added in the same order.
     static let sortingRows = 1 << 19
+    /// A sorting query with more postings than this (16 MB of pairs; only indexes whose postings are
+    /// not capped, e.g. the kNN method's, reach it) sums in the array instead.
+    static let sortingPostings = 1 << 20
 
-    /// True when queries sum similarities by sorting their postings (`sortingRows` training rows or more).
+    /// The postings a query reads (the sum of its features' list lengths).
+    private func postingCount(_ q: SparseMatrix, row: Int) -> Int {
+        postingLists.withLists { lists in
+            q.rowRange(row).reduce(0) { $0 + lists.entries(of: Int(q.indices[$1])).count }
+        }
+    }
+
+    /// True when queries sum similarities by sorting their postings (`sortingRows` training rows or more;
+    /// a query with over `sortingPostings` postings still uses the array).
     public var sortsPostings: Bool { postingLists.rowCount >= KNNIndex.sortingRows }
 
     /// The training rows indexed.
@@ -207,8 +232,8 @@ public struct KNNIndex: Sendable {
         s.pairRows.withUnsafeMutableBufferPointer { pr in s.pairWeights.withUnsafeMutableBufferPointer { pw in
             s.scratchRows.withUnsafeMutableBufferPointer { sr in s.scratchWeights.withUnsafeMutableBufferPointer { sw in
                 s.counts.withUnsafeMutableBufferPointer { c in
-                    let inScratch = clever_sort_pairs(pr.baseAddress!, pw.baseAddress!, sr.baseAddress!, sw.baseAddress!,
-                                                      count, largest, c.baseAddress!) != 0
+                    let inScratch = clever_sort_pairs(pr.baseAddress!, pw.baseAddress!, sr.baseAddress!,
+                                                      sw.baseAddress!, count, largest, c.baseAddress!) != 0
                     let (rows, weights) = inScratch ? (sr.baseAddress!, sw.baseAddress!)
                         : (pr.baseAddress!, pw.baseAddress!)
                     var i = 0

@@ -21,7 +21,8 @@ struct LexicalSource {
 extension KNNIndex {
     /// The lexical source's index over featurised training rows, as training builds it (half-float
     /// weights, at most `student.lexical_max_postings` postings a feature).
-    public static func lexical(_ config: RunConfig, trainFeatures: SparseMatrix, trainLabels: SparseMatrix) -> KNNIndex {
+    public static func lexical(_ config: RunConfig, trainFeatures: SparseMatrix,
+                               trainLabels: SparseMatrix) -> KNNIndex {
         let cap = config.student.lexicalMaxPostings
         let postings = cap == 0 ? trainFeatures.transposed()
             : trainFeatures.transposed().keepingLargest(perRow: max(config.knn.neighbours, cap))
