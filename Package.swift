@@ -27,7 +27,7 @@ let package = Package(
         ),
         // Approximate nearest-neighbour search: a C layer over Debian's header-only hnswlib
         // (libhnswlib-dev), hidden inside liblever.so like CLever.
-        .target(name: "CHnsw"),
+        .target(name: "CHnsw", dependencies: ["CLever"]),
         .target(
             name: "LeverEngine",
             dependencies: ["CLever", "CHnsw"],

@@ -5,6 +5,7 @@
 #include "hnsw_shim.h"
 
 #include <hnswlib/hnswlib.h>
+#include "clever_vector.h"
 
 #include <algorithm>
 #include <atomic>
@@ -97,17 +98,31 @@ struct LevelSource {
     }
 };
 
-float dot(const float *a, const float *b, size_t dim) {
-    float s = 0;
-    for (size_t c = 0; c < dim; c++) s += a[c] * b[c];
-    return s;
+// hnswlib's inner-product distance, 1 - a.b, through the engine's dot kernel: hnswlib picks its own SIMD
+// kernels when it is compiled, and a build for baseline x86-64 gets its SSE one (a single chain of
+// 4-lane adds); clever_dot is chosen per CPU at load time (AVX2 where there is one) and gives the same
+// sums on every x86-64 CPU, so a graph does not depend on the machine that built it.
+float dotDistance(const void *a, const void *b, const void *dim) {
+    return 1.0f - clever_dot(static_cast<const float *>(a), static_cast<const float *>(b),
+                             *static_cast<const size_t *>(dim));
 }
+
+// Unit vectors scored by inner product, for hnswlib, through dotDistance.
+class DotSpace : public hnswlib::SpaceInterface<float> {
+    size_t dim_;
+
+  public:
+    explicit DotSpace(size_t dim) : dim_(dim) {}
+    size_t get_data_size() override { return dim_ * sizeof(float); }
+    hnswlib::DISTFUNC<float> get_dist_func() override { return dotDistance; }
+    void *get_dist_func_param() override { return &dim_; }
+};
 
 }  // namespace
 
 struct chnsw_index {
     size_t dim;
-    hnswlib::InnerProductSpace space;
+    DotSpace space;
     std::unique_ptr<Graph> graph;
     LevelSource levels;
 
@@ -189,7 +204,7 @@ struct chnsw_index {
         hits.reserve(found.size());
         for (; !found.empty(); found.pop()) {
             tableint id = found.top().second;
-            hits.emplace_back(dot(query, vector(id), dim), id);
+            hits.emplace_back(clever_dot(query, vector(id), dim), id);
         }
         using Hit = std::pair<float, tableint>;
         std::sort(hits.begin(), hits.end(), [](const Hit &a, const Hit &b) {

@@ -8,6 +8,10 @@
 #include <stdint.h>
 #include "clever_helpers.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /// sum_i a[i] * b[i], accumulated in 8 lanes (lane l holds the indices = l mod 8), then the lanes
 /// added pairwise.
 CLEVER_HIDDEN float clever_dot(const float *a, const float *b, size_t n);
@@ -59,4 +63,7 @@ CLEVER_HIDDEN void clever_adam_rowwise_rows(float *table, float *moments, float 
 /// pairs ended in the scratch arrays, 0 when in `keys` / `values`.
 CLEVER_HIDDEN int clever_sort_pairs(int32_t *keys, float *values, int32_t *key_scratch, float *value_scratch,
                                     size_t count, int32_t largest, size_t *counts);
+#ifdef __cplusplus
+}
+#endif
 #endif
