@@ -5,6 +5,7 @@
 #include "hnsw_shim.h"
 
 #include <hnswlib/hnswlib.h>
+#include "clever_half.h"
 #include "clever_vector.h"
 
 #include <algorithm>
@@ -98,23 +99,23 @@ struct LevelSource {
     }
 };
 
-// hnswlib's inner-product distance, 1 - a.b, through the engine's dot kernel: hnswlib picks its own SIMD
-// kernels when it is compiled, and a build for baseline x86-64 gets its SSE one (a single chain of
-// 4-lane adds); clever_dot is chosen per CPU at load time (AVX2 where there is one) and gives the same
-// sums on every x86-64 CPU, so a graph does not depend on the machine that built it.
-float dotDistance(const void *a, const void *b, const void *dim) {
-    return 1.0f - clever_dot(static_cast<const float *>(a), static_cast<const float *>(b),
-                             *static_cast<const size_t *>(dim));
+// hnswlib's inner-product distance, 1 - a.b, over the half floats the graph stores. Walking the graph
+// reads a vector from memory at nearly every step, and halves are half the bytes; the few best found
+// are rescored from the float vectors. clever_dot_half is chosen per CPU at load time (F16C where there
+// is one) and gives the same sums on every CPU, so a graph does not depend on the machine that built it.
+float halfDistance(const void *a, const void *b, const void *dim) {
+    return 1.0f - clever_dot_half(static_cast<const uint16_t *>(a), static_cast<const uint16_t *>(b),
+                                  *static_cast<const size_t *>(dim));
 }
 
-// Unit vectors scored by inner product, for hnswlib, through dotDistance.
-class DotSpace : public hnswlib::SpaceInterface<float> {
+// Unit vectors stored as half floats and scored by inner product, for hnswlib.
+class HalfDotSpace : public hnswlib::SpaceInterface<float> {
     size_t dim_;
 
   public:
-    explicit DotSpace(size_t dim) : dim_(dim) {}
-    size_t get_data_size() override { return dim_ * sizeof(float); }
-    hnswlib::DISTFUNC<float> get_dist_func() override { return dotDistance; }
+    explicit HalfDotSpace(size_t dim) : dim_(dim) {}
+    size_t get_data_size() override { return dim_ * sizeof(uint16_t); }
+    hnswlib::DISTFUNC<float> get_dist_func() override { return halfDistance; }
     void *get_dist_func_param() override { return &dim_; }
 };
 
@@ -122,16 +123,15 @@ class DotSpace : public hnswlib::SpaceInterface<float> {
 
 struct chnsw_index {
     size_t dim;
-    DotSpace space;
+    HalfDotSpace space;
     std::unique_ptr<Graph> graph;
     LevelSource levels;
+    std::vector<float> floats;  // the items' float vectors, in id order, for exact rescoring
 
     chnsw_index(size_t dim, size_t capacity, size_t m, size_t efConstruction, uint64_t seed)
         : dim(dim), space(dim), graph(new Graph(&space, capacity, m, efConstruction, seed)), levels{seed} {}
 
-    const float *vector(tableint id) const {
-        return reinterpret_cast<const float *>(graph->getDataByInternalId(id));
-    }
+    const float *vector(tableint id) const { return floats.data() + static_cast<size_t>(id) * dim; }
 
     // hnswlib's addPoint for a new item `id` (already counted) at `level`, without its label
     // bookkeeping and random level.
@@ -142,7 +142,8 @@ struct chnsw_index {
                     g.size_data_per_element_);
         hnswlib::labeltype label = id;
         std::memcpy(g.getExternalLabeLp(id), &label, sizeof label);
-        std::memcpy(g.getDataByInternalId(id), point, g.data_size_);
+        clever_narrow_half(reinterpret_cast<uint16_t *>(g.getDataByInternalId(id)), point, dim);
+        const void *stored = g.getDataByInternalId(id);
         if (level > 0) {
             size_t bytes = g.size_links_per_element_ * level + linkSlack;
             g.linkLists_[id] = static_cast<char *>(std::malloc(bytes));
@@ -156,11 +157,11 @@ struct chnsw_index {
         if (level <= maxLevel) top.unlock();
         tableint current = g.enterpoint_node_;
         if (maxLevel >= 0) {
-            float best = g.fstdistfunc_(point, g.getDataByInternalId(current), g.dist_func_param_);
-            for (int l = maxLevel; l > level; l--) current = greedy(current, point, l, best, true);
+            float best = g.fstdistfunc_(stored, g.getDataByInternalId(current), g.dist_func_param_);
+            for (int l = maxLevel; l > level; l--) current = greedy(current, stored, l, best, true);
             for (int l = std::min(level, maxLevel); l >= 0; l--) {
-                auto candidates = g.searchBaseLayer(current, point, l);
-                current = g.mutuallyConnectNewElement(point, id, candidates, l, false);
+                auto candidates = g.searchBaseLayer(current, stored, l);
+                current = g.mutuallyConnectNewElement(stored, id, candidates, l, false);
             }
         }
         if (level > maxLevel) {
@@ -195,10 +196,12 @@ struct chnsw_index {
     size_t search(const float *query, size_t k, size_t ef, int32_t *ids, float *scores) const {
         const Graph &g = *graph;
         if (g.cur_element_count == 0 || k == 0) return 0;
+        std::vector<uint16_t> half(dim);
+        clever_narrow_half(half.data(), query, dim);
         tableint current = g.enterpoint_node_;
-        float best = g.fstdistfunc_(query, g.getDataByInternalId(current), g.dist_func_param_);
-        for (int l = g.maxlevel_; l > 0; l--) current = greedy(current, query, l, best, false);
-        auto found = g.searchBaseLayerST<false, false>(current, query, std::max(ef, k));
+        float best = g.fstdistfunc_(half.data(), g.getDataByInternalId(current), g.dist_func_param_);
+        for (int l = g.maxlevel_; l > 0; l--) current = greedy(current, half.data(), l, best, false);
+        auto found = g.searchBaseLayerST<false, false>(current, half.data(), std::max(ef, k));
         while (found.size() > k) found.pop();
         std::vector<std::pair<float, tableint>> hits;
         hits.reserve(found.size());
@@ -281,7 +284,7 @@ int loadGraph(Graph &g, Reader r, const float *vectors, size_t count, size_t dim
         std::memset(g.data_level0_memory_ + i * g.size_data_per_element_, 0, g.size_data_per_element_);
         hnswlib::labeltype label = i;
         std::memcpy(g.getExternalLabeLp(id), &label, sizeof label);
-        std::memcpy(g.getDataByInternalId(id), vectors + i * dim, g.data_size_);
+        clever_narrow_half(reinterpret_cast<uint16_t *>(g.getDataByInternalId(id)), vectors + i * dim, dim);
         if (levels[i] > 0) {
             size_t bytes = g.size_links_per_element_ * levels[i] + linkSlack;
             g.linkLists_[i] = static_cast<char *>(std::malloc(bytes));
@@ -344,12 +347,13 @@ int chnsw_add(chnsw_index *index, const float *vectors, size_t count, int thread
         for (auto &l : levels) l = index->levels.next(g.mult_);
         for (size_t i = 0; i < count; i++) g.label_lookup_[first + i] = static_cast<tableint>(first + i);
         size_t dim = index->dim;
+        index->floats.insert(index->floats.end(), vectors, vectors + count * dim);
         // The first item of an empty graph is inserted alone: the others need an entry point.
         size_t alone = first == 0 ? 1 : 0;
-        g.cur_element_count = first + alone;
-        if (alone) index->insert(0, levels[0], vectors);
-        g.cur_element_count = first + count;
         try {
+            g.cur_element_count = first + alone;
+            if (alone) index->insert(0, levels[0], vectors);
+            g.cur_element_count = first + count;
             parallelFor(count - alone, threads, [&](size_t i) {
                 size_t k = i + alone;
                 index->insert(static_cast<tableint>(first + k), levels[k], vectors + k * dim);
@@ -357,6 +361,7 @@ int chnsw_add(chnsw_index *index, const float *vectors, size_t count, int thread
         } catch (...) {
             // Items not inserted must not reach the destructor's bookkeeping.
             g.cur_element_count = first;
+            index->floats.resize(first * dim);
             throw;
         }
         return CHNSW_OK;
@@ -416,7 +421,8 @@ int chnsw_serialize(const chnsw_index *index, uint8_t *buffer, size_t size) {
 
 size_t chnsw_memory(size_t count, size_t dim, size_t m) {
     // Level 0 (links, vector, label), lock, level, upper-list pointer, visited mark, lookup entry.
-    size_t perItem = (2 * m + 1) * sizeof(tableint) + dim * sizeof(float) + sizeof(hnswlib::labeltype)
+    size_t perItem = (2 * m + 1) * sizeof(tableint) + dim * (sizeof(uint16_t) + sizeof(float))
+        + sizeof(hnswlib::labeltype)
         + sizeof(std::mutex) + sizeof(int) + sizeof(char *) + sizeof(hnswlib::vl_type) + 64;
     return count > (SIZE_MAX / 2) / perItem ? SIZE_MAX / 2 : count * perItem;  // Swift reads a signed Int
 }
@@ -452,6 +458,7 @@ int chnsw_load(const uint8_t *bytes, size_t size, const float *vectors, size_t c
     if (!r.take(count)) return fail(CHNSW_CORRUPT, "the item levels are truncated");
     return guarded([&]() -> int {
         std::unique_ptr<chnsw_index> index(new chnsw_index(dim, count, m, efConstruction, seed));
+        index->floats.assign(vectors, vectors + count * dim);
         Graph &g = *index->graph;
         g.maxlevel_ = static_cast<int>(maxLevel);
         g.enterpoint_node_ = entry;

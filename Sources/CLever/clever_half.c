@@ -130,3 +130,77 @@ void clever_widen_half(float *dst, const uint16_t *src, size_t n) {
 #endif
     for (size_t i = 0; i < n; i++) dst[i] = widen(src[i]);
 }
+
+// Round to nearest, ties to even, as F16C's vcvtps2ph with _MM_FROUND_TO_NEAREST_INT.
+static uint16_t narrow(float f) {
+    uint32_t x;
+    memcpy(&x, &f, 4);
+    const uint32_t sign = (x >> 16) & 0x8000, bits = x & 0x7FFFFFFFu;
+    if (bits >= 0x7F800000u) {  /* infinity, or NaN made quiet with its top payload bits */
+        return (uint16_t)(sign | 0x7C00 | (bits > 0x7F800000u ? 0x200 | ((bits >> 13) & 0x3FF) : 0));
+    }
+    if (bits >= 0x477FF000u) return (uint16_t)(sign | 0x7C00);  /* 65,520 and up round to infinity */
+    if (bits < 0x38800000u) {  /* below 2^-14: a subnormal half or zero */
+        if (bits < 0x33000000u) return (uint16_t)sign;          /* below 2^-25 */
+        const uint32_t shift = 126 - (bits >> 23), mant = (bits & 0x7FFFFF) | 0x800000;
+        uint32_t h = mant >> shift;
+        const uint32_t rest = mant & ((1u << shift) - 1), half = 1u << (shift - 1);
+        if (rest > half || (rest == half && (h & 1))) h++;
+        return (uint16_t)(sign | h);
+    }
+    uint32_t h = (bits >> 13) - (112u << 10);  /* rebias the exponent: 127 - 15 */
+    const uint32_t rest = bits & 0x1FFF;
+    if (rest > 0x1000 || (rest == 0x1000 && (h & 1))) h++;  /* a carry into the exponent is right */
+    return (uint16_t)(sign | h);
+}
+
+static float dot_half_portable(const uint16_t *a, const uint16_t *b, size_t n) {
+    float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        for (int l = 0; l < 8; l++) acc[l] += widen(a[i + l]) * widen(b[i + l]);
+    }
+    for (int l = 0; i < n; i++, l++) acc[l] += widen(a[i]) * widen(b[i]);
+    return reduce8(acc);
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx,f16c")))
+static float dot_half_hardware(const uint16_t *a, const uint16_t *b, size_t n) {
+    __m256 lanes = _mm256_setzero_ps();
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 x = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + i)));
+        const __m256 y = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(b + i)));
+        lanes = _mm256_add_ps(lanes, _mm256_mul_ps(x, y));
+    }
+    float acc[8];
+    _mm256_storeu_ps(acc, lanes);
+    for (int l = 0; i < n; i++, l++) acc[l] += widen(a[i]) * widen(b[i]);
+    return reduce8(acc);
+}
+
+__attribute__((target("avx,f16c")))
+static void narrow_hardware(uint16_t *dst, const float *src, size_t n) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m128i h = _mm256_cvtps_ph(_mm256_loadu_ps(src + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        _mm_storeu_si128((__m128i *)(dst + i), h);
+    }
+    for (; i < n; i++) dst[i] = narrow(src[i]);
+}
+#endif
+
+float clever_dot_half(const uint16_t *a, const uint16_t *b, size_t n) {
+#if defined(__x86_64__)
+    if (has_f16c()) return dot_half_hardware(a, b, n);
+#endif
+    return dot_half_portable(a, b, n);
+}
+
+void clever_narrow_half(uint16_t *dst, const float *src, size_t n) {
+#if defined(__x86_64__)
+    if (has_f16c()) { narrow_hardware(dst, src, n); return; }
+#endif
+    for (size_t i = 0; i < n; i++) dst[i] = narrow(src[i]);
+}

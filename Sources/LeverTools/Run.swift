@@ -42,7 +42,7 @@ public enum Run {
         if !compared.isEmpty {
             compared.append((config.method.distills ? "student with LEVER" : config.method.rawValue, evaluation))
         }
-        let recall = try shortlistRecall(model, data: data, config: config, threads: threads)
+        let recall = try shortlistRecall(model, data: data, config: config, threads: threads, progress: progress)
         var report = JSONObject()
         if let recall { report["shortlist_recall"] = recall.json }
         report["lever_version"] = .string(LeverModel.version)
@@ -91,19 +91,28 @@ public enum Run {
 
     /// Recall@10, @100 and @size of each candidate source of a student model on the test split,
     /// overall and by band: what any ranker over the shortlist can reach.
-    static func shortlistRecall(_ model: LeverModel, data: XCDataset, config: RunConfig,
-                                threads: Int) throws(LeverError) -> (json: JSONValue, table: String)? {
+    static func shortlistRecall(_ model: LeverModel, data: XCDataset, config: RunConfig, threads: Int,
+                                progress: Progress) throws(LeverError) -> (json: JSONValue, table: String)? {
         guard case .student(let student) = model.scorer else { return nil }
-        let features = try model.featurizer.transform(data.test.texts, threads: threads)
-        let sources = try student.candidateSources(features, exclude: data.test.filter, threads: threads)
+        let n = data.test.texts.count, cap = config.evaluation.shortlistRecallRows
+        let picked = cap == 0 || n <= cap ? Array(0..<n) : (0..<cap).map { $0 * n / cap }
+        let whole = picked.count == n
+        let features = try model.featurizer.transform(whole ? data.test.texts : picked.map { data.test.texts[$0] },
+                                                      threads: threads)
+        let truth = whole ? data.test.labels : data.test.labels.selectingRows(picked)
+        let filter = whole || data.test.filter.rows != n ? data.test.filter : data.test.filter.selectingRows(picked)
+        let sources = try student.candidateSources(features, exclude: filter, threads: threads,
+                                                   progress: progress.prefixed("report-"))
         var json = JSONObject()
-        var table = "shortlist recall (%)      R@10    R@100   R@size   size   head R@size  torso  tail\n"
+        json["test_rows"] = .int(Int64(picked.count))
+        var table = whole ? "" : "shortlist recall on \(picked.count) of \(n) test texts, evenly spaced\n"
+        table += "shortlist recall (%)      R@10    R@100   R@size   size   head R@size  torso  tail\n"
         for (name, lists) in sources {
             let size = lists.reduce(0) { max($0, $1.count) }
             let mean = lists.isEmpty ? 0 : Double(lists.reduce(0) { $0 + $1.count }) / Double(lists.count)
             var eval = config.evaluation
             eval.ks = Array(Set([10, 100, max(size, 1)])).sorted()
-            let r = try Evaluator.evaluate(predictions: lists, truth: data.test.labels, filter: data.test.filter,
+            let r = try Evaluator.evaluate(predictions: lists, truth: truth, filter: filter,
                                            trainLabels: data.train.labels, config: eval)
             func at(_ m: MetricTable, _ k: Int) -> Double { m.value("recall", k: min(k, max(size, 1))) ?? 0 }
             var o = JSONObject()

@@ -1,4 +1,5 @@
 import XCTest
+import CLever
 @testable import LeverEngine
 
 /// Approximate top-k search through HNSW (Index/): recall against exact search, the saved graph,
@@ -46,11 +47,15 @@ final class ANNTests: XCTestCase {
         for i in 0..<q {
             XCTAssertEqual(approx[i].count, k)
             XCTAssertEqual(Set(approx[i].map { $0.0 }).count, k, "an item came back twice")
-            // Best first, and each score is the item's inner product with the query.
+            // Best first, and each score is the item's inner product with the query from its float
+            // vector (the graph walks half floats; the results are rescored), bit for bit.
             XCTAssertEqual(approx[i].map { $0.1 }, approx[i].map { $0.1 }.sorted(by: >))
-            let (id, score) = approx[i][0]
-            let dot = (0..<dim).reduce(Float(0)) { $0 + queries[i * dim + $1] * items[Int(id) * dim + $1] }
-            XCTAssertEqual(score, dot, accuracy: 1e-5)
+            for (id, score) in approx[i] {
+                let dot = Array(items[(Int(id) * dim)..<((Int(id) + 1) * dim)]).withUnsafeBufferPointer { v in
+                    queries.withUnsafeBufferPointer { clever_dot($0.baseAddress! + i * dim, v.baseAddress!, dim) }
+                }
+                XCTAssertEqual(score.bitPattern, dot.bitPattern)
+            }
             hits += Set(approx[i].map { $0.0 }).intersection(truth[i].map { $0.0 }).count
         }
         let recall = Double(hits) / Double(q * k)

@@ -46,6 +46,52 @@ final class VectorKernelTests: XCTestCase {
         XCTAssertEqual(tail, [1, -1, 65504])
     }
 
+    /// Floats that probe every rounding case of float -> half: each finite half, the floats just above
+    /// and below it, the midpoints to its neighbours (ties), the subnormal and overflow edges, NaN and
+    /// random values.
+    func narrowingProbes() -> [Float] {
+        var probes: [Float] = []
+        for h in UInt16(0)...UInt16.max {
+            let f = Float(Float16(bitPattern: h))
+            guard f.isFinite else { continue }
+            probes += [f, f.nextUp, f.nextDown]
+            let next = Float(Float16(bitPattern: h).nextUp)
+            if next.isFinite { probes.append((f + next) / 2) }
+        }
+        probes += [65504, 65519.99, 65520, 65536, 1e30, -1e30, .infinity, -.infinity, .nan, 0x1p-25, 0x1.8p-25,
+                   0x1p-26, .leastNonzeroMagnitude, -0x1p-25, 0x1.ffcp-15, 0x1.ffep-15, 0x1.fffp-15]
+        var rng = SeededRandom(seed: 9)
+        probes += (0..<4096).map { _ in (2 * rng.unitFloat() - 1) * Float(1 << rng.index(20)) * 0x1p-14 }
+        return probes
+    }
+
+    func testNarrowingHalvesRoundsToNearestEvenLikeSwift() {
+        let probes = narrowingProbes()
+        var batch = [UInt16](repeating: 0, count: probes.count)
+        clever_narrow_half(&batch, probes, probes.count)  // groups of 8 (F16C where the CPU has it)
+        for (i, f) in probes.enumerated() {
+            var one: UInt16 = 0
+            clever_narrow_half(&one, [f], 1)  // a single value: the portable path
+            let expected = Float16(f)
+            if f.isNaN {
+                XCTAssertTrue(Float16(bitPattern: one).isNaN && Float16(bitPattern: batch[i]).isNaN, "NaN")
+            } else {
+                XCTAssertEqual(one, expected.bitPattern, "\(f) alone")
+                XCTAssertEqual(batch[i], expected.bitPattern, "\(f) in a batch")
+            }
+        }
+    }
+
+    func testHalfDotEqualsDotOfWidenedCopies() {
+        var rng = SeededRandom(seed: 10)
+        for n in [0, 1, 7, 8, 9, 31, 128, 131] {
+            let a = (0..<n).map { _ in Float16(2 * rng.unitFloat() - 1).bitPattern }
+            let b = (0..<n).map { _ in Float16(2 * rng.unitFloat() - 1).bitPattern }
+            let wa = a.map { Float(Float16(bitPattern: $0)) }, wb = b.map { Float(Float16(bitPattern: $0)) }
+            XCTAssertEqual(clever_dot_half(a, b, n).bitPattern, clever_dot(wa, wb, n).bitPattern, "n = \(n)")
+        }
+    }
+
     func testDotsOfPickedRowsEqualDotsOfEachRow() {
         var rng = SeededRandom(seed: 8)
         for n in [1, 8, 13, 128] {

@@ -6,7 +6,11 @@
  * Item ids are 0, 1, 2, ... in the order items are added. Every function catches all C++ exceptions
  * and returns a status; on failure `chnsw_last_error()` names what went wrong (thread-local, valid
  * until the next chnsw call on the same thread). An index may be searched from any number of threads
- * at once; adding items needs exclusive access. */
+ * at once; adding items needs exclusive access.
+ *
+ * The graph holds its items as half floats and walks them with half-float inner products (the query
+ * rounded to halves too); the k best found are rescored from a float copy of the items, so the
+ * scores returned are float inner products (clever_dot), as exact search would give. */
 #include <stddef.h>
 #include <stdint.h>
 

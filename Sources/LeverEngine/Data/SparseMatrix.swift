@@ -41,6 +41,15 @@ public struct SparseMatrix: Sendable, Equatable {
     }
 
     /// Appends all rows of `other` (same column count).
+    /// The rows `picked`, in that order.
+    public func selectingRows(_ picked: [Int]) -> SparseMatrix {
+        var out = SparseMatrix(cols: cols)
+        out.indices.reserveCapacity(picked.reduce(0) { $0 + rowRange($1).count })
+        out.values.reserveCapacity(out.indices.capacity)
+        for r in picked { out.appendRow(rowRange(r).lazy.map { (self.indices[$0], self.values[$0]) }) }
+        return out
+    }
+
     public mutating func appendRows(of other: SparseMatrix) {
         let base = indices.count
         indices.append(contentsOf: other.indices)

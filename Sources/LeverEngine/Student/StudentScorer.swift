@@ -123,11 +123,11 @@ public struct StudentScorer: Sendable {
     /// Each candidate source's lists for featurised texts, best first by the source's own score, and
     /// their union (for shortlist recall reports): ("teacher", ...), ("lexical", ...), ("rows", ...),
     /// ("union", ...).
-    public func candidateSources(_ features: SparseMatrix, exclude: SparseMatrix?,
-                                 threads: Int) throws(LeverError) -> [(name: String, lists: Lists)] {
+    public func candidateSources(_ features: SparseMatrix, exclude: SparseMatrix?, threads: Int,
+                                 progress: Progress = .silent) throws(LeverError) -> [(name: String, lists: Lists)] {
         let tq = teacher.embed(features, threads: threads)
         let (lists, others) = try sourceLists(features, teacherQueries: tq, k: 1, exclude: exclude, withLexical: true,
-                                              withRows: true, threads: threads, progress: .silent)
+                                              withRows: true, threads: threads, progress: progress)
         let exact = predictShortlist == 0 || predictShortlist >= numLabels
         return [("teacher", lists)] + others
             + [("union", merged(teacher: lists, others: exact ? [] : others.map { $0.lists }, teacherQueries: tq))]

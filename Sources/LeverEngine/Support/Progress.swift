@@ -21,6 +21,14 @@ public final class Progress {
     /// A reporter that reports nothing (a new one each time: reporters hold per-run state).
     public static var silent: Progress { Progress(nil) }
 
+    /// A reporter to the same sink whose stage names start with `prefix`: for work that repeats a
+    /// stage for another purpose (the run report's searches), so its lines are not taken for the first.
+    public func prefixed(_ prefix: String) -> Progress {
+        let copy = Progress(sink.map { sink in { stage, fraction, message in sink(prefix + stage, fraction, message) } })
+        copy.interval = interval
+        return copy
+    }
+
     /// Starts a stage (reports fraction 0). Messages are built only for a sink: a single text's
     /// prediction passes through several stages, and formatting for no one cost microseconds.
     public func begin(_ stage: String, _ message: @autoclosure () -> String = "") throws(LeverError) {
