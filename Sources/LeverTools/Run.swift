@@ -94,7 +94,7 @@ public enum Run {
     static func shortlistRecall(_ model: LeverModel, data: XCDataset, config: RunConfig, threads: Int,
                                 progress: Progress) throws(LeverError) -> (json: JSONValue, table: String)? {
         guard case .student(let student) = model.scorer else { return nil }
-        let n = data.test.texts.count, cap = config.evaluation.shortlistRecallRows
+        let n = data.test.texts.count, cap = config.evaluation.reportRecallRows
         let picked = cap == 0 || n <= cap ? Array(0..<n) : (0..<cap).map { $0 * n / cap }
         let whole = picked.count == n
         let features = try model.featurizer.transform(whole ? data.test.texts : picked.map { data.test.texts[$0] },

@@ -9,7 +9,7 @@ public struct EvaluationConfig: ConfigSection, Equatable {
     /// source by source, which at the 1M scale (524,288 test texts) took longer than predicting them;
     /// an evenly spaced sample of 50,000 estimates a recall of 0.5 within about 0.2 points (one
     /// standard error), and every test split under 50,000 texts is measured whole, as before.
-    public var shortlistRecallRows = 50_000
+    public var reportRecallRows = 50_000
 
     /// The ranges of the propensity keys (the CLI's `eval` options check them too).
     public static let propensityARange = 0.0001...100.0
@@ -26,7 +26,7 @@ public struct EvaluationConfig: ConfigSection, Equatable {
                  "Head band: labels with at least this many training rows."),
         .integer("tail_max_count", \.tailMaxCount, 0...Int(Int32.max),
                  "Tail band: labels with at most this many training rows (torso: between tail and head)."),
-        .integer("shortlist_recall_rows", \.shortlistRecallRows, 0...Int(Int32.max),
+        .integer("shortlist_recall_rows", \.reportRecallRows, 0...Int(Int32.max),
                  "The run report's shortlist recall is measured on at most this many test texts, evenly"
                  + " spaced (0: all of them)."),
     ]
