@@ -101,7 +101,7 @@ struct LevelSource {
 
 // hnswlib's inner-product distance, 1 - a.b, over the half floats the graph stores. Walking the graph
 // reads a vector from memory at nearly every step, and halves are half the bytes; the few best found
-// are rescored from the float vectors. clever_dot_half is chosen per CPU at load time (F16C where there
+// are rescored from the caller's float vectors. clever_dot_half is chosen per CPU at load time (F16C where there
 // is one) and gives the same sums on every CPU, so a graph does not depend on the machine that built it.
 float halfDistance(const void *a, const void *b, const void *dim) {
     return 1.0f - clever_dot_half(static_cast<const uint16_t *>(a), static_cast<const uint16_t *>(b),
@@ -126,12 +126,9 @@ struct chnsw_index {
     HalfDotSpace space;
     std::unique_ptr<Graph> graph;
     LevelSource levels;
-    std::vector<float> floats;  // the items' float vectors, in id order, for exact rescoring
 
     chnsw_index(size_t dim, size_t capacity, size_t m, size_t efConstruction, uint64_t seed)
         : dim(dim), space(dim), graph(new Graph(&space, capacity, m, efConstruction, seed)), levels{seed} {}
-
-    const float *vector(tableint id) const { return floats.data() + static_cast<size_t>(id) * dim; }
 
     // hnswlib's addPoint for a new item `id` (already counted) at `level`, without its label
     // bookkeeping and random level.
@@ -192,8 +189,8 @@ struct chnsw_index {
         return current;
     }
 
-    // Up to k ids and scores for one query, best first.
-    size_t search(const float *query, size_t k, size_t ef, int32_t *ids, float *scores) const {
+    // Up to k ids and scores for one query, best first, rescored from `items` (the float vectors, in id order).
+    size_t search(const float *items, const float *query, size_t k, size_t ef, int32_t *ids, float *scores) const {
         const Graph &g = *graph;
         if (g.cur_element_count == 0 || k == 0) return 0;
         std::vector<uint16_t> half(dim);
@@ -207,7 +204,7 @@ struct chnsw_index {
         hits.reserve(found.size());
         for (; !found.empty(); found.pop()) {
             tableint id = found.top().second;
-            hits.emplace_back(clever_dot(query, vector(id), dim), id);
+            hits.emplace_back(clever_dot(query, items + static_cast<size_t>(id) * dim, dim), id);
         }
         using Hit = std::pair<float, tableint>;
         std::sort(hits.begin(), hits.end(), [](const Hit &a, const Hit &b) {
@@ -347,7 +344,6 @@ int chnsw_add(chnsw_index *index, const float *vectors, size_t count, int thread
         for (auto &l : levels) l = index->levels.next(g.mult_);
         for (size_t i = 0; i < count; i++) g.label_lookup_[first + i] = static_cast<tableint>(first + i);
         size_t dim = index->dim;
-        index->floats.insert(index->floats.end(), vectors, vectors + count * dim);
         // The first item of an empty graph is inserted alone: the others need an entry point.
         size_t alone = first == 0 ? 1 : 0;
         try {
@@ -361,7 +357,6 @@ int chnsw_add(chnsw_index *index, const float *vectors, size_t count, int thread
         } catch (...) {
             // Items not inserted must not reach the destructor's bookkeeping.
             g.cur_element_count = first;
-            index->floats.resize(first * dim);
             throw;
         }
         return CHNSW_OK;
@@ -372,18 +367,19 @@ size_t chnsw_count(const chnsw_index *index) { return index == nullptr ? 0 : ind
 
 size_t chnsw_m(const chnsw_index *index) { return index == nullptr ? 0 : index->graph->M_; }
 
-int chnsw_search(const chnsw_index *index, const float *queries, size_t n, size_t k, size_t ef, int threads,
-                 int32_t *ids, float *scores, size_t *found) {
+int chnsw_search(const chnsw_index *index, const float *items, size_t item_count, const float *queries, size_t n,
+                 size_t k, size_t ef, int threads, int32_t *ids, float *scores, size_t *found) {
     if (index == nullptr) return fail(CHNSW_INVALID, "index is NULL");
+    if (item_count < index->graph->cur_element_count) return fail(CHNSW_INVALID, "fewer items than the graph holds");
     if (n == 0) return CHNSW_OK;
-    if (queries == nullptr || ids == nullptr || scores == nullptr || found == nullptr) {
+    if (items == nullptr || queries == nullptr || ids == nullptr || scores == nullptr || found == nullptr) {
         return fail(CHNSW_INVALID, "an array argument is NULL");
     }
     if (k > INT32_MAX || ef > INT32_MAX) return fail(CHNSW_INVALID, "k or ef is too large");
     size_t dim = index->dim;
     return guarded([&]() -> int {
         parallelFor(n, threads, [&](size_t i) {
-            found[i] = index->search(queries + i * dim, k, ef, ids + i * k, scores + i * k);
+            found[i] = index->search(items, queries + i * dim, k, ef, ids + i * k, scores + i * k);
         });
         return CHNSW_OK;
     });
@@ -421,7 +417,7 @@ int chnsw_serialize(const chnsw_index *index, uint8_t *buffer, size_t size) {
 
 size_t chnsw_memory(size_t count, size_t dim, size_t m) {
     // Level 0 (links, vector, label), lock, level, upper-list pointer, visited mark, lookup entry.
-    size_t perItem = (2 * m + 1) * sizeof(tableint) + dim * (sizeof(uint16_t) + sizeof(float))
+    size_t perItem = (2 * m + 1) * sizeof(tableint) + dim * sizeof(uint16_t)
         + sizeof(hnswlib::labeltype)
         + sizeof(std::mutex) + sizeof(int) + sizeof(char *) + sizeof(hnswlib::vl_type) + 64;
     return count > (SIZE_MAX / 2) / perItem ? SIZE_MAX / 2 : count * perItem;  // Swift reads a signed Int
@@ -458,7 +454,6 @@ int chnsw_load(const uint8_t *bytes, size_t size, const float *vectors, size_t c
     if (!r.take(count)) return fail(CHNSW_CORRUPT, "the item levels are truncated");
     return guarded([&]() -> int {
         std::unique_ptr<chnsw_index> index(new chnsw_index(dim, count, m, efConstruction, seed));
-        index->floats.assign(vectors, vectors + count * dim);
         Graph &g = *index->graph;
         g.maxlevel_ = static_cast<int>(maxLevel);
         g.enterpoint_node_ = entry;

@@ -280,6 +280,16 @@ final class ANNTests: XCTestCase {
         let tq = try wider.embed(texts)
         let lists = try search(ann, tq, count: 3, k: 1, threads: 1)
         XCTAssertEqual(ids(lists), [[4], [5], [6]])
+        // Their scores are rescored from the wider model's float vectors (which the graph keeps, not a
+        // copy): each equals the exact inner product, bit for bit.
+        let all = s.teacher.labelEmbeddings.withUnsafeBufferPointer { Array($0) }, dim = s.teacher.dim
+        for (i, list) in lists.enumerated() {
+            let (id, score) = try XCTUnwrap(list.first)
+            let dot = all.withUnsafeBufferPointer { v in
+                tq.withUnsafeBufferPointer { clever_dot($0.baseAddress! + i * dim, v.baseAddress! + Int(id) * dim, dim) }
+            }
+            XCTAssertEqual(score.bitPattern, dot.bitPattern)
+        }
         let predicted = try wider.predict(texts, k: 2)
         for (i, row) in predicted.enumerated() {
             XCTAssertTrue(row.contains { $0.0 == Int32(4 + i) }, "\(texts[i]) ranks \(row)")

@@ -9,8 +9,9 @@
  * at once; adding items needs exclusive access.
  *
  * The graph holds its items as half floats and walks them with half-float inner products (the query
- * rounded to halves too); the k best found are rescored from a float copy of the items, so the
- * scores returned are float inner products (clever_dot), as exact search would give. */
+ * rounded to halves too); the k best found are rescored from the caller's float vectors (the ones
+ * the graph was built over, passed to each search, not copied), so the scores returned are float
+ * inner products (clever_dot), as exact search would give. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,7 +39,8 @@ enum {
 int chnsw_create(size_t dim, size_t capacity, size_t m, size_t ef_construction, uint64_t seed,
                  chnsw_index **out);
 
-/* Adds `count` items (count x dim floats, copied) with the next ids, using `threads` threads.
+/* Adds `count` items (count x dim floats, narrowed into the graph's half floats) with the next ids,
+ * using `threads` threads.
  * With one thread the graph depends only on the vectors, the settings and the seed; with more it
  * also depends on the order in which the threads happen to insert. */
 int chnsw_add(chnsw_index *index, const float *vectors, size_t count, int threads);
@@ -47,18 +49,20 @@ size_t chnsw_count(const chnsw_index *index);
 size_t chnsw_m(const chnsw_index *index);
 
 /* For each of `n` queries (n x dim floats): up to `k` item ids and inner products, best first (ties:
- * lower id first), searched with a candidate list of max(ef, k). ids and scores hold n x k entries;
- * found[i] is how many of query i's k slots are filled. Uses `threads` threads. */
-int chnsw_search(const chnsw_index *index, const float *queries, size_t n, size_t k, size_t ef, int threads,
-                 int32_t *ids, float *scores, size_t *found);
+ * lower id first), searched with a candidate list of max(ef, k). `items` holds `item_count` x dim
+ * floats, the vectors the graph's items were added from, in id order, which rescore the k best;
+ * item_count must be at least chnsw_count(index). ids and scores hold n x k entries; found[i] is how
+ * many of query i's k slots are filled. Uses `threads` threads. */
+int chnsw_search(const chnsw_index *index, const float *items, size_t item_count, const float *queries, size_t n,
+                 size_t k, size_t ef, int threads, int32_t *ids, float *scores, size_t *found);
 
 /* The graph's serialised size in bytes, and the bytes themselves (little-endian; the vectors are not
  * included: loading takes them from the caller). `size` must be chnsw_serialized_size(index). */
 size_t chnsw_serialized_size(const chnsw_index *index);
 int chnsw_serialize(const chnsw_index *index, uint8_t *buffer, size_t size);
 
-/* An index from serialised bytes over `count` vectors of `dim` floats (copied), which must be the
- * vectors the graph was built over, in id order. Every field is checked: bad bytes give
+/* An index from serialised bytes over `count` vectors of `dim` floats (narrowed into halves), which
+ * must be the vectors the graph was built over, in id order. Every field is checked: bad bytes give
  * CHNSW_CORRUPT, and what is allocated is bounded by `count` and `size`. `seed` seeds later adds. */
 int chnsw_load(const uint8_t *bytes, size_t size, const float *vectors, size_t count, size_t dim, uint64_t seed,
                chnsw_index **out);

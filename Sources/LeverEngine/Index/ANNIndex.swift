@@ -1,7 +1,9 @@
 import CHnsw
 
 /// An HNSW graph over unit vectors scored by inner product (hnswlib through the CHnsw shim), for
-/// approximate top-k search. Item ids are the rows of the vectors it was built over, in order.
+/// approximate top-k search. Item ids are the rows of the vectors it was built over, in order. The
+/// graph holds them as half floats; the index keeps the float vectors themselves (the caller's
+/// storage, not a copy), from which a search rescores the best it finds.
 ///
 /// Determinism: levels are drawn in id order from `seed`, and a search depends only on the graph.
 /// Built with one thread, the graph depends only on the vectors, settings and seed; built with more,
@@ -20,6 +22,8 @@ public struct ANNIndex: Sendable {
 
     private let graph: Graph
     private var handle: OpaquePointer { graph.handle }
+    /// The float vectors the graph's items were added from (count x dim), for rescoring.
+    private let vectors: ArrayStorage<Float>
     let dim: Int
     /// The candidate list size of searches (at least k is used).
     private(set) var efSearch: Int
@@ -31,8 +35,9 @@ public struct ANNIndex: Sendable {
     /// Links per item above the bottom layer.
     var m: Int { chnsw_m(handle) }
 
-    private init(handle: OpaquePointer, dim: Int, efSearch: Int, seed: UInt64) {
+    private init(handle: OpaquePointer, vectors: ArrayStorage<Float>, dim: Int, efSearch: Int, seed: UInt64) {
         graph = Graph(handle)
+        self.vectors = vectors
         self.dim = dim
         self.efSearch = efSearch
         self.seed = seed
@@ -53,7 +58,7 @@ public struct ANNIndex: Sendable {
         var raw: OpaquePointer?
         try check(chnsw_create(dim, count, config.m, config.efConstruction, seed, &raw), "building")
         guard let raw else { throw LeverError(.internal, "ANN index: no index was created") }
-        let index = ANNIndex(handle: raw, dim: dim, efSearch: config.efSearch, seed: seed)
+        let index = ANNIndex(handle: raw, vectors: vectors, dim: dim, efSearch: config.efSearch, seed: seed)
         var done = 0
         while done < count {
             let n = min(buildBlock, count - done)
@@ -91,12 +96,15 @@ public struct ANNIndex: Sendable {
                      efSearch: Int, seed: UInt64) throws(LeverError) -> ANNIndex {
         try Memory.check(chnsw_graph_memory(bytes.baseAddress, bytes.count, count, dim),
                          "the HNSW index over \(count) vectors")
+        guard count >= 0, dim > 0, vectors.count >= count * dim else {
+            throw LeverError(.internal, "ANN index: \(vectors.count) floats hold fewer than \(count) vectors of \(dim)")
+        }
         var raw: OpaquePointer?
         try vectors.withUnsafeBufferPointer { (v) throws(LeverError) in
             try check(chnsw_load(bytes.baseAddress, bytes.count, v.baseAddress, count, dim, seed, &raw), "loading")
         }
         guard let raw else { throw LeverError(.internal, "ANN index: no index was loaded") }
-        return ANNIndex(handle: raw, dim: dim, efSearch: efSearch, seed: seed)
+        return ANNIndex(handle: raw, vectors: vectors, dim: dim, efSearch: efSearch, seed: seed)
     }
 
     /// The graph's bytes (little-endian; the vectors are not included).
@@ -109,18 +117,21 @@ public struct ANNIndex: Sendable {
         return out
     }
 
-    /// A new index: this graph (over `vectors`, the items it holds) plus `added` (addedCount x dim)
-    /// as the next items. This index is not changed.
-    func adding(_ added: [Float], count addedCount: Int, over vectors: ArrayStorage<Float>,
-                threads: Int) throws(LeverError) -> ANNIndex {
+    /// A new index over `all` (this graph's vectors followed by `addedCount` more, (count +
+    /// addedCount) x dim): this graph plus the added vectors as the next items. This index is not changed.
+    func adding(count addedCount: Int, all: ArrayStorage<Float>, threads: Int) throws(LeverError) -> ANNIndex {
+        let old = count
+        guard addedCount >= 0, all.count == (old + addedCount) * dim else {
+            throw LeverError(.internal, "ANN index: \(all.count) floats are not \(old) + \(addedCount) vectors of \(dim)")
+        }
         let bytes = try serialized()
         let copy = try bytes.withUnsafeBufferPointer { (b) throws(LeverError) in
-            try ANNIndex.load(b, vectors: vectors, count: count, dim: dim, efSearch: efSearch, seed: seed)
+            try ANNIndex.load(b, vectors: all, count: old, dim: dim, efSearch: efSearch, seed: seed)
         }
-        try Memory.check(chnsw_memory(count + addedCount, dim, copy.m),
-                         "the HNSW index over \(count + addedCount) vectors")
-        try added.withUnsafeBufferPointer { (v) throws(LeverError) in
-            try ANNIndex.check(chnsw_add(copy.handle, v.baseAddress, addedCount, Int32(clamping: threads)), "adding to")
+        try Memory.check(chnsw_memory(old + addedCount, dim, copy.m), "the HNSW index over \(old + addedCount) vectors")
+        try all.withUnsafeBufferPointer { (v) throws(LeverError) in
+            let added = v.baseAddress! + old * dim
+            try ANNIndex.check(chnsw_add(copy.handle, added, addedCount, Int32(clamping: threads)), "adding to")
         }
         return copy
     }
@@ -133,11 +144,13 @@ public struct ANNIndex: Sendable {
         var ids = [Int32](repeating: -1, count: n * k)
         var scores = [Float](repeating: 0, count: n * k)
         var found = [Int](repeating: 0, count: n)
-        let status = ids.withUnsafeMutableBufferPointer { i in
-            scores.withUnsafeMutableBufferPointer { s in
-                found.withUnsafeMutableBufferPointer { f in
-                    chnsw_search(handle, queries, n, k, max(efSearch, k), Int32(clamping: threads),
-                                 i.baseAddress, s.baseAddress, f.baseAddress)
+        let status = vectors.withUnsafeBufferPointer { v in
+            ids.withUnsafeMutableBufferPointer { i in
+                scores.withUnsafeMutableBufferPointer { s in
+                    found.withUnsafeMutableBufferPointer { f in
+                        chnsw_search(handle, v.baseAddress, v.count / dim, queries, n, k, max(efSearch, k),
+                                     Int32(clamping: threads), i.baseAddress, s.baseAddress, f.baseAddress)
+                    }
                 }
             }
         }

@@ -90,8 +90,7 @@ extension StudentScorer {
         var student = StudentScorer(teacher: teacher, encoder: encoder, weights: weights.appending(floats: w),
                              sparse: sparse?.appendingEmptyLabels(count), lexical: lex,
                              predictShortlist: predictShortlist, lexicalShortlist: lexicalShortlist, fusion: fusion,
-                             ann: try ann?.adding(embeddings, count: count, over: self.teacher.labelEmbeddings,
-                                                  threads: threads))
+                             ann: try ann?.adding(count: count, all: teacher.labelEmbeddings, threads: threads))
         student.linear = linear?.appendingEmptyLabels(count)
         student.rows = rows?.appendingLabels(count)
         return student
