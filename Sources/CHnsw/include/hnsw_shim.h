@@ -55,6 +55,10 @@ size_t chnsw_m(const chnsw_index *index);
  * many of query i's k slots are filled. Uses `threads` threads. */
 int chnsw_search(const chnsw_index *index, const float *items, size_t item_count, const float *queries, size_t n,
                  size_t k, size_t ef, int threads, int32_t *ids, float *scores, size_t *found);
+/* For tests: whether later adds and searches walk the layers with hnswlib's own loops (searchBaseLayer,
+ * searchBaseLayerST) instead of the shim's, which fetch neighbours' vectors ahead but must take the same
+ * candidates and so build the same graph (one thread) and return the same lists. Off by default. */
+void chnsw_use_hnswlib_loops(chnsw_index *index, int on);
 
 /* The graph's serialised size in bytes, and the bytes themselves (little-endian; the vectors are not
  * included: loading takes them from the caller). `size` must be chnsw_serialized_size(index). */

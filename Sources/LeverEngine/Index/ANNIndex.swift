@@ -49,8 +49,10 @@ public struct ANNIndex: Sendable {
 
     /// The graph over `count` vectors of `dim` floats (row-major), built with `threads` threads,
     /// reporting each block of `buildBlock` items inserted to `progress` (whose stage is begun).
+    /// With `hnswlibLoops` (for tests), the graph is built and later searched with hnswlib's own loops.
     static func build(_ vectors: ArrayStorage<Float>, count: Int, dim: Int, config: ANNConfig, seed: UInt64,
-                      threads: Int, progress: Progress = .silent) throws(LeverError) -> ANNIndex {
+                      threads: Int, progress: Progress = .silent,
+                      hnswlibLoops: Bool = false) throws(LeverError) -> ANNIndex {
         guard count > 0, vectors.count == count * dim else {
             throw LeverError(.internal, "ANN index: \(vectors.count) floats are not \(count) vectors of \(dim)")
         }
@@ -59,6 +61,7 @@ public struct ANNIndex: Sendable {
         try check(chnsw_create(dim, count, config.m, config.efConstruction, seed, &raw), "building")
         guard let raw else { throw LeverError(.internal, "ANN index: no index was created") }
         let index = ANNIndex(handle: raw, vectors: vectors, dim: dim, efSearch: config.efSearch, seed: seed)
+        if hnswlibLoops { chnsw_use_hnswlib_loops(raw, 1) }
         var done = 0
         while done < count {
             let n = min(buildBlock, count - done)
@@ -122,7 +125,7 @@ public struct ANNIndex: Sendable {
     func adding(count addedCount: Int, all: ArrayStorage<Float>, threads: Int) throws(LeverError) -> ANNIndex {
         let old = count
         guard addedCount >= 0, all.count == (old + addedCount) * dim else {
-            throw LeverError(.internal, "ANN index: \(all.count) floats are not \(old) + \(addedCount) vectors of \(dim)")
+            throw LeverError(.internal, "ANN index: \(all.count) floats are not \(old + addedCount) vectors of \(dim)")
         }
         let bytes = try serialized()
         let copy = try bytes.withUnsafeBufferPointer { (b) throws(LeverError) in
