@@ -225,7 +225,8 @@ struct chnsw_index {
         top.emplace(first, entry);
         candidates.emplace(-first, entry);
         visited[entry] = tag;
-        std::vector<tableint> fresh(std::max(g.maxM0_, g.maxM_) + 1);
+        thread_local std::vector<tableint> fresh;  // kept per thread: no allocation per walk
+        fresh.resize(std::max(g.maxM0_, g.maxM_) + 1);
         while (!candidates.empty()) {
             std::pair<float, tableint> current = candidates.top();
             if (-current.first > bound && (!building || top.size() == ef)) break;
@@ -270,7 +271,8 @@ struct chnsw_index {
     size_t search(const float *items, const float *query, size_t k, size_t ef, int32_t *ids, float *scores) const {
         const Graph &g = *graph;
         if (g.cur_element_count == 0 || k == 0) return 0;
-        std::vector<uint16_t> half(dim);
+        thread_local std::vector<uint16_t> half;  // the query in halves, kept per thread
+        half.resize(dim);
         clever_narrow_half(half.data(), query, dim);
         tableint current = g.enterpoint_node_;
         float best = g.fstdistfunc_(half.data(), g.getDataByInternalId(current), g.dist_func_param_);
